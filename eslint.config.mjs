@@ -1,0 +1,16 @@
+// A small rule set: the recommended TypeScript rules plus a few that catch real bugs in async code.
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+    { ignores: ["dist/**", "node_modules/**", ".tools/**", "docs/api/**", "**/node_modules/**"] },
+    ...tseslint.configs.recommended,
+    {
+        files: ["**/*.ts"],
+        rules: {
+            "@typescript-eslint/no-explicit-any": "error",
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+            eqeqeq: ["error", "always", { null: "ignore" }],
+            "no-console": "off",
+        },
+    },
+);

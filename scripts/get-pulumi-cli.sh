@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Makes a real Pulumi CLI available and prints the folder that holds it (last line of stdout).
+#
+# Order of preference:
+#   1. a `pulumi` 3.x already on PATH;
+#   2. one cached by an earlier run of this script (under $PULUMI_CLI_CACHE, default <repo>/.tools);
+#   3. one built here from the Go module proxy (needs Go >= 1.24; no other network);
+#   4. the official installer, for machines that can reach get.pulumi.com.
+#
+# What we learned building it offline (recorded so the next person does not relearn it):
+#   - `go install github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@vX` is refused because pkg/go.mod has
+#     `replace` directives; a throwaway main module that requires pkg/v3 and sdk/v3 works.
+#   - the version must be stamped with -X .../sdk/v3/go/common/version.Version, or `pulumi version`
+#     prints nothing and the Automation API refuses the CLI.
+#   - the Node.js language host (module .../sdk/nodejs/cmd/pulumi-language-nodejs/v3) has no version
+#     tags and the module proxy reachable here refuses every commit of it (403 "not available"), so
+#     it usually cannot be built offline. Without it the engine can still run Node programs through
+#     the Automation API's *inline* programs, which is what this project's end-to-end tests and main
+#     job use. If PULUMI_LANGUAGE_NODEJS_COMMIT names a commit the proxy serves, it is built too.
+#   - the dynamic-provider plugin `pulumi-resource-pulumi-nodejs` is a shell script shipped inside the
+#     `@pulumi/pulumi` npm package; it is copied next to the binaries.
+#
+# Progress goes to stderr; stdout's last line is the bin folder.
+set -euo pipefail
+
+PULUMI_VERSION="${PULUMI_CLI_VERSION:-v3.274.1}"
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cache_root="${PULUMI_CLI_CACHE:-$repo_root/.tools}"
+bin_dir="$cache_root/pulumi-$PULUMI_VERSION/bin"
+
+log() { printf '[get-pulumi-cli] %s\n' "$*" >&2; }
+
+# The dynamic-provider plugin script comes from the @pulumi/pulumi package of this repository.
+copy_plugin_script() {
+    local dest="$1" src="$repo_root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+    if [[ -f "$src" && ! -x "$dest/pulumi-resource-pulumi-nodejs" ]]; then
+        cp "$src" "$dest/pulumi-resource-pulumi-nodejs"
+        chmod +x "$dest/pulumi-resource-pulumi-nodejs"
+    fi
+}
+
+is_pulumi_3() { "$1" version 2>/dev/null | grep -Eq '^v?3\.'; }
+
+# 1. On PATH already.
+if [[ "${PULUMI_CLI_IGNORE_PATH:-}" != "1" ]] && command -v pulumi >/dev/null 2>&1 && is_pulumi_3 pulumi; then
+    found="$(dirname "$(command -v pulumi)")"
+    log "using pulumi $(pulumi version) from PATH ($found)"
+    echo "$found"
+    exit 0
+fi
+
+# 2. Cached by an earlier run.
+if [[ -x "$bin_dir/pulumi" ]] && is_pulumi_3 "$bin_dir/pulumi"; then
+    copy_plugin_script "$bin_dir"
+    log "using cached pulumi $("$bin_dir/pulumi" version) ($bin_dir)"
+    echo "$bin_dir"
+    exit 0
+fi
+
+# 3. Build from the Go module proxy.
+build_from_go_modules() {
+    command -v go >/dev/null 2>&1 || { log "no Go toolchain"; return 1; }
+    local work started
+    work="$(mktemp -d)"
+    started=$(date +%s)
+    export GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0
+    log "building pulumi $PULUMI_VERSION from Go modules in $work (first run only: several minutes)"
+    (
+        cd "$work"
+        go mod init local/pulumi-build >/dev/null 2>&1
+        cat >tools.go <<'EOF'
+//go:build tools
+
+package tools
+
+import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
+EOF
+        log "resolving modules (downloads about 1-2 GB into the Go module cache on a cold machine)"
+        go get "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION" >&2
+        go mod tidy >&2
+        got="$(go list -m -f '{{.Version}}' github.com/pulumi/pulumi/pkg/v3 github.com/pulumi/pulumi/sdk/v3 | sort -u)"
+        if [[ "$got" != "$PULUMI_VERSION" ]]; then
+            log "module versions drifted: $got"
+            exit 1
+        fi
+        ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION"
+        mkdir -p bin
+        log "compiling the CLI"
+        go build -trimpath -ldflags "$ldflags" -o bin/pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
+        if [[ -n "${PULUMI_LANGUAGE_NODEJS_COMMIT:-}" ]]; then
+            lh=github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
+            if go get "$lh@$PULUMI_LANGUAGE_NODEJS_COMMIT" >&2 &&
+                go build -trimpath -ldflags "$ldflags" -o bin/pulumi-language-nodejs "$lh" >&2; then
+                log "built the Node.js language host"
+            else
+                log "the Node.js language host could not be built; inline programs only"
+            fi
+        fi
+    ) || { rm -rf "$work"; return 1; }
+    mkdir -p "$bin_dir"
+    cp "$work"/bin/* "$bin_dir/"
+    rm -rf "$work"
+    log "built in $(($(date +%s) - started)) s; binary $(du -sh "$bin_dir/pulumi" | cut -f1)"
+    return 0
+}
+
+if build_from_go_modules; then
+    copy_plugin_script "$bin_dir"
+    echo "$bin_dir"
+    exit 0
+fi
+
+# 4. The official installer, for machines with internet.
+log "building from Go modules failed; trying the official installer"
+if curl -fsSL --max-time 20 https://get.pulumi.com -o /tmp/pulumi-install.sh 2>/dev/null; then
+    sh /tmp/pulumi-install.sh --version "${PULUMI_VERSION#v}" --install-root "$cache_root/pulumi-$PULUMI_VERSION" >&2
+    copy_plugin_script "$bin_dir"
+    echo "$bin_dir"
+    exit 0
+fi
+log "no way to get a Pulumi CLI on this machine"
+exit 1

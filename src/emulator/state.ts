@@ -1,0 +1,239 @@
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** A runner as the emulator remembers it. */
+export interface EmulatedAgent {
+    version: string;
+    platform: string;
+    hostname: string;
+    ip: string;
+    pid: string;
+    /** Milliseconds since the epoch. */
+    lastSeen: number;
+    status: "online" | "offline";
+}
+
+/** A pool as the emulator remembers it. Holds only a hash of its token. */
+export interface EmulatedPool {
+    id: string;
+    name: string;
+    description: string;
+    /** Milliseconds since the epoch. */
+    created: number;
+    /** SHA-256 of the pool token, hex. */
+    tokenHash: string;
+    agents: EmulatedAgent[];
+    /** Stacks whose deployment settings use this pool; a non-empty list makes delete need `force`. */
+    inUseBy: string[];
+    /** Milliseconds since the epoch, when a deployment last ran on the pool. */
+    lastDeployment?: number;
+}
+
+/** Who an access token lets in: a list of orgs, or every org. */
+export type OrgGrant = readonly string[] | "*";
+
+interface AccessGrant {
+    tokenHash: string;
+    orgs: OrgGrant;
+}
+
+interface StateFile {
+    version: 1;
+    orgs: Record<string, { pools: EmulatedPool[]; defaultAgentPoolId?: string }>;
+    accessTokens: AccessGrant[];
+}
+
+/** What authorizing a request found. */
+export type AuthResult = "ok" | "unauthenticated" | "forbidden";
+
+/** Hashes a token for storage; the emulator never writes a token itself anywhere. */
+export function hashToken(token: string): string {
+    return crypto.createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/** A fresh token in the shape of a Pulumi access token: `pul-` and 40 hex digits. */
+export function newToken(): string {
+    return `pul-${crypto.randomBytes(20).toString("hex")}`;
+}
+
+/**
+ * The emulator's data: orgs, pools, agents and access tokens. Changes go through its methods; with a
+ * state file, each change is written to it atomically (a temp file, then a rename).
+ */
+export class EmulatorState {
+    private data: StateFile = { version: 1, orgs: {}, accessTokens: [] };
+
+    public constructor(private readonly file?: string) {
+        if (file && fs.existsSync(file)) {
+            const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as StateFile;
+            if (parsed.version !== 1 || typeof parsed.orgs !== "object") {
+                throw new Error(`${file} is not an agent-pools emulator state file`);
+            }
+            this.data = parsed;
+        }
+    }
+
+    /** Lets `token` use the agent-pools API in `orgs` ("*" for all). Adding it again replaces its orgs. */
+    public addAccessToken(token: string, orgs: OrgGrant = "*"): void {
+        const tokenHash = hashToken(token);
+        this.data.accessTokens = this.data.accessTokens.filter((g) => g.tokenHash !== tokenHash);
+        this.data.accessTokens.push({ tokenHash, orgs: orgs === "*" ? "*" : [...orgs] });
+        this.save();
+    }
+
+    /** Whether `token` may act in `org`. */
+    public authorize(token: string | undefined, org: string): AuthResult {
+        if (!token) {
+            return "unauthenticated";
+        }
+        const grant = this.data.accessTokens.find((g) => g.tokenHash === hashToken(token));
+        if (!grant) {
+            return "unauthenticated";
+        }
+        return grant.orgs === "*" || grant.orgs.includes(org) ? "ok" : "forbidden";
+    }
+
+    /** The org's pools, oldest first. */
+    public pools(org: string): EmulatedPool[] {
+        return this.data.orgs[org]?.pools ?? [];
+    }
+
+    /** One pool, or undefined. */
+    public pool(org: string, id: string): EmulatedPool | undefined {
+        return this.pools(org).find((p) => p.id === id);
+    }
+
+    /** The pool with this name, or undefined. */
+    public poolByName(org: string, name: string): EmulatedPool | undefined {
+        return this.pools(org).find((p) => p.name === name);
+    }
+
+    /** The org's default pool id. */
+    public defaultPoolId(org: string): string | undefined {
+        return this.data.orgs[org]?.defaultAgentPoolId;
+    }
+
+    /** Makes a pool the org's default (as the console can). */
+    public setDefaultPool(org: string, id: string | undefined): void {
+        this.org(org).defaultAgentPoolId = id;
+        this.save();
+    }
+
+    /** Creates a pool; returns it and its token (the only time the token exists in the clear). */
+    public createPool(org: string, name: string, description: string): { pool: EmulatedPool; token: string } {
+        const token = newToken();
+        const pool: EmulatedPool = {
+            id: crypto.randomUUID(),
+            name,
+            description,
+            created: Date.now(),
+            tokenHash: hashToken(token),
+            agents: [],
+            inUseBy: [],
+        };
+        this.org(org).pools.push(pool);
+        this.save();
+        return { pool, token };
+    }
+
+    /** Changes a pool's fields given. */
+    public updatePool(org: string, id: string, changes: { name?: string; description?: string }): EmulatedPool {
+        const pool = this.mustPool(org, id);
+        if (changes.name !== undefined) {
+            pool.name = changes.name;
+        }
+        if (changes.description !== undefined) {
+            pool.description = changes.description;
+        }
+        this.save();
+        return pool;
+    }
+
+    /** Removes a pool. */
+    public deletePool(org: string, id: string): void {
+        const o = this.org(org);
+        o.pools = o.pools.filter((p) => p.id !== id);
+        if (o.defaultAgentPoolId === id) {
+            o.defaultAgentPoolId = undefined;
+        }
+        this.save();
+    }
+
+    /** Marks a pool as used by these stacks' deployment settings (an empty list frees it). */
+    public setInUse(org: string, id: string, stacks: string[]): void {
+        this.mustPool(org, id).inUseBy = [...stacks];
+        this.save();
+    }
+
+    /** Records a runner as connected to a pool, found by its id. */
+    public addAgent(org: string, id: string, agent: Partial<EmulatedAgent>): EmulatedAgent {
+        const full = completeAgent(agent);
+        this.mustPool(org, id).agents.push(full);
+        this.save();
+        return full;
+    }
+
+    /** Records a runner as connected with a pool token, as the runner software does. */
+    public connectAgent(poolToken: string, agent: Partial<EmulatedAgent>): { org: string; pool: EmulatedPool } {
+        const hash = hashToken(poolToken);
+        for (const [org, o] of Object.entries(this.data.orgs)) {
+            const pool = o.pools.find((p) => p.tokenHash === hash);
+            if (pool) {
+                pool.agents.push(completeAgent(agent));
+                this.save();
+                return { org, pool };
+            }
+        }
+        throw new Error("no pool has this token");
+    }
+
+    /** Every pool in every org, for inspection. */
+    public allPools(): { org: string; pool: EmulatedPool }[] {
+        return Object.entries(this.data.orgs).flatMap(([org, o]) => o.pools.map((pool) => ({ org, pool })));
+    }
+
+    /** Forgets every org and pool (access tokens stay). */
+    public clearPools(): void {
+        this.data.orgs = {};
+        this.save();
+    }
+
+    private org(org: string): StateFile["orgs"][string] {
+        return (this.data.orgs[org] ??= { pools: [] });
+    }
+
+    private mustPool(org: string, id: string): EmulatedPool {
+        const pool = this.pool(org, id);
+        if (!pool) {
+            throw new Error(`no agent pool ${id} in org ${org}`);
+        }
+        return pool;
+    }
+
+    private save(): void {
+        if (!this.file) {
+            return;
+        }
+        const dir = path.dirname(path.resolve(this.file));
+        fs.mkdirSync(dir, { recursive: true });
+        const tmp = path.join(
+            dir,
+            `.${path.basename(this.file)}.${process.pid}.${crypto.randomBytes(4).toString("hex")}`,
+        );
+        fs.writeFileSync(tmp, JSON.stringify(this.data), { mode: 0o600 });
+        fs.renameSync(tmp, this.file);
+    }
+}
+
+function completeAgent(agent: Partial<EmulatedAgent>): EmulatedAgent {
+    return {
+        version: agent.version ?? "v0.0.0-emulated",
+        platform: agent.platform ?? "linux-amd64",
+        hostname: agent.hostname ?? "runner-1",
+        ip: agent.ip ?? "127.0.0.1",
+        pid: agent.pid ?? "1",
+        lastSeen: agent.lastSeen ?? Date.now(),
+        status: agent.status ?? "online",
+    };
+}

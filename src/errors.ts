@@ -1,0 +1,201 @@
+import { redact } from "./redact";
+
+// Brands survive being loaded twice (the dynamic-provider host may load a second copy of this
+// package), where `instanceof` does not.
+const API_ERROR_BRAND = Symbol.for("pulumi-agent-pools.PulumiApiError");
+const CREDENTIALS_ERROR_BRAND = Symbol.for("pulumi-agent-pools.CredentialsError");
+
+/**
+ * Whether a failed request may have changed something on the server.
+ *
+ * - `"no"`: the service answered with an error, or the connection was refused: nothing happened.
+ * - `"unknown"`: the request was sent but no answer came back (reset, timeout): it may have taken effect.
+ */
+export type RequestOutcome = "no" | "unknown";
+
+/** The fields a {@link PulumiApiError} is built from. */
+export interface PulumiApiErrorInit {
+    /** What was being done, in words: `creating agent pool "prod" in org "acme"`. */
+    operation: string;
+    /** HTTP method sent. */
+    method: string;
+    /** Request path, without the host. */
+    path: string;
+    /** HTTP status of the last answer; absent when no answer came. */
+    status?: number;
+    /** The service's error code from its `{code, message}` body. */
+    code?: number;
+    /** The service's error message, or the first part of a non-JSON body. */
+    serviceMessage?: string;
+    /** `X-Pulumi-Request-ID` of the last answer. */
+    requestId?: string;
+    /** Node's error code when no answer came: `ECONNREFUSED`, `ECONNRESET`, `ETIMEDOUT`… */
+    networkCode?: string;
+    /** How many requests were sent in all, retries included. */
+    attempts: number;
+    /** Whether the request may have taken effect. */
+    outcome: RequestOutcome;
+    /** Where the access token came from (never the token), named in 401/403 messages. */
+    tokenSource?: string;
+    /** What the user can do about it; appended to the message. */
+    hint?: string;
+    /** Secret values to scrub from every field. */
+    secrets?: readonly (string | undefined)[];
+    /** The underlying failure; only its redacted message and code are kept. */
+    cause?: unknown;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    415: "Unsupported Media Type",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+};
+
+/** The reason phrase for an HTTP status, e.g. `409` → `"Conflict"`. */
+export function statusText(status: number): string {
+    return STATUS_TEXT[status] ?? "HTTP error";
+}
+
+/**
+ * A failed call to the agent-pools API: an error answer, no answer, or an answer we could not read.
+ *
+ * Its message reads `creating agent pool "prod" in org "acme": 409 Conflict: an agent pool with this
+ * name already exists`. It never holds an access token or a pool token, in any field.
+ */
+export class PulumiApiError extends Error {
+    /** What was being done. */
+    public readonly operation: string;
+    /** HTTP method. */
+    public readonly method: string;
+    /** Request path. */
+    public readonly path: string;
+    /** HTTP status, absent when no answer came. */
+    public readonly status?: number;
+    /** The service's error code. */
+    public readonly code?: number;
+    /** The service's own message. */
+    public readonly serviceMessage?: string;
+    /** `X-Pulumi-Request-ID`, for support requests. */
+    public readonly requestId?: string;
+    /** Node's network error code, when no answer came. */
+    public readonly networkCode?: string;
+    /** Requests sent, retries included. */
+    public readonly attempts: number;
+    /** Whether the request may have taken effect on the server. */
+    public readonly outcome: RequestOutcome;
+    /** Where the access token came from. */
+    public readonly tokenSource?: string;
+
+    public constructor(init: PulumiApiErrorInit) {
+        const secrets = init.secrets ?? [];
+        const clean = (s: string | undefined) => (s === undefined ? undefined : redact(s, secrets));
+        const serviceMessage = clean(init.serviceMessage);
+        super(clean(formatMessage({ ...init, serviceMessage })));
+        this.name = "PulumiApiError";
+        this.operation = clean(init.operation) ?? "";
+        this.method = init.method;
+        this.path = clean(init.path) ?? "";
+        this.status = init.status;
+        this.code = init.code;
+        this.serviceMessage = serviceMessage;
+        this.requestId = init.requestId;
+        this.networkCode = init.networkCode;
+        this.attempts = init.attempts;
+        this.outcome = init.outcome;
+        this.tokenSource = init.tokenSource;
+        if (init.cause !== undefined) {
+            // Keep the cause's words, not the object: an axios error carries the request headers.
+            const causeMessage = init.cause instanceof Error ? init.cause.message : String(init.cause);
+            Object.defineProperty(this, "cause", {
+                value: new Error(redact(causeMessage, secrets)),
+                enumerable: false,
+            });
+        }
+        Object.defineProperty(this, API_ERROR_BRAND, { value: true, enumerable: false });
+        // The stack starts with the message; rebuild it from the redacted one.
+        if (this.stack) {
+            this.stack = redact(this.stack, secrets);
+        }
+    }
+
+    /** Whether the server said the thing does not exist. */
+    public get isNotFound(): boolean {
+        return this.status === 404;
+    }
+
+    /** The fields, for logs and `JSON.stringify`; nothing secret is in any of them. */
+    public toJSON(): Record<string, unknown> {
+        return {
+            name: this.name,
+            message: this.message,
+            operation: this.operation,
+            method: this.method,
+            path: this.path,
+            status: this.status,
+            code: this.code,
+            serviceMessage: this.serviceMessage,
+            requestId: this.requestId,
+            networkCode: this.networkCode,
+            attempts: this.attempts,
+            outcome: this.outcome,
+            tokenSource: this.tokenSource,
+        };
+    }
+}
+
+function formatMessage(init: PulumiApiErrorInit): string {
+    const parts: string[] = [init.operation];
+    if (init.status !== undefined) {
+        let what = `${init.status} ${statusText(init.status)}`;
+        if (init.serviceMessage) {
+            what += `: ${init.serviceMessage}`;
+        }
+        parts.push(what);
+    } else {
+        parts.push(`no answer from the service (${init.networkCode ?? "network error"})`);
+    }
+    let message = parts.join(": ");
+    const details: string[] = [];
+    if (init.attempts > 1) {
+        details.push(`${init.attempts} attempts`);
+    }
+    if (init.requestId) {
+        details.push(`request id ${init.requestId}`);
+    }
+    if (details.length > 0) {
+        message += ` (${details.join(", ")})`;
+    }
+    if (init.hint) {
+        message += `. ${init.hint}`;
+    }
+    return message;
+}
+
+/** True for a {@link PulumiApiError} from any copy of this package. */
+export function isPulumiApiError(err: unknown): err is PulumiApiError {
+    return typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[API_ERROR_BRAND] === true;
+}
+
+/** No access token could be found, or a setting is malformed. */
+export class CredentialsError extends Error {
+    public constructor(message: string) {
+        super(message);
+        this.name = "CredentialsError";
+        Object.defineProperty(this, CREDENTIALS_ERROR_BRAND, { value: true, enumerable: false });
+    }
+}
+
+/** True for a {@link CredentialsError} from any copy of this package. */
+export function isCredentialsError(err: unknown): err is CredentialsError {
+    return (
+        typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[CREDENTIALS_ERROR_BRAND] === true
+    );
+}

@@ -1,0 +1,82 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as util from "node:util";
+import { strict as assert } from "node:assert";
+import { AgentPoolsClient, AgentPoolsClientOptions } from "../src/client";
+import { startEmulator, Emulator, EmulatorOptions } from "../src/emulator";
+import { newToken } from "../src/emulator/state";
+
+/** A running emulator with one access token allowed in org "acme" and a client for it. */
+export interface Harness {
+    emu: Emulator;
+    token: string;
+    client: AgentPoolsClient;
+    makeClient(options?: AgentPoolsClientOptions): AgentPoolsClient;
+}
+
+/** Fast retries so tests do not wait on real backoff. */
+export const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 2000, maxElapsedMs: 10_000 };
+
+/** Environment with nothing that could point a client elsewhere. */
+export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return { HOME: emptyDir(), PULUMI_HOME: emptyDir(), ...extra };
+}
+
+const tempDirs: string[] = [];
+
+/** A temp dir removed by {@link cleanupTempDirs}. */
+export function emptyDir(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agent-pools-test-"));
+    tempDirs.push(dir);
+    return dir;
+}
+
+/** Removes every dir made by {@link emptyDir}. */
+export function cleanupTempDirs(): void {
+    for (const d of tempDirs.splice(0)) {
+        fs.rmSync(d, { recursive: true, force: true });
+    }
+}
+
+/** Starts an emulator that accepts a fresh token for "acme" and "other-org". */
+export async function startHarness(options: EmulatorOptions = {}): Promise<Harness> {
+    const token = newToken();
+    const emu = await startEmulator({ ...options, accessTokens: [{ token, orgs: ["acme", "other-org"] }] });
+    const makeClient = (o: AgentPoolsClientOptions = {}) =>
+        new AgentPoolsClient({ apiUrl: emu.url, accessToken: token, env: isolatedEnv(), retry: FAST_RETRY, ...o });
+    return { emu, token, client: makeClient(), makeClient };
+}
+
+/** The rejection of `p`, failing the test if it resolves. */
+export async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
+    try {
+        await p;
+    } catch (err) {
+        return err;
+    }
+    assert.fail("expected a rejection, but the promise resolved");
+}
+
+/** Fails when any secret appears in any rendering of `value`. */
+export function assertNoSecrets(value: unknown, secrets: string[], what = "value"): void {
+    const renderings = [
+        util.inspect(value, { depth: 10, showHidden: true }),
+        safeStringify(value),
+        String(value),
+        value instanceof Error ? `${value.stack ?? ""} ${String((value as { cause?: unknown }).cause ?? "")}` : "",
+    ];
+    for (const secret of secrets) {
+        for (const text of renderings) {
+            assert.ok(!text.includes(secret), `${what} contains a secret: ${text.slice(0, 300)}`);
+        }
+    }
+}
+
+function safeStringify(value: unknown): string {
+    try {
+        return JSON.stringify(value) ?? "";
+    } catch {
+        return "";
+    }
+}
