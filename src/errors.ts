@@ -154,9 +154,12 @@ export class PulumiApiError extends Error {
 function formatMessage(init: PulumiApiErrorInit): string {
     const parts: string[] = [init.operation];
     if (init.status !== undefined) {
-        let what = `${init.status} ${statusText(init.status)}`;
-        if (init.serviceMessage) {
-            what += `: ${init.serviceMessage}`;
+        const reason = statusText(init.status);
+        let what = `${init.status} ${reason}`;
+        // The service often starts its message with the reason phrase; say it once.
+        const message = init.serviceMessage?.replace(new RegExp(`^${reason}:\\s*`, "i"), "");
+        if (message) {
+            what += `: ${message}`;
         }
         parts.push(what);
     } else {

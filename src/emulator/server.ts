@@ -34,7 +34,7 @@ export interface RequestLogEntry {
     route: Route | "admin" | "unknown";
     org?: string;
     poolId?: string;
-    /** Status answered, or 0 when the connection was dropped. */
+    /** Status answered; 0 while pending or when the connection was dropped. */
     status: number;
     /** Whether the request changed the data. */
     committed: boolean;
@@ -124,16 +124,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                 userAgent: header(req, "user-agent"),
                 authScheme: authScheme(header(req, "authorization")),
             };
-            handle(req, res, Buffer.concat(chunks).toString("utf8"), entry)
-                .catch((err: unknown) => {
-                    send(res, entry, 500, { code: 500, message: `emulator error: ${(err as Error).message}` });
-                })
-                .finally(() => {
-                    log.push(entry);
-                    if (log.length > maxLog) {
-                        log.splice(0, log.length - maxLog);
-                    }
-                });
+            // Logged on arrival, so that a request still waiting on a latency fault is counted.
+            log.push(entry);
+            if (log.length > maxLog) {
+                log.splice(0, log.length - maxLog);
+            }
+            handle(req, res, Buffer.concat(chunks).toString("utf8"), entry).catch((err: unknown) => {
+                send(res, entry, 500, { code: 500, message: `emulator error: ${(err as Error).message}` });
+            });
         });
     });
     server.keepAliveTimeout = 30_000;

@@ -1,0 +1,163 @@
+import { strict as assert } from "node:assert";
+import { AgentPoolsClient, PACKAGE_VERSION } from "../src/client";
+import { isPulumiApiError, PulumiApiError } from "../src/errors";
+import { newToken } from "../src/emulator/state";
+import { cleanupTempDirs, Harness, isolatedEnv, rejectionOf, startHarness } from "./helpers";
+
+describe("AgentPoolsClient against the emulator", () => {
+    let h: Harness;
+    beforeEach(async () => {
+        h = await startHarness();
+    });
+    afterEach(async () => {
+        await h.emu.close();
+        cleanupTempDirs();
+    });
+
+    it("creates a pool and returns its id and token", async () => {
+        const created = await h.client.create("acme", { name: "prod", description: "Prod runners" });
+        assert.match(created.id, /^[0-9a-f-]{36}$/);
+        assert.match(created.tokenValue, /^pul-/);
+        const pool = h.emu.state.pool("acme", created.id)!;
+        assert.equal(pool.name, "prod");
+        assert.equal(pool.description, "Prod runners");
+    });
+
+    it("gets a pool with its agents, and undefined for a pool that does not exist", async () => {
+        const { id } = await h.client.create("acme", { name: "p" });
+        h.emu.state.addAgent("acme", id, { hostname: "r1", status: "online" });
+        const pool = await h.client.get("acme", id);
+        assert.equal(pool?.name, "p");
+        assert.equal(pool?.agents[0].hostname, "r1");
+        assert.equal(await h.client.get("acme", "missing"), undefined);
+    });
+
+    it("lists pools and finds one by name", async () => {
+        await h.client.create("acme", { name: "a" });
+        const b = await h.client.create("acme", { name: "b" });
+        const list = await h.client.list("acme");
+        assert.deepEqual(
+            list.agentPools.map((p) => p.name),
+            ["a", "b"],
+        );
+        assert.equal((await h.client.findByName("acme", "b"))?.id, b.id);
+        assert.equal(await h.client.findByName("acme", "c"), undefined);
+    });
+
+    it("updates only the fields given, and can clear a description", async () => {
+        const { id } = await h.client.create("acme", { name: "a", description: "d" });
+        assert.deepEqual(await h.client.update("acme", id, { name: "b" }), { name: "b", description: "d" });
+        assert.deepEqual(await h.client.update("acme", id, { description: "" }), { name: "b", description: "" });
+        const patches = h.emu.requests().filter((r) => r.route === "update");
+        assert.equal(patches.length, 2);
+    });
+
+    it("deletes a pool, and reports a pool that was already gone", async () => {
+        const { id } = await h.client.create("acme", { name: "a" });
+        assert.deepEqual(await h.client.delete("acme", id), { deleted: true });
+        assert.deepEqual(await h.client.delete("acme", id), { deleted: false });
+    });
+
+    it("deletes a pool in use only with force, sending force=true", async () => {
+        const { id } = await h.client.create("acme", { name: "a" });
+        h.emu.state.setInUse("acme", id, ["acme/web/prod"]);
+        const err = await rejectionOf(h.client.delete("acme", id));
+        assert.ok(isPulumiApiError(err));
+        assert.equal(err.status, 400);
+        assert.match(err.message, /^deleting agent pool "[^"]+" in org "acme": 400 Bad Request: .*in use/);
+        assert.deepEqual(await h.client.delete("acme", id, { force: true }), { deleted: true });
+        assert.equal(h.emu.requests().at(-1)!.query, "force=true");
+    });
+
+    it("turns a duplicate name into a 409 error a person can act on", async () => {
+        await h.client.create("acme", { name: "prod" });
+        const err = await rejectionOf(h.client.create("acme", { name: "prod" }));
+        assert.ok(err instanceof PulumiApiError);
+        assert.equal(err.status, 409);
+        assert.equal(err.code, 409);
+        assert.equal(err.outcome, "no");
+        assert.match(
+            err.message,
+            /^creating agent pool "prod" in org "acme": 409 Conflict: an agent pool with this name already exists/,
+        );
+        assert.match(err.message, /import/);
+        assert.ok(err.requestId);
+    });
+
+    it("says which token source was refused on 401, without the token", async () => {
+        const wrong = newToken();
+        const client = new AgentPoolsClient({ apiUrl: h.emu.url, env: isolatedEnv({ PULUMI_ACCESS_TOKEN: wrong }) });
+        const err = await rejectionOf(client.list("acme"));
+        assert.ok(isPulumiApiError(err));
+        assert.equal(err.status, 401);
+        assert.match(err.message, /PULUMI_ACCESS_TOKEN/);
+        assert.equal(err.message.includes(wrong), false);
+        assert.equal(err.tokenSource, "PULUMI_ACCESS_TOKEN");
+    });
+
+    it("explains a 403 for an org the token has no rights on", async () => {
+        const err = await rejectionOf(h.client.create("someone-else", { name: "x" }));
+        assert.ok(isPulumiApiError(err));
+        assert.equal(err.status, 403);
+        assert.match(err.message, /403 Forbidden/);
+        assert.match(err.message, /the accessToken setting/);
+    });
+
+    it("answers 404 errors of update as typed errors", async () => {
+        const err = await rejectionOf(h.client.update("acme", "nope", { name: "x" }));
+        assert.ok(isPulumiApiError(err));
+        assert.equal(err.isNotFound, true);
+    });
+
+    it("sends exactly the documented headers and a User-Agent naming the package", async () => {
+        const { id } = await h.client.create("acme", { name: "a" });
+        await h.client.get("acme", id);
+        await h.client.delete("acme", id);
+        const [post, get, del] = h.emu.requests();
+        for (const r of [post, get, del]) {
+            assert.equal(r.accept, "application/vnd.pulumi+8");
+            assert.equal(r.authScheme, "token");
+            assert.equal(r.userAgent, `pulumi-agent-pools/${PACKAGE_VERSION} (node ${process.version})`);
+        }
+        assert.equal(post.contentType, "application/json");
+        assert.equal(get.contentType, undefined, "no Content-Type without a body");
+        assert.equal(del.contentType, undefined, "no Content-Type without a body");
+    });
+
+    it("URL-encodes org names and pool ids", async () => {
+        const org = "a b/c?d#e";
+        h.emu.addAccessToken(h.token, ["acme", org]);
+        const { id } = await h.client.create(org, { name: "x" });
+        assert.equal(h.emu.requests()[0].path, "/api/orgs/a%20b%2Fc%3Fd%23e/agent-pools");
+        assert.equal((await h.client.get(org, id))?.name, "x");
+        assert.equal(await h.client.get(org, "../../x"), undefined);
+        assert.equal(h.emu.requests().at(-1)!.path, "/api/orgs/a%20b%2Fc%3Fd%23e/agent-pools/..%2F..%2Fx");
+    });
+
+    it("ignores unknown fields and accepts timestamps in seconds", async () => {
+        const { id } = await h.client.create("acme", { name: "a" });
+        h.emu.injectFault({
+            route: "get",
+            status: 200,
+            body: JSON.stringify({
+                id,
+                name: "a",
+                description: "",
+                created: 1715701863,
+                surprise: { nested: true },
+                agents: [{ hostname: "h", lastSeen: "1715701863000", extra: 1 }],
+            }),
+        });
+        const pool = await h.client.get("acme", id);
+        assert.equal(pool?.created, 1715701863);
+        assert.equal(pool?.agents[0].lastSeen, 1715701863000);
+        assert.equal((pool as unknown as Record<string, unknown>).surprise, undefined);
+    });
+
+    it("turns a body of the wrong shape into a typed error", async () => {
+        h.emu.injectFault({ route: "list", status: 200, body: "<html>login page</html>" });
+        const err = await rejectionOf(h.client.list("acme"));
+        assert.ok(isPulumiApiError(err));
+        assert.match(err.message, /unexpected response/);
+    });
+});
