@@ -91,18 +91,17 @@ interface Answer {
     body: unknown;
     requestId?: string;
     attempts: number;
+    /** The answer's `Date` header, in milliseconds since the epoch. */
+    serverTime?: number;
 }
 
-const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+// Plain arrays rather than Sets: this module may be serialized by value into a dynamic provider.
+const RETRY_STATUSES = [429, 500, 502, 503, 504];
 // A POST answered with these was not carried out, so sending it again cannot create a second pool.
-const POST_RETRY_STATUSES = new Set([429, 503]);
+const POST_RETRY_STATUSES = [429, 503];
 // Errors that mean the request never left this machine or never reached a server.
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+const NOT_SENT_CODES = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"];
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
-
-// Tokens live here rather than in a field, so that no `JSON.stringify` or `util.inspect` of a
-// client, and no serialized closure that captures one, can show them.
-const tokens = new WeakMap<AgentPoolsClient, string>();
 
 /** Parses `Retry-After`: delta seconds or an HTTP date. Returns milliseconds, or undefined. */
 export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
@@ -149,6 +148,9 @@ export class AgentPoolsClient {
     public readonly tokenSource: string;
 
     private readonly http: AxiosInstance;
+    // A function rather than a string field, so that no `JSON.stringify` or `util.inspect` of a
+    // client can show the token.
+    private readonly token: () => string;
     private readonly retry: Required<RetryOptions>;
     private readonly onRetry?: (event: RetryEvent) => void;
 
@@ -157,7 +159,8 @@ export class AgentPoolsClient {
         this.apiUrl = creds.apiUrl;
         this.apiUrlSource = creds.apiUrlSource;
         this.tokenSource = creds.tokenSource;
-        tokens.set(this, creds.accessToken);
+        const accessToken = creds.accessToken;
+        this.token = () => accessToken;
         this.retry = {
             maxAttempts: Math.max(1, options.retry?.maxAttempts ?? 4),
             baseDelayMs: options.retry?.baseDelayMs ?? 1000,
@@ -192,7 +195,12 @@ export class AgentPoolsClient {
             path: `/api/orgs/${encodeURIComponent(org)}/agent-pools`,
             operation: `listing agent pools in org ${quote(org)}`,
         };
-        return this.parsed(call, await this.send(call, [200]), parseList);
+        const answer = await this.send(call, [200]);
+        const list = this.parsed(call, answer, parseList);
+        if (answer.serverTime !== undefined) {
+            list.serverTime = answer.serverTime;
+        }
+        return list;
     }
 
     /** One pool with its agents, or `undefined` when there is no such pool (404). */
@@ -302,7 +310,7 @@ export class AgentPoolsClient {
             method: call.method,
             path: call.path,
             tokenSource: this.tokenSource,
-            secrets: [tokens.get(this)],
+            secrets: [this.token()],
         });
     }
 
@@ -328,7 +336,7 @@ export class AgentPoolsClient {
 
     private async send(call: Call, expected: number[]): Promise<Answer> {
         const started = Date.now();
-        const headers: Record<string, string> = { Authorization: `token ${tokens.get(this)}` };
+        const headers: Record<string, string> = { Authorization: `token ${this.token()}` };
         if (call.body !== undefined) {
             headers["Content-Type"] = "application/json";
         }
@@ -355,20 +363,21 @@ export class AgentPoolsClient {
                     body: parseBody(response.data),
                     requestId: requestIdOf(response),
                     attempts: attempt,
+                    serverTime: serverTimeOf(response),
                 };
             }
 
             const status = response?.status;
             const outcome: RequestOutcome =
-                response !== undefined || NOT_SENT_CODES.has(networkCode ?? "") ? "no" : "unknown";
+                response !== undefined || NOT_SENT_CODES.includes(networkCode ?? "") ? "no" : "unknown";
             // A POST may be sent again only when it provably did nothing.
             const retryable =
                 call.method === "POST"
                     ? status !== undefined
-                        ? POST_RETRY_STATUSES.has(status)
-                        : NOT_SENT_CODES.has(networkCode ?? "")
+                        ? POST_RETRY_STATUSES.includes(status)
+                        : NOT_SENT_CODES.includes(networkCode ?? "")
                     : status !== undefined
-                      ? RETRY_STATUSES.has(status)
+                      ? RETRY_STATUSES.includes(status)
                       : true;
             const retryAfter = parseRetryAfter(response?.headers?.["retry-after"] as string | undefined);
             const delay = this.delayFor(attempt, retryAfter);
@@ -449,6 +458,11 @@ function parseBody(text: string | undefined): unknown {
     } catch {
         return text;
     }
+}
+
+function serverTimeOf(response: AxiosResponse): number | undefined {
+    const date = Date.parse(String(response.headers?.["date"] ?? ""));
+    return Number.isNaN(date) ? undefined : date;
 }
 
 function requestIdOf(response: AxiosResponse): string | undefined {

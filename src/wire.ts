@@ -62,6 +62,8 @@ export interface AgentPoolList {
     agentPools: AgentPoolSummary[];
     /** Id of the org's default pool, when one is set. */
     defaultAgentPoolId?: string;
+    /** The service's clock when it answered (its `Date` header), in milliseconds since the epoch. */
+    serverTime?: number;
 }
 
 /** What create returns: the only time the token is ever seen. */

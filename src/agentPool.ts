@@ -1,0 +1,125 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as provider from "./provider";
+import { AgentPoolInputs, AgentPoolOutputs } from "./types";
+import { Agent } from "./wire";
+
+/** The resource's type token, fixed forever: `pulumi-nodejs:dynamic/agentpools:AgentPool`. */
+export const AGENT_POOL_TYPE = "pulumi-nodejs:dynamic/agentpools:AgentPool";
+
+// One provider for every AgentPool: Pulumi serializes a provider once per object, and this module
+// object serializes as a `require` of the installed package.
+const agentPoolProvider = provider as unknown as pulumi.dynamic.ResourceProvider<AgentPoolInputs, AgentPoolOutputs>;
+
+/** The inputs of an {@link AgentPool}. Names match `pulumiservice.AgentPool`. */
+export interface AgentPoolArgs {
+    /** Pulumi Cloud organization that owns the pool. Changing it replaces the pool. */
+    organizationName: pulumi.Input<string>;
+    /** Pool name, unique in the org (1-255 characters). Changes in place. */
+    name: pulumi.Input<string>;
+    /** Free text shown in the console. Changes in place. @default "" */
+    description?: pulumi.Input<string>;
+    /**
+     * Delete the pool even when stacks' deployment settings use it; those stacks then fall back to
+     * Pulumi-hosted runners. Changing it only changes the state.
+     * @default false
+     */
+    forceDestroy?: pulumi.Input<boolean>;
+    /**
+     * Any string. Changing it replaces the pool (delete first, then create), which is the only way
+     * to get a new token, since the service has no token rotation. A date works well.
+     * @example "2026-11"
+     */
+    rotationTrigger?: pulumi.Input<string>;
+}
+
+/**
+ * A Pulumi Cloud deployment runner pool (an "agent pool"), with its token as a secret output.
+ *
+ * Takes over an existing pool with the `import` resource option (`"<org>/<poolId>"` or a bare pool
+ * id): the pool is adopted, not created, and has no token (see {@link AgentPool.tokenValue}).
+ *
+ * @example
+ * ```ts
+ * const pool = new AgentPool("prod", { organizationName: "acme", name: "production" });
+ * export const token = pool.tokenValue; // secret
+ * ```
+ */
+export class AgentPool extends pulumi.dynamic.Resource {
+    /** Pulumi Cloud organization that owns the pool. */
+    declare public readonly organizationName: pulumi.Output<string>;
+    /** Pool name, as last read from the service. */
+    declare public readonly name: pulumi.Output<string>;
+    /** Description, as last read from the service. */
+    declare public readonly description: pulumi.Output<string>;
+    /** Whether destroy deletes the pool even when stacks use it. */
+    declare public readonly forceDestroy: pulumi.Output<boolean>;
+    /** The rotation trigger, when given. */
+    declare public readonly rotationTrigger: pulumi.Output<string | undefined>;
+    /** The pool id: set it as `agentPoolId` in a stack's deployment settings. */
+    declare public readonly agentPoolId: pulumi.Output<string>;
+    /**
+     * The token runners use (`PULUMI_AGENT_TOKEN`). Secret: encrypted in the state, shown as
+     * `[secret]`. Empty for an imported pool, since the service only returns a token when a pool
+     * is created; change `rotationTrigger` to replace the pool and get one.
+     */
+    declare public readonly tokenValue: pulumi.Output<string>;
+    /** Creation time, as the service reports it (Unix seconds or milliseconds). */
+    declare public readonly created: pulumi.Output<number>;
+    /** Connected runners as of the last create or `pulumi refresh`. */
+    declare public readonly agents: pulumi.Output<Agent[]>;
+    /** True when the pool was adopted with the `import` option rather than created. */
+    declare public readonly imported: pulumi.Output<boolean>;
+
+    /**
+     * @param name the Pulumi resource name (not the pool name).
+     * @param args the pool's inputs.
+     * @param opts resource options; `import` adopts an existing pool.
+     */
+    public constructor(name: string, args: AgentPoolArgs, opts: pulumi.CustomResourceOptions = {}) {
+        // The engine's own import cannot work for a dynamic provider (it calls Read with no
+        // serialized provider), so the option becomes an input that `create` handles.
+        const { import: importId, ...rest } = opts;
+        const props: Record<string, unknown> = {
+            organizationName: args?.organizationName,
+            name: args?.name,
+            description: args?.description,
+            forceDestroy: args?.forceDestroy,
+            rotationTrigger: args?.rotationTrigger,
+            importId: opts.id === undefined ? importId : undefined,
+            agentPoolId: undefined,
+            tokenValue: undefined,
+            created: undefined,
+            agents: undefined,
+            imported: undefined,
+        };
+        super(
+            agentPoolProvider,
+            name,
+            props,
+            {
+                ...rest,
+                additionalSecretOutputs: [...(rest.additionalSecretOutputs ?? []), "tokenValue"],
+            },
+            "agentpools",
+            "AgentPool",
+        );
+    }
+
+    /**
+     * A read-only reference to a pool managed elsewhere: `pulumi up` reads it and never changes or
+     * deletes it. Its `tokenValue` is empty.
+     *
+     * @param name the Pulumi resource name.
+     * @param id `"<organizationName>/<agentPoolId>"`.
+     */
+    public static get(name: string, id: pulumi.Input<pulumi.ID>, opts: pulumi.CustomResourceOptions = {}): AgentPool {
+        return new AgentPool(name, undefined as unknown as AgentPoolArgs, { ...opts, id });
+    }
+
+    /** True for an {@link AgentPool}, also across copies of this package. */
+    public static override isInstance(obj: unknown): obj is AgentPool {
+        return (
+            pulumi.CustomResource.isInstance(obj) && (obj as { __pulumiType?: string }).__pulumiType === AGENT_POOL_TYPE
+        );
+    }
+}

@@ -1,0 +1,27 @@
+/**
+ * pulumi-agent-pools: manage Pulumi Cloud deployment runner pools (agent pools) from Pulumi programs.
+ *
+ * @packageDocumentation
+ */
+export { AgentPool, AGENT_POOL_TYPE } from "./agentPool";
+export type { AgentPoolArgs } from "./agentPool";
+export type { AgentPoolInputs, AgentPoolOutputs } from "./types";
+export { listAgentPools, getAgentPool, listAgentPoolsOutput, getAgentPoolOutput } from "./lookups";
+export type { ListAgentPoolsArgs, GetAgentPoolArgs, LookupSettings } from "./lookups";
+export { AgentPoolsClient, ACCEPT_HEADER, PACKAGE_VERSION, parseRetryAfter } from "./client";
+export type { AgentPoolsClientOptions, RetryOptions, RetryEvent, DeleteResult } from "./client";
+export { resolveCredentials, credentialsFilePath, normalizeApiUrl, DEFAULT_API_URL } from "./credentials";
+export type { CredentialSettings, ResolvedCredentials } from "./credentials";
+export { PulumiApiError, CredentialsError, isPulumiApiError, isCredentialsError, statusText } from "./errors";
+export type { PulumiApiErrorInit, RequestOutcome } from "./errors";
+export { redact, REDACTED } from "./redact";
+export { timestampToDate } from "./wire";
+export type {
+    Agent,
+    AgentPoolSummary,
+    AgentPoolDetail,
+    AgentPoolList,
+    CreatedAgentPool,
+    UpdatedAgentPool,
+} from "./wire";
+export { MAX_NAME_LENGTH, MAX_DESCRIPTION_LENGTH } from "./rules";

@@ -1,0 +1,454 @@
+/**
+ * The dynamic provider behind {@link AgentPool}: Pulumi semantics (check, diff, replace, import,
+ * refresh, secrets) on top of {@link AgentPoolsClient}.
+ *
+ * This module *is* the provider: its exported functions are the `ResourceProvider` methods, and the
+ * resource class hands the module object itself to Pulumi. When the package is installed under
+ * `node_modules`, Pulumi serializes that as `require("pulumi-agent-pools/provider")`, so the state
+ * holds a short reference instead of a copy of the code, refresh and destroy run the installed
+ * version, and upgrading the package changes nothing in the state. Nothing here keeps a credential
+ * in a value that could be serialized: settings live on `globalThis` of the provider process.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { AgentPoolsClient } from "./client";
+import { isPulumiApiError, PulumiApiError } from "./errors";
+import { describeType, descriptionProblem, nameProblem, orgProblem } from "./rules";
+import { AgentPoolInputs, AgentPoolOutputs } from "./types";
+import { CreatedAgentPool, timestampToDate } from "./wire";
+
+/** The value the engine passes for inputs not known until apply. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Stack config keys the provider reads, first match wins. */
+export const CONFIG_KEYS = {
+    accessToken: ["pulumi-agent-pools:accessToken", "pulumiservice:accessToken"],
+    apiUrl: ["pulumi-agent-pools:apiUrl", "pulumiservice:apiUrl"],
+} as const;
+
+const INPUT_KEYS = ["organizationName", "name", "description", "forceDestroy", "rotationTrigger", "importId"];
+// How far the service's clock may be from ours, and how coarse its timestamps are, when deciding
+// whether a pool found after a lost create answer is the one this create made.
+const CLOCK_MARGIN_MS = 5_000;
+const RUNTIME_KEY = "__pulumiAgentPoolsProviderRuntime";
+
+interface Runtime {
+    settings: {
+        apiUrl?: string;
+        apiUrlSource?: string;
+        accessToken?: string;
+        accessTokenSource?: string;
+    };
+    client?: AgentPoolsClient;
+}
+
+function runtime(): Runtime {
+    const g = globalThis as unknown as Record<string, Runtime | undefined>;
+    return (g[RUNTIME_KEY] ??= { settings: {} });
+}
+
+function client(): AgentPoolsClient {
+    const rt = runtime();
+    return (rt.client ??= new AgentPoolsClient(rt.settings));
+}
+
+/** Forgets the settings and client of this process (for tests that configure several times). */
+export function resetProviderRuntime(): void {
+    delete (globalThis as unknown as Record<string, unknown>)[RUNTIME_KEY];
+}
+
+/**
+ * Reads credentials from the stack config: `pulumi-agent-pools:accessToken` (or
+ * `pulumiservice:accessToken`) and `pulumi-agent-pools:apiUrl` (or `pulumiservice:apiUrl`). Absent
+ * keys fall through to `PULUMI_ACCESS_TOKEN`, `PULUMI_API` and the Pulumi login.
+ */
+export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
+    const rt = runtime();
+    const pick = (keys: readonly string[]) => {
+        for (const key of keys) {
+            const value = req.config.get(key);
+            if (value !== undefined && value !== "") {
+                return { value, source: `stack config ${key}` };
+            }
+        }
+        return undefined;
+    };
+    const token = pick(CONFIG_KEYS.accessToken);
+    const url = pick(CONFIG_KEYS.apiUrl);
+    rt.settings = {
+        accessToken: token?.value,
+        accessTokenSource: token?.source,
+        apiUrl: url?.value,
+        apiUrlSource: url?.source,
+    };
+    rt.client = undefined;
+}
+
+type Props = Record<string, unknown>;
+
+/** Validates inputs and fills in defaults. Reports every problem at once; never throws for bad input. */
+export async function check(
+    olds: AgentPoolInputs,
+    news: AgentPoolInputs,
+): Promise<dynamic.CheckResult<AgentPoolInputs>> {
+    const n = news as unknown as Props;
+    const failures: dynamic.CheckFailure[] = [];
+    const fail = (property: string, reason: string) => failures.push({ property, reason });
+    const known = (v: unknown) => v !== UNKNOWN;
+
+    for (const key of Object.keys(n)) {
+        if (key !== "__provider" && !INPUT_KEYS.includes(key)) {
+            fail(
+                key,
+                `AgentPool has no input "${key}"; its inputs are organizationName, name, description, forceDestroy and rotationTrigger`,
+            );
+        }
+    }
+    if (known(n.organizationName)) {
+        const problem = orgProblem(n.organizationName);
+        if (problem) {
+            fail("organizationName", `organizationName ${problem}`);
+        }
+    }
+    if (known(n.name)) {
+        const problem = nameProblem(n.name);
+        if (problem) {
+            fail("name", `name ${problem}`);
+        }
+    }
+    if (n.description !== undefined && known(n.description)) {
+        const problem = descriptionProblem(n.description);
+        if (problem) {
+            fail("description", `description ${problem}`);
+        }
+    }
+    if (n.forceDestroy !== undefined && known(n.forceDestroy) && typeof n.forceDestroy !== "boolean") {
+        fail("forceDestroy", `forceDestroy must be true or false, not ${describeType(n.forceDestroy)}`);
+    }
+    if (n.rotationTrigger !== undefined && known(n.rotationTrigger) && typeof n.rotationTrigger !== "string") {
+        fail(
+            "rotationTrigger",
+            `rotationTrigger must be a string (any value; change it to get a new token), not ${describeType(n.rotationTrigger)}`,
+        );
+    }
+
+    const inputs: AgentPoolInputs = {
+        organizationName: n.organizationName as string,
+        name: n.name as string,
+        description: (n.description as string | undefined) ?? "",
+        forceDestroy: (n.forceDestroy as boolean | undefined) ?? false,
+    };
+    if (n.rotationTrigger !== undefined) {
+        inputs.rotationTrigger = n.rotationTrigger as string;
+    }
+    // The import option only matters for the first create, as with Pulumi's own import: once the
+    // pool is in the state, the option is ignored (and removing it causes no diff).
+    const inState = olds !== undefined && (olds as unknown as Props).organizationName !== undefined;
+    if (n.importId !== undefined && !inState) {
+        const problem = importIdProblem(n.importId, n.organizationName);
+        if (problem) {
+            fail("importId", problem);
+        } else {
+            inputs.importId = n.importId as string;
+        }
+    }
+    return { inputs, failures };
+}
+
+function importIdProblem(importId: unknown, org: unknown): string | undefined {
+    if (importId === UNKNOWN) {
+        return undefined;
+    }
+    if (typeof importId !== "string" || importId.trim() === "") {
+        return `the import option must be a pool id or "<organizationName>/<poolId>", not ${describeType(importId)}`;
+    }
+    const slash = importId.lastIndexOf("/");
+    if (slash >= 0 && org !== UNKNOWN && importId.slice(0, slash) !== org) {
+        return `the import option names org "${importId.slice(0, slash)}" but organizationName is "${String(org)}": they must match`;
+    }
+    return undefined;
+}
+
+/** Decides what a change needs: nothing, an update in place, or a replacement. */
+export async function diff(_id: string, olds: AgentPoolOutputs, news: AgentPoolInputs): Promise<dynamic.DiffResult> {
+    const replaces: string[] = [];
+    if (news.organizationName !== olds.organizationName) {
+        replaces.push("organizationName");
+    }
+    if ((news.rotationTrigger ?? "") !== (olds.rotationTrigger ?? "")) {
+        replaces.push("rotationTrigger");
+    }
+    const inPlace =
+        news.name !== olds.name ||
+        (news.description ?? "") !== (olds.description ?? "") ||
+        (news.forceDestroy ?? false) !== (olds.forceDestroy ?? false);
+    // Names are unique in an org: a replacement in the same org under the same name must delete
+    // the old pool before creating the new one.
+    const sameOrg = news.organizationName === olds.organizationName;
+    const sameName = news.name === olds.name || news.name === UNKNOWN;
+    return {
+        changes: replaces.length > 0 || inPlace,
+        replaces,
+        deleteBeforeReplace: replaces.length > 0 && sameOrg && sameName,
+    };
+}
+
+/** Creates the pool (or adopts it, with the import option) and returns every output. */
+export async function create(inputs: AgentPoolInputs): Promise<dynamic.CreateResult<AgentPoolOutputs>> {
+    const api = client();
+    const org = inputs.organizationName;
+    const description = inputs.description ?? "";
+    if (inputs.importId) {
+        return adopt(api, inputs);
+    }
+    const created = await createExactlyOnce(api, org, inputs.name, description);
+    const outs: AgentPoolOutputs = {
+        ...stateInputs(inputs),
+        name: inputs.name,
+        description,
+        agentPoolId: created.id,
+        tokenValue: created.tokenValue,
+        created: 0,
+        agents: [],
+        imported: false,
+    };
+    const id = resourceId(org, created.id);
+    try {
+        const live = await api.get(org, created.id);
+        if (live) {
+            outs.created = live.created;
+            outs.agents = live.agents;
+        }
+    } catch (err) {
+        // The pool exists and its token is in hand: keep it in the state rather than orphan it.
+        throw initFailed(id, outs, err);
+    }
+    return { id, outs };
+}
+
+/**
+ * Sends the create once, and when its answer is lost, finds out what happened: the pool names are
+ * unique, so a look-up by name tells. A pool made by this create is useless without its token (the
+ * answer that carried it is gone), so it is deleted and made again; a pool someone else made is left
+ * alone and reported.
+ */
+async function createExactlyOnce(
+    api: AgentPoolsClient,
+    org: string,
+    name: string,
+    description: string,
+): Promise<CreatedAgentPool> {
+    for (let attempt = 1; ; attempt++) {
+        const started = Date.now();
+        try {
+            return await api.create(org, { name, description });
+        } catch (err) {
+            if (!isPulumiApiError(err) || err.outcome !== "unknown" || attempt >= 3) {
+                throw err;
+            }
+            const list = await api.list(org);
+            const found = list.agentPools.find((p) => p.name === name);
+            if (!found) {
+                continue; // The lost request did nothing: send it again.
+            }
+            const serverNow = list.serverTime ?? Date.now();
+            const age = serverNow - timestampToDate(found.created).getTime();
+            if (age > Date.now() - started + CLOCK_MARGIN_MS) {
+                throw new PulumiApiError({
+                    operation: `creating agent pool ${JSON.stringify(name)} in org ${JSON.stringify(org)}`,
+                    method: "POST",
+                    path: `/api/orgs/${encodeURIComponent(org)}/agent-pools`,
+                    attempts: attempt,
+                    outcome: "no",
+                    serviceMessage: `the answer was lost, and a pool with this name made earlier by someone else exists (id ${found.id})`,
+                    hint: `Nothing was changed. Choose another name, or adopt that pool with the resource option { import: "${org}/${found.id}" }`,
+                });
+            }
+            // Ours, and its token is lost with the answer: remove it and create again.
+            await api.delete(org, found.id);
+        }
+    }
+}
+
+async function adopt(api: AgentPoolsClient, inputs: AgentPoolInputs): Promise<dynamic.CreateResult<AgentPoolOutputs>> {
+    const org = inputs.organizationName;
+    const importId = inputs.importId!;
+    const poolId = importId.slice(importId.lastIndexOf("/") + 1);
+    const operation = `importing agent pool ${JSON.stringify(poolId)} in org ${JSON.stringify(org)}`;
+    const live = await api.get(org, poolId);
+    if (!live) {
+        throw new Error(
+            `${operation}: there is no such pool. List the org's pools with \`npx agent-pools list --org ${org}\` and check the id in the import option`,
+        );
+    }
+    const description = inputs.description ?? "";
+    const mismatches: string[] = [];
+    if (live.name !== inputs.name) {
+        mismatches.push(`name: ${JSON.stringify(live.name)} (declared ${JSON.stringify(inputs.name)})`);
+    }
+    if (live.description !== description) {
+        mismatches.push(`description: ${JSON.stringify(live.description)} (declared ${JSON.stringify(description)})`);
+    }
+    if (mismatches.length > 0) {
+        throw new Error(
+            `${operation}: the declared inputs differ from the live pool, and an import changes nothing. ` +
+                `Nothing was changed in the org. Declare the live values, then run \`pulumi up\` again:\n    ` +
+                mismatches.join("\n    "),
+        );
+    }
+    return {
+        id: resourceId(org, live.id),
+        outs: {
+            ...stateInputs(inputs),
+            name: live.name,
+            description: live.description,
+            agentPoolId: live.id,
+            // The service returns a token only when a pool is created; change rotationTrigger to get one.
+            tokenValue: "",
+            created: live.created,
+            agents: live.agents,
+            imported: true,
+        },
+    };
+}
+
+/** Refresh: reads the live pool; a pool that is gone is dropped from the state. */
+export async function read(id: string, props?: AgentPoolOutputs): Promise<dynamic.ReadResult<AgentPoolOutputs>> {
+    const old = (props ?? {}) as Partial<AgentPoolOutputs>;
+    const { org, poolId } = parseResourceId(id, old);
+    const live = await client().get(org, poolId);
+    if (!live) {
+        return {};
+    }
+    const inputs: AgentPoolInputs & { description: string; forceDestroy: boolean } = {
+        organizationName: org,
+        name: live.name,
+        description: live.description,
+        forceDestroy: old.forceDestroy ?? false,
+    };
+    if (old.rotationTrigger !== undefined) {
+        inputs.rotationTrigger = old.rotationTrigger;
+    }
+    const outs: AgentPoolOutputs = {
+        ...inputs,
+        agentPoolId: live.id,
+        // The service never returns the token again: keep the one from the state.
+        tokenValue: old.tokenValue ?? "",
+        created: live.created,
+        agents: live.agents,
+        imported: old.imported ?? false,
+    };
+    return { id: resourceId(org, live.id), props: outs, inputs: inputs as unknown as AgentPoolOutputs };
+}
+
+/** Renames or re-describes the pool in place; a change of forceDestroy alone sends nothing. */
+export async function update(
+    id: string,
+    olds: AgentPoolOutputs,
+    news: AgentPoolInputs,
+): Promise<dynamic.UpdateResult<AgentPoolOutputs>> {
+    const { org, poolId } = parseResourceId(id, olds);
+    const description = news.description ?? "";
+    let name = olds.name;
+    let liveDescription = olds.description;
+    if (news.name !== olds.name || description !== olds.description) {
+        // PATCH leaves omitted fields alone, so the description is always sent, even when empty.
+        const changes: { name?: string; description: string } = { description };
+        if (news.name !== olds.name) {
+            changes.name = news.name;
+        }
+        try {
+            const updated = await client().update(org, poolId, changes);
+            name = updated.name;
+            liveDescription = updated.description;
+        } catch (err) {
+            if (isPulumiApiError(err) && err.status === 404) {
+                throw addHint(
+                    err,
+                    "The pool was deleted outside Pulumi: run `pulumi refresh` to drop it from the state, then `pulumi up` creates it again",
+                );
+            }
+            throw err;
+        }
+    }
+    return {
+        outs: {
+            ...stateInputs(news),
+            name,
+            description: liveDescription,
+            agentPoolId: olds.agentPoolId ?? poolId,
+            tokenValue: olds.tokenValue ?? "",
+            created: olds.created ?? 0,
+            agents: olds.agents ?? [],
+            imported: olds.imported ?? false,
+        },
+    };
+}
+
+/** Deletes the pool; one that is already gone counts as deleted. */
+async function deletePool(id: string, props: AgentPoolOutputs): Promise<void> {
+    const { org, poolId } = parseResourceId(id, props);
+    const force = props.forceDestroy === true;
+    try {
+        await client().delete(org, poolId, { force });
+    } catch (err) {
+        if (isPulumiApiError(err) && err.status === 400 && !force) {
+            throw addHint(
+                err,
+                "Stacks' deployment settings still use this pool. Remove it from them, or set forceDestroy: true " +
+                    "on the AgentPool and run `pulumi up` before deleting (those stacks then fall back to Pulumi-hosted runners)",
+            );
+        }
+        throw err;
+    }
+}
+export { deletePool as delete };
+
+/** `<organizationName>/<agentPoolId>`: everything needed to find the pool, from the id alone. */
+export function resourceId(org: string, poolId: string): string {
+    return `${org}/${poolId}`;
+}
+
+/** Splits a resource id; prefers the state's own fields when it has them. */
+export function parseResourceId(id: string, props: Partial<AgentPoolOutputs> = {}): { org: string; poolId: string } {
+    if (props.organizationName && props.agentPoolId) {
+        return { org: props.organizationName, poolId: props.agentPoolId };
+    }
+    const slash = id.lastIndexOf("/");
+    if (slash <= 0 || slash === id.length - 1) {
+        throw new Error(`"${id}" is not an AgentPool id: ids look like "<organizationName>/<agentPoolId>"`);
+    }
+    return { org: id.slice(0, slash), poolId: id.slice(slash + 1) };
+}
+
+function stateInputs(
+    inputs: AgentPoolInputs,
+): Pick<AgentPoolOutputs, "organizationName" | "forceDestroy" | "rotationTrigger"> {
+    const out: Pick<AgentPoolOutputs, "organizationName" | "forceDestroy" | "rotationTrigger"> = {
+        organizationName: inputs.organizationName,
+        forceDestroy: inputs.forceDestroy ?? false,
+    };
+    // `undefined` anywhere in the outputs fails the engine's struct conversion: leave the key out.
+    if (inputs.rotationTrigger !== undefined) {
+        out.rotationTrigger = inputs.rotationTrigger;
+    }
+    return out;
+}
+
+function addHint<T extends Error>(err: T, hint: string): T {
+    err.message = `${err.message}. ${hint}`;
+    if (err.stack) {
+        const firstLine = err.stack.indexOf("\n");
+        err.stack = `${err.name}: ${err.message}${firstLine >= 0 ? err.stack.slice(firstLine) : ""}`;
+    }
+    return err;
+}
+
+/** An error the engine records as "created, but failed to initialize", so the pool stays in the state. */
+function initFailed(id: string, outs: AgentPoolOutputs, cause: unknown): Error {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return Object.assign(new Error(`the pool was created, but reading it back failed: ${message}`), {
+        id,
+        properties: outs,
+        reasons: [message],
+    });
+}

@@ -1,0 +1,50 @@
+import { Agent } from "./wire";
+
+/**
+ * The inputs the provider sees: {@link AgentPoolArgs} with every `Input` resolved. During a preview
+ * any of them may be the engine's "unknown" placeholder string.
+ */
+export interface AgentPoolInputs {
+    /** Pulumi Cloud organization that owns the pool. Changing it replaces the pool. */
+    organizationName: string;
+    /** Pool name, unique in the org. Changes in place. */
+    name: string;
+    /** Free text. Changes in place. @default "" */
+    description?: string;
+    /** Delete the pool even when stacks' deployment settings use it. Changes only the state. @default false */
+    forceDestroy?: boolean;
+    /** Any string; changing it replaces the pool, which is the only way to get a new token. */
+    rotationTrigger?: string;
+    /**
+     * Set by the resource class from the `import` resource option: the pool to adopt instead of
+     * creating one, as `org/poolId` or a bare pool id. Used by the first create only.
+     */
+    importId?: string;
+}
+
+/** Everything the provider returns and the state holds. */
+export interface AgentPoolOutputs {
+    /** As given. */
+    organizationName: string;
+    /** The pool's name, as last read from the service. */
+    name: string;
+    /** The pool's description, as last read from the service. */
+    description: string;
+    /** As given, `false` when not. */
+    forceDestroy: boolean;
+    /** As given; absent when not given. */
+    rotationTrigger?: string;
+    /** The pool id: what a stack's deployment settings take as `agentPoolId`. */
+    agentPoolId: string;
+    /**
+     * The pool token that runners authenticate with. Secret. Empty for an adopted (imported) pool,
+     * since the service only ever returns a token when a pool is created.
+     */
+    tokenValue: string;
+    /** Creation time, as the service reports it (Unix seconds or milliseconds). */
+    created: number;
+    /** The runners connected to the pool, as of the last create or refresh. */
+    agents: Agent[];
+    /** True when the pool was adopted through the `import` option rather than created. */
+    imported: boolean;
+}

@@ -1,0 +1,363 @@
+import { strict as assert } from "node:assert";
+import * as provider from "../src/provider";
+import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
+import { assertNoSecrets, cleanupTempDirs, Harness, rejectionOf, startHarness } from "./helpers";
+
+const U = provider.UNKNOWN;
+
+/** Configures the provider as the engine does, with stack config pointing at the emulator. */
+async function configureFor(h: Harness, extra: Record<string, string> = {}): Promise<void> {
+    provider.resetProviderRuntime();
+    const config: Record<string, string> = {
+        "pulumi-agent-pools:apiUrl": h.emu.url,
+        "pulumi-agent-pools:accessToken": h.token,
+        ...extra,
+    };
+    await provider.configure({
+        config: {
+            get: (k: string) => config[k],
+            require: (k: string) => {
+                if (config[k] === undefined) {
+                    throw new Error(`missing ${k}`);
+                }
+                return config[k];
+            },
+        },
+    });
+}
+
+/** check, then create, as the engine runs them for a new resource. */
+async function up(
+    news: Record<string, unknown>,
+): Promise<{ id: string; outs: AgentPoolOutputs; inputs: AgentPoolInputs }> {
+    const checked = await provider.check({} as AgentPoolInputs, news as unknown as AgentPoolInputs);
+    assert.deepEqual(checked.failures, []);
+    const created = await provider.create(checked.inputs!);
+    return { id: created.id, outs: created.outs!, inputs: checked.inputs! };
+}
+
+/** check, diff and (when needed) update of an existing resource, as the engine runs them. */
+async function change(
+    state: { id: string; outs: AgentPoolOutputs; inputs: AgentPoolInputs },
+    news: Record<string, unknown>,
+) {
+    const checked = await provider.check(state.inputs, news as unknown as AgentPoolInputs);
+    assert.deepEqual(checked.failures, []);
+    const diff = await provider.diff(state.id, state.outs, checked.inputs!);
+    return { checked: checked.inputs!, diff };
+}
+
+describe("provider: check", () => {
+    it("fills in defaults and passes good input", async () => {
+        const r = await provider.check({} as AgentPoolInputs, { organizationName: "acme", name: "prod" });
+        assert.deepEqual(r.failures, []);
+        assert.deepEqual(r.inputs, { organizationName: "acme", name: "prod", description: "", forceDestroy: false });
+    });
+
+    it("reports every bad input with the property and what to do", async () => {
+        const r = await provider.check(
+            {} as AgentPoolInputs,
+            {
+                organizationName: "",
+                name: "  ",
+                description: 5,
+                forceDestroy: "yes",
+                rotationTrigger: 3,
+                descripton: "typo",
+            } as unknown as AgentPoolInputs,
+        );
+        const byProp = Object.fromEntries(r.failures!.map((f) => [f.property, f.reason]));
+        assert.match(byProp.organizationName, /must not be empty/);
+        assert.match(byProp.name, /must not be empty/);
+        assert.match(byProp.description, /must be a string, not a number/);
+        assert.match(byProp.forceDestroy, /true or false/);
+        assert.match(byProp.rotationTrigger, /must be a string/);
+        assert.match(byProp.descripton, /no input "descripton"/);
+    });
+
+    it("reports a missing name and org, and names that are too long or hold control characters", async () => {
+        const r = await provider.check({} as AgentPoolInputs, {} as AgentPoolInputs);
+        assert.deepEqual(r.failures!.map((f) => f.property).sort(), ["name", "organizationName"]);
+        const long = await provider.check({} as AgentPoolInputs, { organizationName: "acme", name: "x".repeat(256) });
+        assert.match(long.failures![0].reason, /limit is 255/);
+        const ctl = await provider.check({} as AgentPoolInputs, { organizationName: "acme", name: "a\nb" });
+        assert.match(ctl.failures![0].reason, /control characters/);
+    });
+
+    it("lets unknown preview values through", async () => {
+        const r = await provider.check({} as AgentPoolInputs, {
+            organizationName: U,
+            name: U,
+            description: U,
+            forceDestroy: U as unknown as boolean,
+            rotationTrigger: U,
+        });
+        assert.deepEqual(r.failures, []);
+    });
+
+    it("keeps the import id on the first create only", async () => {
+        const first = await provider.check({} as AgentPoolInputs, {
+            organizationName: "acme",
+            name: "p",
+            importId: "acme/123",
+        });
+        assert.equal(first.inputs!.importId, "acme/123");
+        const later = await provider.check(first.inputs!, {
+            organizationName: "acme",
+            name: "p",
+            importId: "acme/123",
+        });
+        assert.equal(later.inputs!.importId, undefined);
+        const wrongOrg = await provider.check({} as AgentPoolInputs, {
+            organizationName: "acme",
+            name: "p",
+            importId: "other/123",
+        });
+        assert.match(wrongOrg.failures![0].reason, /names org "other" but organizationName is "acme"/);
+    });
+});
+
+describe("provider: diff", () => {
+    const olds: AgentPoolOutputs = {
+        organizationName: "acme",
+        name: "prod",
+        description: "",
+        forceDestroy: false,
+        agentPoolId: "id",
+        tokenValue: "t",
+        created: 1,
+        agents: [],
+        imported: false,
+    };
+    const base: AgentPoolInputs = { organizationName: "acme", name: "prod", description: "", forceDestroy: false };
+
+    it("says no change, explicitly, when nothing changed", async () => {
+        assert.deepEqual(await provider.diff("acme/id", olds, base), {
+            changes: false,
+            replaces: [],
+            deleteBeforeReplace: false,
+        });
+    });
+
+    it("updates name, description and forceDestroy in place", async () => {
+        for (const news of [{ name: "x" }, { description: "d" }, { forceDestroy: true }]) {
+            const d = await provider.diff("acme/id", olds, { ...base, ...news });
+            assert.equal(d.changes, true);
+            assert.deepEqual(d.replaces, []);
+        }
+    });
+
+    it("replaces on a new org, creating the new pool before deleting the old one", async () => {
+        const d = await provider.diff("acme/id", olds, { ...base, organizationName: "other" });
+        assert.deepEqual(d.replaces, ["organizationName"]);
+        assert.equal(d.deleteBeforeReplace, false);
+    });
+
+    it("replaces on a new rotation trigger, deleting first because the name stays", async () => {
+        const d = await provider.diff("acme/id", olds, { ...base, rotationTrigger: "2026-11" });
+        assert.deepEqual(d.replaces, ["rotationTrigger"]);
+        assert.equal(d.deleteBeforeReplace, true);
+    });
+
+    it("treats unknown preview values as changes", async () => {
+        const d = await provider.diff("acme/id", olds, { ...base, name: U });
+        assert.equal(d.changes, true);
+    });
+});
+
+describe("provider: create, read, update and delete against the emulator", () => {
+    let h: Harness;
+    beforeEach(async () => {
+        h = await startHarness();
+        await configureFor(h);
+    });
+    afterEach(async () => {
+        provider.resetProviderRuntime();
+        await h.emu.close();
+        cleanupTempDirs();
+    });
+
+    it("creates a pool and returns every output, the token included", async () => {
+        const { id, outs } = await up({ organizationName: "acme", name: "prod", description: "Prod runners" });
+        const pool = h.emu.state.pools("acme")[0];
+        assert.equal(id, `acme/${pool.id}`);
+        assert.deepEqual(Object.keys(outs).sort(), [
+            "agentPoolId",
+            "agents",
+            "created",
+            "description",
+            "forceDestroy",
+            "imported",
+            "name",
+            "organizationName",
+            "tokenValue",
+        ]);
+        assert.equal(outs.agentPoolId, pool.id);
+        assert.match(outs.tokenValue, /^pul-/);
+        assert.ok(outs.created > 0);
+        assert.equal(outs.imported, false);
+        for (const v of Object.values(outs)) {
+            assert.notEqual(v, undefined);
+        }
+    });
+
+    it("shows no diff right after create, and none after a refresh with no drift", async () => {
+        const state = await up({ organizationName: "acme", name: "prod" });
+        assert.equal((await change(state, { organizationName: "acme", name: "prod" })).diff.changes, false);
+        const read = await provider.read(state.id, state.outs);
+        const refreshed = { id: read.id!, outs: read.props!, inputs: read.inputs as unknown as AgentPoolInputs };
+        assert.equal((await change(refreshed, { organizationName: "acme", name: "prod" })).diff.changes, false);
+    });
+
+    it("updates the name and description in place with one PATCH, always sending the description", async () => {
+        const state = await up({ organizationName: "acme", name: "prod", description: "old" });
+        const { checked } = await change(state, { organizationName: "acme", name: "prod", description: "" });
+        h.emu.clearRequests();
+        const updated = await provider.update(state.id, state.outs, checked);
+        assert.equal(updated.outs!.description, "");
+        assert.equal(updated.outs!.tokenValue, state.outs.tokenValue, "token kept");
+        const patches = h.emu.requests().filter((r) => r.route === "update");
+        assert.equal(patches.length, 1);
+        assert.equal(h.emu.state.pools("acme")[0].description, "");
+
+        const renamed = await provider.update(state.id, updated.outs!, { ...checked, name: "production" });
+        assert.equal(renamed.outs!.name, "production");
+        assert.equal(h.emu.state.pools("acme")[0].name, "production");
+    });
+
+    it("sends nothing when only forceDestroy changes", async () => {
+        const state = await up({ organizationName: "acme", name: "prod" });
+        h.emu.clearRequests();
+        const updated = await provider.update(state.id, state.outs, { ...state.inputs, forceDestroy: true });
+        assert.equal(updated.outs!.forceDestroy, true);
+        assert.equal(h.emu.requests().length, 0);
+    });
+
+    it("refresh reads live name, description and agents and keeps the token", async () => {
+        const state = await up({ organizationName: "acme", name: "prod" });
+        h.emu.state.updatePool("acme", state.outs.agentPoolId, { name: "renamed-in-console" });
+        h.emu.state.addAgent("acme", state.outs.agentPoolId, { hostname: "runner-7" });
+        const read = await provider.read(state.id, state.outs);
+        assert.equal(read.id, state.id);
+        assert.equal(read.props!.name, "renamed-in-console");
+        assert.equal(read.props!.agents[0].hostname, "runner-7");
+        assert.equal(read.props!.tokenValue, state.outs.tokenValue);
+        assert.equal((read.inputs as unknown as AgentPoolInputs).name, "renamed-in-console");
+        // The next up puts the declared name back.
+        const next = await change(
+            { id: read.id!, outs: read.props!, inputs: read.inputs as unknown as AgentPoolInputs },
+            { organizationName: "acme", name: "prod" },
+        );
+        assert.equal(next.diff.changes, true);
+        assert.deepEqual(next.diff.replaces, []);
+    });
+
+    it("refresh of a pool deleted outside Pulumi returns no id", async () => {
+        const state = await up({ organizationName: "acme", name: "prod" });
+        h.emu.state.deletePool("acme", state.outs.agentPoolId);
+        const read = await provider.read(state.id, state.outs);
+        assert.equal(read.id, undefined);
+    });
+
+    it("reads from the id alone, as a get does", async () => {
+        const state = await up({ organizationName: "acme", name: "prod" });
+        const read = await provider.read(state.id, {} as AgentPoolOutputs);
+        assert.equal(read.props!.name, "prod");
+        assert.equal(read.props!.tokenValue, "");
+    });
+
+    it("deletes the pool, and counts one already gone as deleted", async () => {
+        const state = await up({ organizationName: "acme", name: "prod" });
+        await provider.delete(state.id, state.outs);
+        assert.equal(h.emu.state.pools("acme").length, 0);
+        await provider.delete(state.id, state.outs);
+    });
+
+    it("refuses to delete a pool in use without forceDestroy, naming it, and sends force=true with it", async () => {
+        const state = await up({ organizationName: "acme", name: "prod" });
+        h.emu.state.setInUse("acme", state.outs.agentPoolId, ["acme/app/prod"]);
+        const err = await rejectionOf(provider.delete(state.id, state.outs));
+        assert.match((err as Error).message, /400 Bad Request/);
+        assert.match((err as Error).message, /forceDestroy: true/);
+        assert.equal(h.emu.state.pools("acme").length, 1);
+        await provider.delete(state.id, { ...state.outs, forceDestroy: true });
+        assert.equal(h.emu.requests().at(-1)!.query, "force=true");
+        assert.equal(h.emu.state.pools("acme").length, 0);
+    });
+
+    it("keeps a created pool in the state when reading it back fails", async () => {
+        h.emu.injectFault({ route: "get", status: 500, times: "always" });
+        const checked = await provider.check({} as AgentPoolInputs, { organizationName: "acme", name: "prod" });
+        const err = (await rejectionOf(provider.create(checked.inputs!))) as Error & {
+            id?: string;
+            properties?: AgentPoolOutputs;
+        };
+        const pool = h.emu.state.pools("acme")[0];
+        assert.equal(err.id, `acme/${pool.id}`);
+        assert.equal(err.properties!.agentPoolId, pool.id);
+        assert.match(err.properties!.tokenValue, /^pul-/);
+        assertNoSecrets(err.message, [err.properties!.tokenValue, h.token], "init error message");
+    });
+
+    it("adopts a pool through the import id without creating one, and without a token", async () => {
+        const existing = await h.client.create("acme", { name: "handmade", description: "from the console" });
+        h.emu.clearRequests();
+        const { id, outs } = await up({
+            organizationName: "acme",
+            name: "handmade",
+            description: "from the console",
+            importId: `acme/${existing.id}`,
+        });
+        assert.equal(id, `acme/${existing.id}`);
+        assert.equal(outs.imported, true);
+        assert.equal(outs.tokenValue, "");
+        assert.equal(h.emu.requests().filter((r) => r.route === "create").length, 0);
+        assert.equal(h.emu.state.pools("acme").length, 1);
+    });
+
+    it("refuses an import whose declared inputs differ, printing the live values and changing nothing", async () => {
+        const existing = await h.client.create("acme", { name: "handmade", description: "live text" });
+        h.emu.clearRequests();
+        const checked = await provider.check({} as AgentPoolInputs, {
+            organizationName: "acme",
+            name: "declared",
+            importId: existing.id,
+        });
+        const err = await rejectionOf(provider.create(checked.inputs!));
+        assert.match((err as Error).message, /name: "handmade" \(declared "declared"\)/);
+        assert.match((err as Error).message, /description: "live text" \(declared ""\)/);
+        assert.match((err as Error).message, /Nothing was changed/);
+        assert.deepEqual(
+            h.emu.requests().map((r) => r.method),
+            ["GET"],
+        );
+    });
+
+    it("says so when the pool to import does not exist", async () => {
+        const checked = await provider.check({} as AgentPoolInputs, {
+            organizationName: "acme",
+            name: "x",
+            importId: "acme/nope",
+        });
+        const err = await rejectionOf(provider.create(checked.inputs!));
+        assert.match((err as Error).message, /there is no such pool.*agent-pools list --org acme/);
+    });
+
+    it("takes credentials from pulumiservice:* config keys too", async () => {
+        provider.resetProviderRuntime();
+        const config: Record<string, string> = {
+            "pulumiservice:apiUrl": h.emu.url,
+            "pulumiservice:accessToken": h.token,
+        };
+        await provider.configure({ config: { get: (k) => config[k], require: (k) => config[k] } });
+        const { outs } = await up({ organizationName: "acme", name: "via-pulumiservice" });
+        assert.ok(outs.agentPoolId);
+    });
+
+    it("fails with a clear 401 naming the config key for a wrong token", async () => {
+        await configureFor(h, { "pulumi-agent-pools:accessToken": "pul-0000000000000000000000000000000000000000" });
+        const checked = await provider.check({} as AgentPoolInputs, { organizationName: "acme", name: "x" });
+        const err = await rejectionOf(provider.create(checked.inputs!));
+        assert.match((err as Error).message, /401 Unauthorized.*stack config pulumi-agent-pools:accessToken/);
+    });
+});
