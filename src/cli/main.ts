@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/**
+ * The `agent-pools` command: `npx agent-pools --help`.
+ */
+import { Command, CommanderError } from "commander";
+import { PACKAGE_VERSION } from "../client";
+import { isCredentialsError, isPulumiApiError } from "../errors";
+import { redact } from "../redact";
+import { emulatorCommand } from "./emulatorCommand";
+
+/** Builds the command tree; `run` parses and executes it. */
+export function buildProgram(): Command {
+    const program = new Command("agent-pools")
+        .description(
+            "Manage Pulumi Cloud deployment runner pools (agent pools), and run a local emulator of their API.",
+        )
+        .version(PACKAGE_VERSION)
+        .showHelpAfterError("(run with --help for usage)")
+        .exitOverride();
+    program.addCommand(emulatorCommand());
+    return program;
+}
+
+/** Runs the command with `argv` (without `node` and the script); resolves to the exit code. */
+export async function run(argv: string[]): Promise<number> {
+    const program = buildProgram();
+    try {
+        await program.parseAsync(argv, { from: "user" });
+        return 0;
+    } catch (err) {
+        if (err instanceof CommanderError) {
+            // Commander has printed the help or the usage error already.
+            return err.exitCode;
+        }
+        // Expected failures get one line, no stack trace.
+        const message = err instanceof Error ? err.message : String(err);
+        const expected = isPulumiApiError(err) || isCredentialsError(err) || (err as { expected?: boolean })?.expected;
+        process.stderr.write(`agent-pools: ${redact(message)}\n`);
+        if (!expected && err instanceof Error && process.env.AGENT_POOLS_DEBUG) {
+            process.stderr.write(`${redact(err.stack ?? "")}\n`);
+        }
+        return 1;
+    }
+}
+
+if (require.main === module) {
+    run(process.argv.slice(2)).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        () => {
+            process.exitCode = 1;
+        },
+    );
+}

@@ -1,0 +1,148 @@
+import { execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { installedProgramDir, REPO_ROOT } from "../support/installedPackage";
+
+let pulumiBin: string | undefined;
+
+/**
+ * The folder of a real Pulumi CLI, from scripts/get-pulumi-cli.sh (PATH, cache, or a build from Go
+ * modules). Throws when there is none: the end-to-end tests fail rather than skip.
+ */
+export function getPulumiBin(): string {
+    if (!pulumiBin) {
+        const out = execFileSync("bash", [path.join(REPO_ROOT, "scripts", "get-pulumi-cli.sh")], {
+            cwd: REPO_ROOT,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "inherit"],
+            timeout: 45 * 60 * 1000,
+        });
+        pulumiBin = out.trim().split("\n").pop()!;
+        if (!fs.existsSync(path.join(pulumiBin, "pulumi"))) {
+            throw new Error(`get-pulumi-cli.sh printed ${pulumiBin}, which has no pulumi binary`);
+        }
+    }
+    return pulumiBin;
+}
+
+/** What one engine run did. */
+export interface RunResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+    result: {
+        error?: string;
+        summary?: Record<string, number>;
+        outputs?: Record<string, unknown>;
+        deployment?: { version: number; deployment: { resources?: StateResource[] } };
+    };
+}
+
+/** A resource in an exported state. */
+export interface StateResource {
+    urn: string;
+    type: string;
+    id?: string;
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+    external?: boolean;
+}
+
+/** The program's description: see test/e2e/fixtures/program.js. */
+export interface ProgramSpec {
+    pools?: { resource: string; args?: Record<string, unknown>; import?: string; get?: string }[];
+    many?: { count: number; organizationName: string; prefix: string; description?: string };
+}
+
+/** Options of one run. */
+export interface RunOptions {
+    config?: Record<string, { value: string; secret?: boolean } | null>;
+    env?: NodeJS.ProcessEnv;
+    expectNoChanges?: boolean;
+    showSecrets?: boolean;
+    logVerbosity?: number;
+}
+
+/** One stack of the e2e program, in its own state backend folder. */
+export class Stack {
+    /** Everything every run printed, for the secret scans. */
+    public readonly transcript: string[] = [];
+    private seq = 0;
+
+    public constructor(
+        public readonly programDir: string,
+        public readonly backendDir: string,
+        public readonly stackName: string,
+    ) {}
+
+    /** Runs an engine command with the program described by `program`. */
+    public async run(command: string, program: ProgramSpec, options: RunOptions = {}): Promise<RunResult> {
+        const specFile = path.join(this.backendDir, `spec-${++this.seq}.json`);
+        fs.writeFileSync(
+            specFile,
+            JSON.stringify({
+                workDir: this.programDir,
+                program: "program.js",
+                projectName: "agent-pools-e2e",
+                stackName: this.stackName,
+                backendDir: this.backendDir,
+                pulumiBin: getPulumiBin(),
+                command,
+                config: options.config,
+                expectNoChanges: options.expectNoChanges,
+                showSecrets: options.showSecrets,
+                logVerbosity: options.logVerbosity,
+            }),
+        );
+        const env: NodeJS.ProcessEnv = {
+            PATH: process.env.PATH,
+            HOME: this.backendDir,
+            PULUMI_HOME: path.join(this.backendDir, ".pulumi-home"),
+            PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+            AGENT_POOLS_E2E_PROGRAM: JSON.stringify(program),
+            ...options.env,
+        };
+        const child = spawn(process.execPath, [path.join(REPO_ROOT, "scripts", "run-program.js"), specFile], {
+            cwd: this.programDir,
+            env,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
+        this.transcript.push(stdout, stderr);
+        const line = stdout.split("\n").find((l) => l.startsWith("@@RESULT@@ "));
+        const result = line ? JSON.parse(line.slice("@@RESULT@@ ".length)) : { error: "no result line" };
+        return { code, stdout, stderr, result };
+    }
+
+    /** Runs and fails the test, with the engine's output, unless the command succeeded. */
+    public async ok(command: string, program: ProgramSpec, options: RunOptions = {}): Promise<RunResult> {
+        const r = await this.run(command, program, options);
+        if (r.code !== 0) {
+            throw new Error(`pulumi ${command} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`.slice(-6000));
+        }
+        return r;
+    }
+
+    /** The exported state's AgentPool resources. */
+    public async pools(options: RunOptions = {}): Promise<StateResource[]> {
+        const r = await this.ok("export", {}, options);
+        return (r.result.deployment?.deployment.resources ?? []).filter((res) =>
+            res.type.startsWith("pulumi-nodejs:dynamic/agentpools:AgentPool"),
+        );
+    }
+
+    /** The raw exported state as text. */
+    public async exportText(options: RunOptions = {}): Promise<string> {
+        const r = await this.ok("export", {}, options);
+        return JSON.stringify(r.result.deployment);
+    }
+}
+
+/** A program folder with the packed package installed, and the e2e program in it. */
+export function e2eProgramDir(): string {
+    return installedProgramDir({ "program.js": path.join(REPO_ROOT, "test", "e2e", "fixtures", "program.js") });
+}
