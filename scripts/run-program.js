@@ -5,7 +5,7 @@
 // own: it serializes the dynamic provider, starts the `pulumi-resource-pulumi-nodejs` plugin,
 // plans creates/updates/replacements, encrypts secrets and writes the state.
 //
-// Usage: node scripts/run-program.js <spec.json>
+// Usage: node scripts/run-program.js <spec.json | ->
 //   spec: {
 //     workDir,        the program's folder (its node_modules holds @pulumi/pulumi and pulumi-agent-pools)
 //     program,        a module in workDir whose export is the program function (.js, or .ts via ts-node)
@@ -14,7 +14,7 @@
 //     pulumiBin,      folder holding the `pulumi` CLI and the plugin script
 //     command,        "up" | "preview" | "refresh" | "destroy" | "outputs" | "export" | "remove"
 //     config,         { key: { value, secret } }
-//     expectNoChanges, showSecrets, logVerbosity, color
+//     expectNoChanges, showSecrets, logVerbosity, debug, color
 //   }
 // Prints the engine's output as it comes, then one line `@@RESULT@@ <json>` with what happened.
 "use strict";
@@ -23,7 +23,8 @@ const path = require("node:path");
 const { createRequire } = require("node:module");
 
 async function main() {
-    const spec = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+    // The spec comes on standard input ("-") or from a file; stdin keeps secret config off the disk.
+    const spec = JSON.parse(fs.readFileSync(process.argv[2] === "-" ? 0 : process.argv[2], "utf8"));
     const fromProgram = createRequire(path.join(spec.workDir, "package.json"));
     const auto = fromProgram("@pulumi/pulumi/automation");
 
@@ -77,8 +78,11 @@ async function main() {
 
     const common = {
         onOutput: (s) => process.stdout.write(s),
+        // With logToStdErr the engine's own log lines come here.
+        onError: (s) => process.stderr.write(s),
         color: spec.color ?? "never",
-        ...(spec.logVerbosity ? { logVerbosity: spec.logVerbosity, logToStdErr: true, debug: true } : {}),
+        ...(spec.logVerbosity ? { logVerbosity: spec.logVerbosity, logToStdErr: true } : {}),
+        ...(spec.debug ? { debug: true } : {}),
     };
     const result = { command: spec.command };
     switch (spec.command) {
@@ -108,7 +112,10 @@ async function main() {
             break;
         }
         case "export": {
-            result.deployment = await stack.exportStack();
+            // `pulumi stack export` as a user runs it: secrets stay encrypted. (The Automation
+            // API's exportStack adds --show-secrets.)
+            const r = await pulumiCommand.run(["stack", "export", "--stack", spec.stackName], spec.workDir, envVars);
+            result.deployment = JSON.parse(r.stdout);
             break;
         }
         case "remove": {

@@ -61,39 +61,47 @@ export interface RunOptions {
     expectNoChanges?: boolean;
     showSecrets?: boolean;
     logVerbosity?: number;
+    debug?: boolean;
 }
+
+let stacksMade = 0;
 
 /** One stack of the e2e program, in its own state backend folder. */
 export class Stack {
     /** Everything every run printed, for the secret scans. */
     public readonly transcript: string[] = [];
-    private seq = 0;
+    /** The stack's name: the given one made unique, since stack config files share the program folder. */
+    public readonly stackName: string;
 
     public constructor(
         public readonly programDir: string,
         public readonly backendDir: string,
-        public readonly stackName: string,
-    ) {}
+        name: string,
+    ) {
+        this.stackName = `${name}-${process.pid}-${++stacksMade}`;
+    }
+
+    /** Removes the stack's config file from the program folder. */
+    public removeConfigFile(): void {
+        fs.rmSync(path.join(this.programDir, `Pulumi.${this.stackName}.yaml`), { force: true });
+    }
 
     /** Runs an engine command with the program described by `program`. */
     public async run(command: string, program: ProgramSpec, options: RunOptions = {}): Promise<RunResult> {
-        const specFile = path.join(this.backendDir, `spec-${++this.seq}.json`);
-        fs.writeFileSync(
-            specFile,
-            JSON.stringify({
-                workDir: this.programDir,
-                program: "program.js",
-                projectName: "agent-pools-e2e",
-                stackName: this.stackName,
-                backendDir: this.backendDir,
-                pulumiBin: getPulumiBin(),
-                command,
-                config: options.config,
-                expectNoChanges: options.expectNoChanges,
-                showSecrets: options.showSecrets,
-                logVerbosity: options.logVerbosity,
-            }),
-        );
+        const spec = JSON.stringify({
+            workDir: this.programDir,
+            program: "program.js",
+            projectName: "agent-pools-e2e",
+            stackName: this.stackName,
+            backendDir: this.backendDir,
+            pulumiBin: getPulumiBin(),
+            command,
+            config: options.config,
+            expectNoChanges: options.expectNoChanges,
+            showSecrets: options.showSecrets,
+            logVerbosity: options.logVerbosity,
+            debug: options.debug,
+        });
         const env: NodeJS.ProcessEnv = {
             PATH: process.env.PATH,
             HOME: this.backendDir,
@@ -102,11 +110,12 @@ export class Stack {
             AGENT_POOLS_E2E_PROGRAM: JSON.stringify(program),
             ...options.env,
         };
-        const child = spawn(process.execPath, [path.join(REPO_ROOT, "scripts", "run-program.js"), specFile], {
+        const child = spawn(process.execPath, [path.join(REPO_ROOT, "scripts", "run-program.js"), "-"], {
             cwd: this.programDir,
             env,
-            stdio: ["ignore", "pipe", "pipe"],
+            stdio: ["pipe", "pipe", "pipe"],
         });
+        child.stdin.end(spec);
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
