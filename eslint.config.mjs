@@ -1,8 +1,8 @@
-// A small rule set: the recommended TypeScript rules plus a few that catch real bugs in async code.
+// A small rule set: the recommended TypeScript rules plus a few that catch real bugs.
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["dist/**", "node_modules/**", ".tools/**", "docs/api/**", "**/node_modules/**"] },
+    { ignores: ["dist/**", "node_modules/**", ".tools/**", ".test-output/**", "docs/api/**", "**/node_modules/**"] },
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts"],
@@ -10,7 +10,11 @@ export default tseslint.config(
             "@typescript-eslint/no-explicit-any": "error",
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
             eqeqeq: ["error", "always", { null: "ignore" }],
-            "no-console": "off",
         },
+    },
+    {
+        // Scripts and example programs in plain CommonJS JavaScript.
+        files: ["**/*.js"],
+        rules: { "@typescript-eslint/no-require-imports": "off" },
     },
 );

@@ -3,7 +3,9 @@
 #
 # Order of preference:
 #   1. a `pulumi` 3.x already on PATH;
-#   2. one cached by an earlier run of this script (under $PULUMI_CLI_CACHE, default <repo>/.tools);
+#   2. one cached by an earlier run of this script: in <repo>/.tools (ignored by git), or in the
+#      machine-wide cache ~/.cache/pulumi-agent-pools that every clone on the machine shares
+#      (PULUMI_CLI_CACHE=<dir> replaces both with one folder);
 #   3. one built here from the Go module proxy (needs Go >= 1.24; no other network);
 #   4. the official installer, for machines that can reach get.pulumi.com.
 #
@@ -25,7 +27,12 @@ set -euo pipefail
 
 PULUMI_VERSION="${PULUMI_CLI_VERSION:-v3.274.1}"
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cache_root="${PULUMI_CLI_CACHE:-$repo_root/.tools}"
+if [[ -n "${PULUMI_CLI_CACHE:-}" ]]; then
+    cache_roots=("$PULUMI_CLI_CACHE")
+else
+    cache_roots=("$repo_root/.tools" "${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-agent-pools")
+fi
+cache_root="${cache_roots[0]}"
 bin_dir="$cache_root/pulumi-$PULUMI_VERSION/bin"
 
 log() { printf '[get-pulumi-cli] %s\n' "$*" >&2; }
@@ -49,13 +56,16 @@ if [[ "${PULUMI_CLI_IGNORE_PATH:-}" != "1" ]] && command -v pulumi >/dev/null 2>
     exit 0
 fi
 
-# 2. Cached by an earlier run.
-if [[ -x "$bin_dir/pulumi" ]] && is_pulumi_3 "$bin_dir/pulumi"; then
-    copy_plugin_script "$bin_dir"
-    log "using cached pulumi $("$bin_dir/pulumi" version) ($bin_dir)"
-    echo "$bin_dir"
-    exit 0
-fi
+# 2. Cached by an earlier run, here or elsewhere on the machine.
+for root in "${cache_roots[@]}"; do
+    candidate="$root/pulumi-$PULUMI_VERSION/bin"
+    if [[ -x "$candidate/pulumi" ]] && is_pulumi_3 "$candidate/pulumi"; then
+        copy_plugin_script "$candidate"
+        log "using cached pulumi $("$candidate/pulumi" version) ($candidate)"
+        echo "$candidate"
+        exit 0
+    fi
+done
 
 # 3. Build from the Go module proxy.
 build_from_go_modules() {
@@ -97,8 +107,10 @@ EOF
             fi
         fi
     ) || { rm -rf "$work"; return 1; }
-    mkdir -p "$bin_dir"
-    cp "$work"/bin/* "$bin_dir/"
+    for root in "${cache_roots[@]}"; do
+        mkdir -p "$root/pulumi-$PULUMI_VERSION/bin"
+        cp "$work"/bin/* "$root/pulumi-$PULUMI_VERSION/bin/"
+    done
     rm -rf "$work"
     log "built in $(($(date +%s) - started)) s; binary $(du -sh "$bin_dir/pulumi" | cut -f1)"
     return 0

@@ -8,7 +8,8 @@
 // Usage: node scripts/run-program.js <spec.json | ->
 //   spec: {
 //     workDir,        the program's folder (its node_modules holds @pulumi/pulumi and pulumi-agent-pools)
-//     program,        a module in workDir whose export is the program function (.js, or .ts via ts-node)
+//     program,        the program module in workDir (.js, or .ts via ts-node): its exports are the
+//                     stack outputs, or it exports a function that returns them
 //     projectName, stackName,
 //     backendDir,     absolute folder for the file:// state backend
 //     pulumiBin,      folder holding the `pulumi` CLI and the plugin script
@@ -28,6 +29,8 @@ async function main() {
     const fromProgram = createRequire(path.join(spec.workDir, "package.json"));
     const auto = fromProgram("@pulumi/pulumi/automation");
 
+    // Like Pulumi's Node.js host: the program module is loaded inside the run, its exports become
+    // the stack outputs, and an exported function is called for them instead.
     let programFn = async () => ({});
     if (spec.program) {
         const programPath = path.resolve(spec.workDir, spec.program);
@@ -38,11 +41,11 @@ async function main() {
                 compilerOptions: { module: "commonjs", target: "es2020", esModuleInterop: true },
             });
         }
-        const loaded = require(programPath);
-        programFn = typeof loaded === "function" ? loaded : loaded.default;
-        if (typeof programFn !== "function") {
-            throw new Error(`${spec.program} must export a function (export = async () => {...})`);
-        }
+        programFn = async () => {
+            const loaded = require(programPath);
+            const main = typeof loaded === "function" ? loaded : loaded && loaded.default;
+            return typeof main === "function" ? await main() : { ...loaded };
+        };
     }
 
     const pulumiCommand = await auto.PulumiCommand.get({ root: path.dirname(spec.pulumiBin), skipVersionCheck: true });

@@ -366,6 +366,51 @@ describe("end to end with the real Pulumi engine", function () {
             `      (verbose output: ${all.length} chars; SDK raw-RPC debug messages holding the token: ${sdkDumps})`,
         );
     });
+
+    it("14. the examples run as written: quick start (TypeScript), JavaScript, runner env file and import", async () => {
+        const quick = await w.stack.ok("up", {}, { config: w.config, programFile: "examples/quickstart.ts" });
+        assert.match(quick.stdout, /tokenValue\s*: \[secret\]/);
+        assert.equal(w.emu.state.pools("acme").length, 1);
+        assert.equal(quick.result.outputs!.agentPoolId, w.emu.state.poolByName("acme", "production")!.id);
+
+        const js = newStack("js");
+        await js.ok(
+            "up",
+            {},
+            {
+                config: { ...w.config, "agent-pools-e2e:poolName": { value: "from-javascript" } },
+                programFile: "examples/javascript.js",
+            },
+        );
+        assert.ok(w.emu.state.poolByName("acme", "from-javascript"));
+
+        const env = newStack("env");
+        const r = await env.ok("up", {}, { config: w.config, programFile: "examples/runner-env.ts" });
+        assert.match(r.stdout, /runnerEnv\s*: \[secret\]/);
+        const shown = await env.ok("outputs", {}, { showSecrets: true });
+        env.transcript.splice(-2, 2);
+        const file = shown.result.outputs!.runnerEnv as string;
+        const token = /^PULUMI_AGENT_TOKEN=(\S+)$/m.exec(file)![1];
+        assert.equal(hashToken(token), w.emu.state.poolByName("acme", "runners")!.tokenHash);
+        assert.match(file, /^PULUMI_AGENT_SERVICE_URL=https:\/\/api\.pulumi\.com$/m);
+
+        const handmade = await w.client.create("other-org", { name: "handmade", description: "" });
+        const imp = newStack("import");
+        const adopted = await imp.ok(
+            "up",
+            {},
+            {
+                config: {
+                    ...w.config,
+                    "agent-pools-e2e:organizationName": { value: "other-org" },
+                    "agent-pools-e2e:poolId": { value: handmade.id },
+                },
+                programFile: "examples/import.ts",
+            },
+        );
+        assert.equal(adopted.result.outputs!.imported, true);
+        assert.equal(w.emu.state.pools("other-org").length, 1);
+    });
 });
 
 function walk(dir: string): string[] {

@@ -62,6 +62,8 @@ export interface RunOptions {
     showSecrets?: boolean;
     logVerbosity?: number;
     debug?: boolean;
+    /** The program file in the program folder. @default "program.js" */
+    programFile?: string;
 }
 
 let stacksMade = 0;
@@ -90,7 +92,7 @@ export class Stack {
     public async run(command: string, program: ProgramSpec, options: RunOptions = {}): Promise<RunResult> {
         const spec = JSON.stringify({
             workDir: this.programDir,
-            program: "program.js",
+            program: options.programFile ?? "program.js",
             projectName: "agent-pools-e2e",
             stackName: this.stackName,
             backendDir: this.backendDir,
@@ -153,5 +155,12 @@ export class Stack {
 
 /** A program folder with the packed package installed, and the e2e program in it. */
 export function e2eProgramDir(): string {
-    return installedProgramDir({ "program.js": path.join(REPO_ROOT, "test", "e2e", "fixtures", "program.js") });
+    const examples = path.join(REPO_ROOT, "examples");
+    return installedProgramDir({
+        "program.js": path.join(REPO_ROOT, "test", "e2e", "fixtures", "program.js"),
+        "examples/quickstart.ts": path.join(examples, "quickstart", "index.ts"),
+        "examples/javascript.js": path.join(examples, "javascript", "index.js"),
+        "examples/runner-env.ts": path.join(examples, "runner-env", "index.ts"),
+        "examples/import.ts": path.join(examples, "import", "index.ts"),
+    });
 }

@@ -1,0 +1,181 @@
+import { strict as assert } from "node:assert";
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import * as path from "node:path";
+import { createRequire } from "node:module";
+import { startEmulator, Emulator } from "../src/emulator";
+import { hashToken, newToken } from "../src/emulator/state";
+import { installedProgramDir } from "./support/installedPackage";
+
+// The provider as Pulumi really runs it: serialized by @pulumi/pulumi's closure serializer in the
+// program's process, rebuilt from that text by the SDK's dynamic-provider gRPC host in a fresh Node
+// process, and called over gRPC the way the engine calls it. The package is installed from npm pack.
+
+type DiffEnum = { DiffChanges: { DIFF_NONE: number; DIFF_SOME: number } };
+type GrpcClient = Record<string, (req: unknown, cb: (err: Error | null, res: unknown) => void) => void>;
+
+interface HostKit {
+    client: GrpcClient;
+    proto: Record<string, new () => Record<string, (...args: unknown[]) => unknown>>;
+    struct: { fromJavaScript(v: unknown): unknown };
+}
+
+function call<T>(client: GrpcClient, method: string, req: unknown): Promise<T> {
+    return new Promise((resolve, reject) =>
+        client[method].call(client, req, (err, res) => (err ? reject(err) : resolve(res as T))),
+    );
+}
+
+describe("provider through the SDK's dynamic-provider host (installed package)", function () {
+    this.timeout(5 * 60 * 1000);
+    let dir: string;
+    let text: string;
+    let emu: Emulator;
+    let token: string;
+    let host: ChildProcess;
+    let hostErr = "";
+    let kit: HostKit;
+
+    before(async function () {
+        this.timeout(10 * 60 * 1000);
+        dir = installedProgramDir();
+        // Serialize exactly as pulumi.dynamic.Resource does, with the object AgentPool passes.
+        text = execFileSync(
+            process.execPath,
+            [
+                "-e",
+                `const pulumi = require("@pulumi/pulumi");
+                 const provider = require("pulumi-agent-pools/provider");
+                 pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })
+                     .then((sf) => process.stdout.write(sf.text));`,
+            ],
+            { cwd: dir, encoding: "utf8" },
+        );
+        token = newToken();
+        emu = await startEmulator({ accessTokens: [{ token, orgs: ["acme"] }] });
+
+        const hostScript = path.join(dir, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider", "index.js");
+        host = spawn(process.execPath, [hostScript, "127.0.0.1:1"], {
+            cwd: dir,
+            env: { PATH: process.env.PATH, HOME: dir, PULUMI_NODEJS_PROJECT: "host-test" },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        host.stderr!.on("data", (d: Buffer) => (hostErr += d.toString()));
+        const port = await new Promise<number>((resolve, reject) => {
+            host.stdout!.once("data", (d: Buffer) => resolve(Number(d.toString().trim())));
+            host.once("exit", (code) => reject(new Error(`host exited ${code}: ${hostErr}`)));
+        });
+
+        const fromPulumi = createRequire(path.join(dir, "node_modules", "@pulumi", "pulumi", "package.json"));
+        const grpc = fromPulumi("@grpc/grpc-js");
+        const services = fromPulumi("./proto/provider_grpc_pb");
+        const proto = fromPulumi("./proto/provider_pb");
+        const struct = fromPulumi("google-protobuf/google/protobuf/struct_pb").Struct;
+        const client = new services.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+        kit = { client, proto, struct };
+    });
+
+    after(async () => {
+        host?.kill();
+        await emu?.close();
+    });
+
+    function req(kind: string, fields: Record<string, unknown>): unknown {
+        const r = new kit.proto[kind]();
+        for (const [k, v] of Object.entries(fields)) {
+            const setter = `set${k[0].toUpperCase()}${k.slice(1)}`;
+            r[setter](typeof v === "object" && v !== null ? kit.struct.fromJavaScript(v) : v);
+        }
+        return r;
+    }
+
+    const toJs = (s: unknown) => (s as { toJavaScript(): Record<string, unknown> }).toJavaScript();
+
+    it("serializes to a short require of the installed package, with no token in it", () => {
+        assert.match(text, /require\("pulumi-agent-pools\/provider"\)/);
+        assert.ok(Buffer.byteLength(text) < 1024, `serialized provider is ${Buffer.byteLength(text)} bytes`);
+        assert.equal(text.includes(token), false);
+        assert.equal(/pul-[0-9a-f]{10}/.test(text), false);
+        console.log(`      (serialized __provider: ${Buffer.byteLength(text)} bytes)`);
+    });
+
+    it("runs configure, check, diff, create, read, update and delete over gRPC against the emulator", async () => {
+        const config = { "pulumi-agent-pools:apiUrl": emu.url, "pulumi-agent-pools:accessToken": token };
+        await call(kit.client, "configure", req("ConfigureRequest", { args: config }));
+
+        const news = { organizationName: "acme", name: "grpc", description: "over the wire", __provider: text };
+        const checked = (await call(kit.client, "check", req("CheckRequest", { olds: {}, news }))) as {
+            getInputs(): unknown;
+            getFailuresList(): unknown[];
+        };
+        assert.equal(checked.getFailuresList().length, 0);
+        const inputs = toJs(checked.getInputs());
+        assert.equal(inputs.forceDestroy, false);
+
+        const created = (await call(kit.client, "create", req("CreateRequest", { properties: inputs }))) as {
+            getId(): string;
+            getProperties(): unknown;
+        };
+        const outs = toJs(created.getProperties());
+        const pool = emu.state.pools("acme")[0];
+        assert.equal(created.getId(), `acme/${pool.id}`);
+        assert.equal(hashToken(outs.tokenValue as string), pool.tokenHash);
+        assert.equal(outs.__provider, text, "the host keeps the serialized provider in the outputs");
+
+        const same = (await call(
+            kit.client,
+            "diff",
+            req("DiffRequest", { id: created.getId(), olds: outs, news: inputs }),
+        )) as {
+            getChanges(): number;
+        };
+        assert.equal(same.getChanges(), (kit.proto.DiffResponse as unknown as DiffEnum).DiffChanges.DIFF_NONE);
+        const newer = { ...inputs, description: "changed" };
+        const changed = (await call(
+            kit.client,
+            "diff",
+            req("DiffRequest", { id: created.getId(), olds: outs, news: newer }),
+        )) as { getChanges(): number; getReplacesList(): string[] };
+        assert.equal(changed.getChanges(), (kit.proto.DiffResponse as unknown as DiffEnum).DiffChanges.DIFF_SOME);
+        assert.deepEqual(changed.getReplacesList(), []);
+
+        const updated = (await call(
+            kit.client,
+            "update",
+            req("UpdateRequest", { id: created.getId(), olds: outs, news: newer }),
+        )) as { getProperties(): unknown };
+        const after = toJs(updated.getProperties());
+        assert.equal(after.description, "changed");
+        assert.equal(after.tokenValue, outs.tokenValue);
+        assert.equal(emu.state.pools("acme")[0].description, "changed");
+
+        emu.state.addAgent("acme", pool.id, { hostname: "host-runner" });
+        const read = (await call(
+            kit.client,
+            "read",
+            req("ReadRequest", { id: created.getId(), properties: after }),
+        )) as {
+            getId(): string;
+            getProperties(): unknown;
+            getInputs(): unknown;
+        };
+        assert.equal(read.getId(), created.getId());
+        const readProps = toJs(read.getProperties());
+        assert.equal((readProps.agents as { hostname: string }[])[0].hostname, "host-runner");
+        assert.equal(readProps.tokenValue, outs.tokenValue);
+        assert.equal(toJs(read.getInputs()).description, "changed");
+
+        await call(kit.client, "delete", req("DeleteRequest", { id: created.getId(), properties: readProps }));
+        assert.equal(emu.state.pools("acme").length, 0);
+
+        const gone = (await call(
+            kit.client,
+            "read",
+            req("ReadRequest", { id: created.getId(), properties: readProps }),
+        )) as {
+            getId(): string;
+        };
+        assert.equal(gone.getId(), "", "a pool that is gone reads back with no id");
+        assert.equal(hostErr.includes(token), false, "access token on the host's stderr");
+        assert.equal(hostErr.includes(outs.tokenValue as string), false, "pool token on the host's stderr");
+    });
+});
