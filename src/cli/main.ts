@@ -7,6 +7,7 @@ import { PACKAGE_VERSION } from "../client";
 import { isCredentialsError, isPulumiApiError } from "../errors";
 import { redact } from "../redact";
 import { emulatorCommand } from "./emulatorCommand";
+import { importCommand, listCommand, showCommand } from "./poolCommands";
 
 /** Builds the command tree; `run` parses and executes it. */
 export function buildProgram(): Command {
@@ -17,6 +18,9 @@ export function buildProgram(): Command {
         .version(PACKAGE_VERSION)
         .showHelpAfterError("(run with --help for usage)")
         .exitOverride();
+    program.addCommand(listCommand());
+    program.addCommand(showCommand());
+    program.addCommand(importCommand());
     program.addCommand(emulatorCommand());
     return program;
 }

@@ -1,4 +1,6 @@
 import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AgentPoolsClient } from "../../src/client";
@@ -410,6 +412,35 @@ describe("end to end with the real Pulumi engine", function () {
         );
         assert.equal(adopted.result.outputs!.imported, true);
         assert.equal(w.emu.state.pools("other-org").length, 1);
+    });
+
+    it("15. the installed `agent-pools import` writes a program that adopts every pool with zero changes after", async () => {
+        for (const [name, description] of [
+            ["Build Runners", "made by hand"],
+            ["gpu", ""],
+            ["edge-eu", "Frankfurt"],
+        ]) {
+            await w.client.create("acme", { name, description });
+        }
+        w.emu.clearRequests();
+        // The command as installed from the packed package.
+        const bin = path.join(programDir, "node_modules", ".bin", "agent-pools");
+        const out = path.join(programDir, "examples", "imported.ts");
+        // Asynchronously: the emulator answers from this same process.
+        const run = await promisify(execFile)(bin, ["import", "--org", "acme", "--out", out], {
+            env: { PATH: process.env.PATH, HOME: emptyDir(), PULUMI_ACCESS_TOKEN: w.token, PULUMI_API: w.emu.url },
+            encoding: "utf8",
+        });
+        assert.match(run.stderr, /3 pool\(s\) to adopt/);
+        const adopt = await w.stack.ok("up", {}, { config: w.config, programFile: "examples/imported.ts" });
+        assert.equal(adopt.result.summary!.create, 4, "the stack and three adopted pools");
+        assert.equal(count(w.emu, "create"), 0);
+        assert.equal(count(w.emu, "update"), 0);
+        assert.equal(count(w.emu, "delete"), 0);
+        assert.equal(w.emu.state.pools("acme").length, 3);
+        await w.stack.ok("preview", {}, { expectNoChanges: true, programFile: "examples/imported.ts" });
+        const again = await w.stack.ok("up", {}, { expectNoChanges: true, programFile: "examples/imported.ts" });
+        assert.equal(again.result.summary!.same, 4);
     });
 });
 

@@ -1,0 +1,187 @@
+import * as fs from "node:fs";
+import { Command, Option } from "commander";
+import { AgentPoolsClient } from "../client";
+import { AgentPoolDetail, AgentPoolSummary, timestampToDate } from "../wire";
+import { importProgram, Lang } from "./generate";
+
+interface CommonOptions {
+    org: string;
+    apiUrl?: string;
+    json?: boolean;
+}
+
+/** An error the command reports in one line, without a stack trace. */
+export class UsageError extends Error {
+    public readonly expected = true;
+}
+
+function clientFor(opts: CommonOptions): AgentPoolsClient {
+    // The token comes from PULUMI_ACCESS_TOKEN or `pulumi login`, never from a flag: command lines
+    // are visible to every user of the machine.
+    return new AgentPoolsClient({ apiUrl: opts.apiUrl, apiUrlSource: opts.apiUrl ? "--api-url" : undefined });
+}
+
+function withCommon(cmd: Command): Command {
+    return cmd
+        .requiredOption("--org <org>", "Pulumi Cloud organization")
+        .option("--api-url <url>", "API URL (else PULUMI_API, the pulumi login, or https://api.pulumi.com)");
+}
+
+const color = {
+    enabled: () => process.stdout.isTTY === true && !process.env.NO_COLOR,
+    wrap(code: number, s: string) {
+        return this.enabled() ? `\u001b[${code}m${s}\u001b[0m` : s;
+    },
+    green(s: string) {
+        return this.wrap(32, s);
+    },
+    dim(s: string) {
+        return this.wrap(2, s);
+    },
+    bold(s: string) {
+        return this.wrap(1, s);
+    },
+};
+
+function when(ts: number): string {
+    return ts > 0
+        ? timestampToDate(ts)
+              .toISOString()
+              .replace(/\.\d+Z$/, "Z")
+        : "never";
+}
+
+/** Lays out rows under headers; colour codes do not count towards widths. */
+export function table(headers: string[], rows: string[][]): string {
+    const visible = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, "").length;
+    const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => visible(r[i] ?? ""))));
+    const line = (cells: string[]) =>
+        cells
+            .map((c, i) => (i === cells.length - 1 ? c : c + " ".repeat(widths[i] - visible(c))))
+            .join("  ")
+            .trimEnd();
+    return [line(headers.map((h) => color.bold(h))), ...rows.map(line)].join("\n") + "\n";
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+    const out: R[] = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await fn(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return out;
+}
+
+/** `agent-pools list`. */
+export function listCommand(): Command {
+    return withCommon(new Command("list").description("List the org's agent pools."))
+        .option("--json", "print JSON for scripts")
+        .option("--no-agents", "skip counting connected runners (one request per pool)")
+        .action(async (opts: CommonOptions & { agents: boolean }) => {
+            const client = clientFor(opts);
+            const list = await client.list(opts.org);
+            const pools = list.agentPools;
+            const details = opts.agents
+                ? await mapLimit(pools, 16, (p) => client.get(opts.org, p.id))
+                : pools.map(() => undefined);
+            const online = (d: AgentPoolDetail | undefined) =>
+                d ? d.agents.filter((a) => a.status === "online").length : undefined;
+            if (opts.json) {
+                const rows = pools.map((p, i) => ({ ...p, agentsOnline: online(details[i]) ?? null }));
+                process.stdout.write(
+                    JSON.stringify({ agentPools: rows, defaultAgentPoolId: list.defaultAgentPoolId ?? null }, null, 2) +
+                        "\n",
+                );
+                return;
+            }
+            if (pools.length === 0) {
+                process.stdout.write(`no agent pools in org ${opts.org}\n`);
+                return;
+            }
+            const rows = pools.map((p: AgentPoolSummary, i) => [
+                p.id,
+                p.name,
+                p.description,
+                p.status === "online" ? color.green(p.status) : color.dim(p.status),
+                String(online(details[i]) ?? "-"),
+                when(p.lastSeen),
+                p.isDefault ? "yes" : "",
+            ]);
+            process.stdout.write(
+                table(["ID", "NAME", "DESCRIPTION", "STATUS", "AGENTS ONLINE", "LAST SEEN", "DEFAULT"], rows),
+            );
+        });
+}
+
+/** `agent-pools show`. */
+export function showCommand(): Command {
+    return withCommon(new Command("show").description("Show one agent pool and its runners."))
+        .argument("<pool>", "pool id or name")
+        .option("--json", "print JSON for scripts")
+        .action(async (pool: string, opts: CommonOptions) => {
+            const client = clientFor(opts);
+            let detail = await client.get(opts.org, pool);
+            if (!detail) {
+                const byName = await client.findByName(opts.org, pool);
+                detail = byName ? await client.get(opts.org, byName.id) : undefined;
+            }
+            if (!detail) {
+                throw new UsageError(
+                    `no agent pool with id or name "${pool}" in org ${opts.org}; see \`agent-pools list --org ${opts.org}\``,
+                );
+            }
+            if (opts.json) {
+                process.stdout.write(JSON.stringify(detail, null, 2) + "\n");
+                return;
+            }
+            process.stdout.write(
+                `${color.bold("ID")}           ${detail.id}\n${color.bold("NAME")}         ${detail.name}\n` +
+                    `${color.bold("DESCRIPTION")}  ${detail.description}\n${color.bold("CREATED")}      ${when(detail.created)}\n\n`,
+            );
+            if (detail.agents.length === 0) {
+                process.stdout.write("no runners have connected with this pool's token\n");
+                return;
+            }
+            const rows = detail.agents.map((a) => [
+                a.hostname,
+                a.ip,
+                a.status === "online" ? color.green(a.status) : color.dim(a.status),
+                a.version,
+                a.platform,
+                a.pid,
+                when(a.lastSeen),
+            ]);
+            process.stdout.write(table(["HOSTNAME", "IP", "STATUS", "VERSION", "PLATFORM", "PID", "LAST SEEN"], rows));
+        });
+}
+
+/** `agent-pools import`. */
+export function importCommand(): Command {
+    return withCommon(
+        new Command("import").description(
+            "Write a Pulumi program that adopts every existing pool of the org with the import option, so that the next `pulumi up` changes nothing.",
+        ),
+    )
+        .option("--out <file>", "write the program to this file (stdout without it)")
+        .addOption(new Option("--lang <lang>", "language of the program").choices(["ts", "js"]).default("ts"))
+        .action(async (opts: CommonOptions & { out?: string; lang: Lang }) => {
+            const list = await clientFor(opts).list(opts.org);
+            if (list.agentPools.length === 0) {
+                throw new UsageError(`no agent pools in org ${opts.org}: nothing to import`);
+            }
+            const program = importProgram(opts.org, list.agentPools, opts.lang);
+            if (opts.out) {
+                fs.writeFileSync(opts.out, program);
+            } else {
+                process.stdout.write(program);
+            }
+            process.stderr.write(
+                `${opts.out ? `wrote ${opts.out}: ` : ""}${list.agentPools.length} pool(s) to adopt. ` +
+                    "Imported pools have no token (the service returns one only on create); set rotationTrigger on a pool to replace it with one that has a token.\n",
+            );
+        });
+}

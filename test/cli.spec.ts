@@ -1,0 +1,173 @@
+import { strict as assert } from "node:assert";
+import { execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { REPO_ROOT } from "./support/installedPackage";
+import { cleanupTempDirs, emptyDir, Harness, startHarness } from "./helpers";
+
+// The CLI as a user runs it: a child process of the built `agent-pools` command.
+const CLI = path.join(REPO_ROOT, "dist", "cli", "main.js");
+
+interface Ran {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+    return new Promise((resolve) => {
+        const child = spawn(process.execPath, [CLI, ...args], {
+            env: { PATH: process.env.PATH, HOME: emptyDir(), ...env },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    });
+}
+
+describe("agent-pools command", () => {
+    let h: Harness;
+    let env: NodeJS.ProcessEnv;
+    before(function () {
+        if (!fs.existsSync(CLI)) {
+            this.timeout(120_000);
+            execFileSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "ignore" });
+        }
+    });
+    beforeEach(async () => {
+        h = await startHarness();
+        env = { PULUMI_ACCESS_TOKEN: h.token, PULUMI_API: h.emu.url };
+    });
+    afterEach(async () => {
+        await h.emu.close();
+        cleanupTempDirs();
+    });
+
+    it("lists pools as a table with status, agents online, last seen and default, without colour off a terminal", async () => {
+        const a = await h.client.create("acme", { name: "alpha", description: "first" });
+        await h.client.create("acme", { name: "beta", description: "second" });
+        h.emu.state.addAgent("acme", a.id, { status: "online", lastSeen: 1715701863000 });
+        h.emu.state.addAgent("acme", a.id, { status: "offline", lastSeen: 1715701800000 });
+        h.emu.state.setDefaultPool("acme", a.id);
+        const r = await cli(["list", "--org", "acme"], env);
+        assert.equal(r.code, 0, r.stderr);
+        const lines = r.stdout.trimEnd().split("\n");
+        assert.match(lines[0], /^ID\s+NAME\s+DESCRIPTION\s+STATUS\s+AGENTS ONLINE\s+LAST SEEN\s+DEFAULT$/);
+        assert.match(lines[1], new RegExp(`^${a.id}\\s+alpha\\s+first\\s+online\\s+1\\s+2024-05-14T15:51:03Z\\s+yes$`));
+        assert.match(lines[2], /beta\s+second\s+offline\s+0\s+never$/);
+        assert.equal(r.stdout.includes("\u001b["), false, "no colour codes when stdout is not a terminal");
+    });
+
+    it("lists pools as JSON for scripts", async () => {
+        const a = await h.client.create("acme", { name: "alpha" });
+        const r = await cli(["list", "--org", "acme", "--json"], env);
+        assert.equal(r.code, 0, r.stderr);
+        const parsed = JSON.parse(r.stdout) as { agentPools: { id: string; agentsOnline: number }[] };
+        assert.equal(parsed.agentPools[0].id, a.id);
+        assert.equal(parsed.agentPools[0].agentsOnline, 0);
+    });
+
+    it("shows one pool, found by id or by name, with its runners", async () => {
+        const a = await h.client.create("acme", { name: "alpha", description: "first" });
+        h.emu.state.addAgent("acme", a.id, { hostname: "runner-1", ip: "10.1.2.3", status: "online" });
+        for (const ref of [a.id, "alpha"]) {
+            const r = await cli(["show", "--org", "acme", ref], env);
+            assert.equal(r.code, 0, r.stderr);
+            assert.match(r.stdout, new RegExp(`ID\\s+${a.id}`));
+            assert.match(r.stdout, /HOSTNAME\s+IP\s+STATUS/);
+            assert.match(r.stdout, /runner-1\s+10\.1\.2\.3\s+online/);
+        }
+        const json = await cli(["show", "--org", "acme", a.id, "--json"], env);
+        assert.equal(JSON.parse(json.stdout).agents[0].hostname, "runner-1");
+    });
+
+    it("fails with one line and exit 1 for a pool that does not exist", async () => {
+        const r = await cli(["show", "--org", "acme", "nope"], env);
+        assert.equal(r.code, 1);
+        assert.equal(r.stderr.trim().split("\n").length, 1);
+        assert.match(r.stderr, /^agent-pools: no agent pool with id or name "nope" in org acme/);
+        assert.equal(r.stderr.includes("    at "), false, "no stack trace");
+    });
+
+    it("writes an import program in TypeScript or JavaScript and says that imported pools have no token", async () => {
+        await h.client.create("acme", { name: "Prod Runners", description: 'has "quotes"' });
+        await h.client.create("acme", { name: "prod-runners", description: "" });
+        const out = path.join(emptyDir(), "index.ts");
+        const r = await cli(["import", "--org", "acme", "--out", out], env);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stderr, /2 pool\(s\) to adopt/);
+        assert.match(r.stderr, /no token/);
+        const program = fs.readFileSync(out, "utf8");
+        assert.match(program, /import \{ AgentPool \} from "pulumi-agent-pools";/);
+        assert.match(
+            program,
+            /"prod-runners",\n\s+\{ organizationName, name: "Prod Runners", description: "has \\"quotes\\"" \}/,
+        );
+        assert.match(program, /"prod-runners-2",/);
+        assert.match(program, /\{ import: "acme\/[0-9a-f-]{36}" \}/);
+        const js = await cli(["import", "--org", "acme", "--lang", "js"], env);
+        assert.match(js.stdout, /const \{ AgentPool \} = require\("pulumi-agent-pools"\);/);
+        assert.match(js.stdout, /exports\.agentPoolIds = /);
+    });
+
+    it("reports a wrong token as a one-line 401 naming its source, never the token", async () => {
+        const wrong = "pul-1111111111111111111111111111111111111111";
+        const r = await cli(["list", "--org", "acme"], { ...env, PULUMI_ACCESS_TOKEN: wrong });
+        assert.equal(r.code, 1);
+        assert.match(
+            r.stderr,
+            /^agent-pools: listing agent pools in org "acme": 401 Unauthorized.*PULUMI_ACCESS_TOKEN/,
+        );
+        assert.equal(r.stderr.includes(wrong), false);
+    });
+
+    it("reports a missing token, naming where it looked", async () => {
+        const r = await cli(["list", "--org", "acme", "--api-url", h.emu.url], {});
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /no Pulumi access token .*PULUMI_ACCESS_TOKEN/);
+    });
+
+    it("answers --help for every subcommand with exit 0, and usage errors with exit 1", async () => {
+        for (const sub of [[], ["list"], ["show"], ["import"], ["emulator"]]) {
+            const r = await cli([...sub, "--help"]);
+            assert.equal(r.code, 0, `${sub.join(" ")} --help`);
+            assert.match(r.stdout, /^Usage: agent-pools/);
+        }
+        const missing = await cli(["list"], env);
+        assert.equal(missing.code, 1);
+        assert.match(missing.stderr, /required option '--org <org>'/);
+        const unknown = await cli(["frobnicate"]);
+        assert.equal(unknown.code, 1);
+    });
+
+    it("runs the emulator until stopped, accepting the token from the environment only", async () => {
+        const state = path.join(emptyDir(), "state.json");
+        const child = spawn(process.execPath, [CLI, "emulator", "--port", "0", "--state", state, "--orgs", "acme"], {
+            env: { PATH: process.env.PATH, PULUMI_ACCESS_TOKEN: h.token },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        const url = await new Promise<string>((resolve, reject) => {
+            let out = "";
+            child.stdout.on("data", (d: Buffer) => {
+                out += d.toString();
+                const m = /listening on (http:\/\/\S+)/.exec(out);
+                if (m) {
+                    resolve(m[1]);
+                }
+            });
+            child.once("exit", (code) => reject(new Error(`emulator exited ${code}`)));
+        });
+        const list = await cli(["list", "--org", "acme", "--api-url", url], { PULUMI_ACCESS_TOKEN: h.token });
+        assert.equal(list.code, 0, list.stderr);
+        assert.match(list.stdout, /no agent pools in org acme/);
+        const other = await cli(["list", "--org", "other", "--api-url", url], { PULUMI_ACCESS_TOKEN: h.token });
+        assert.match(other.stderr, /403 Forbidden/);
+        child.kill("SIGTERM");
+        const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+        assert.equal(code, 0);
+        assert.equal(fs.readFileSync(state, "utf8").includes(h.token), false);
+    });
+});
