@@ -50,8 +50,10 @@ function installPacked(target) {
                 2,
             ) + "\n",
         );
-        // A stale lock would pin the previous tarball's integrity hash.
+        // A stale lock, or npm's hidden one in node_modules, would keep the previous tarball.
         fs.rmSync(path.join(target, "package-lock.json"), { force: true });
+        fs.rmSync(path.join(target, "node_modules", ".package-lock.json"), { force: true });
+        fs.rmSync(path.join(target, "node_modules", "pulumi-agent-pools"), { recursive: true, force: true });
         execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
             cwd: target,
             stdio: ["ignore", "ignore", "inherit"],

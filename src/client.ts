@@ -147,6 +147,11 @@ export class AgentPoolsClient {
     /** Where the access token came from (never the token). */
     public readonly tokenSource: string;
 
+    /** Requests sent at most per call, the first included. */
+    public get maxAttempts(): number {
+        return this.retry.maxAttempts;
+    }
+
     private readonly http: AxiosInstance;
     // A function rather than a string field, so that no `JSON.stringify` or `util.inspect` of a
     // client can show the token.
@@ -161,11 +166,12 @@ export class AgentPoolsClient {
         this.tokenSource = creds.tokenSource;
         const accessToken = creds.accessToken;
         this.token = () => accessToken;
+        const retry = options.retry ?? {};
         this.retry = {
-            maxAttempts: Math.max(1, options.retry?.maxAttempts ?? 4),
-            baseDelayMs: options.retry?.baseDelayMs ?? 1000,
-            maxDelayMs: options.retry?.maxDelayMs ?? 30_000,
-            maxElapsedMs: options.retry?.maxElapsedMs ?? 120_000,
+            maxAttempts: Math.max(1, retry.maxAttempts ?? 4),
+            baseDelayMs: retry.baseDelayMs ?? 1000,
+            maxDelayMs: retry.maxDelayMs ?? 30_000,
+            maxElapsedMs: retry.maxElapsedMs ?? 120_000,
         };
         this.onRetry = options.onRetry;
         const userAgent = `pulumi-agent-pools/${PACKAGE_VERSION} (node ${process.version})${
@@ -368,8 +374,16 @@ export class AgentPoolsClient {
             }
 
             const status = response?.status;
+            // A gateway's 500/502/504 does not say whether the service behind it acted; for a POST
+            // that matters, since a second one could create a second pool.
             const outcome: RequestOutcome =
-                response !== undefined || NOT_SENT_CODES.includes(networkCode ?? "") ? "no" : "unknown";
+                response !== undefined
+                    ? call.method === "POST" && response.status >= 500 && !POST_RETRY_STATUSES.includes(response.status)
+                        ? "unknown"
+                        : "no"
+                    : NOT_SENT_CODES.includes(networkCode ?? "")
+                      ? "no"
+                      : "unknown";
             // A POST may be sent again only when it provably did nothing.
             const retryable =
                 call.method === "POST"
@@ -407,7 +421,7 @@ export class AgentPoolsClient {
                     serviceMessage: message,
                     requestId: requestIdOf(response),
                     attempts: attempt,
-                    outcome: "no",
+                    outcome,
                     hint: this.hintFor(call, response.status, attempt),
                 });
             }

@@ -162,6 +162,8 @@ function formatMessage(init: PulumiApiErrorInit): string {
             what += `: ${message}`;
         }
         parts.push(what);
+    } else if (init.serviceMessage) {
+        parts.push(init.serviceMessage);
     } else {
         parts.push(`no answer from the service (${init.networkCode ?? "network error"})`);
     }

@@ -10,7 +10,7 @@
  * in a value that could be serialized: settings live on `globalThis` of the provider process.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { AgentPoolsClient } from "./client";
+import { AgentPoolsClient, AgentPoolsClientOptions } from "./client";
 import { isPulumiApiError, PulumiApiError } from "./errors";
 import { describeType, descriptionProblem, nameProblem, orgProblem } from "./rules";
 import { AgentPoolInputs, AgentPoolOutputs } from "./types";
@@ -25,6 +25,14 @@ export const CONFIG_KEYS = {
     apiUrl: ["pulumi-agent-pools:apiUrl", "pulumiservice:apiUrl"],
 } as const;
 
+/** Optional stack config keys that tune the provider's requests (whole numbers). */
+export const TUNING_KEYS = {
+    timeoutMs: "pulumi-agent-pools:timeoutMs",
+    maxAttempts: "pulumi-agent-pools:maxAttempts",
+    retryBaseDelayMs: "pulumi-agent-pools:retryBaseDelayMs",
+    maxRetryElapsedMs: "pulumi-agent-pools:maxRetryElapsedMs",
+} as const;
+
 const INPUT_KEYS = ["organizationName", "name", "description", "forceDestroy", "rotationTrigger", "importId"];
 // How far the service's clock may be from ours, and how coarse its timestamps are, when deciding
 // whether a pool found after a lost create answer is the one this create made.
@@ -32,12 +40,7 @@ const CLOCK_MARGIN_MS = 5_000;
 const RUNTIME_KEY = "__pulumiAgentPoolsProviderRuntime";
 
 interface Runtime {
-    settings: {
-        apiUrl?: string;
-        apiUrlSource?: string;
-        accessToken?: string;
-        accessTokenSource?: string;
-    };
+    settings: AgentPoolsClientOptions;
     client?: AgentPoolsClient;
 }
 
@@ -74,11 +77,28 @@ export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
     };
     const token = pick(CONFIG_KEYS.accessToken);
     const url = pick(CONFIG_KEYS.apiUrl);
+    const whole = (key: string): number | undefined => {
+        const raw = req.config.get(key);
+        if (raw === undefined || raw === "") {
+            return undefined;
+        }
+        const n = Number(raw);
+        if (!Number.isInteger(n) || n < 0) {
+            throw new Error(`stack config ${key} must be a whole number, not "${raw}"`);
+        }
+        return n;
+    };
     rt.settings = {
         accessToken: token?.value,
         accessTokenSource: token?.source,
         apiUrl: url?.value,
         apiUrlSource: url?.source,
+        timeoutMs: whole(TUNING_KEYS.timeoutMs),
+        retry: {
+            maxAttempts: whole(TUNING_KEYS.maxAttempts),
+            baseDelayMs: whole(TUNING_KEYS.retryBaseDelayMs),
+            maxElapsedMs: whole(TUNING_KEYS.maxRetryElapsedMs),
+        },
     };
     rt.client = undefined;
 }
@@ -237,19 +257,26 @@ async function createExactlyOnce(
     name: string,
     description: string,
 ): Promise<CreatedAgentPool> {
+    // A pool this create made can only have been made after this moment.
+    const started = Date.now();
+    let answerLost = false;
     for (let attempt = 1; ; attempt++) {
-        const started = Date.now();
         try {
             return await api.create(org, { name, description });
         } catch (err) {
-            if (!isPulumiApiError(err) || err.outcome !== "unknown" || attempt >= 3) {
+            const lost = isPulumiApiError(err) && err.outcome === "unknown";
+            // After a lost answer, a 409 can be the earlier request having landed late.
+            const lateClash = answerLost && isPulumiApiError(err) && err.status === 409;
+            if ((!lost && !lateClash) || attempt >= api.maxAttempts) {
                 throw err;
             }
+            answerLost = true;
             const list = await api.list(org);
             const found = list.agentPools.find((p) => p.name === name);
             if (!found) {
                 continue; // The lost request did nothing: send it again.
             }
+            // Judged on the service's clock: how long ago, by its Date header, it made the pool.
             const serverNow = list.serverTime ?? Date.now();
             const age = serverNow - timestampToDate(found.created).getTime();
             if (age > Date.now() - started + CLOCK_MARGIN_MS) {
@@ -263,7 +290,7 @@ async function createExactlyOnce(
                     hint: `Nothing was changed. Choose another name, or adopt that pool with the resource option { import: "${org}/${found.id}" }`,
                 });
             }
-            // Ours, and its token is lost with the answer: remove it and create again.
+            // Ours, and its token went with the lost answer: remove it and create again.
             await api.delete(org, found.id);
         }
     }

@@ -131,6 +131,7 @@ describe("client retries", () => {
         const err = await rejectionOf(client.create("acme", { name: "once" }));
         assert.ok(isPulumiApiError(err));
         assert.equal(err.status, 502);
+        assert.equal(err.outcome, "unknown", "a 502 does not say whether the pool was made");
         assert.equal(count("create"), 1);
         assert.equal(h.emu.state.pools("acme").length, 1);
     });

@@ -19,6 +19,8 @@ export interface FaultRule {
     org?: string;
     /** How many matching requests it affects; `"always"` never runs out. @default 1 */
     times?: number | "always";
+    /** Affect only every n-th matching request (e.g. 5: one request in five). @default 1 */
+    every?: number;
     /** Added delay in milliseconds. */
     latencyMs?: number;
     /** Status to answer with. */
@@ -49,14 +51,14 @@ export interface RateLimit {
 
 /** Holds the active faults and rate limit and decides, per request, which apply. */
 export class FaultInjector {
-    private rules: { rule: FaultRule; left: number }[] = [];
+    private rules: { rule: FaultRule; left: number; seen: number }[] = [];
     private rateLimit?: RateLimit;
     private windows = new Map<string, { start: number; count: number }>();
 
     /** Adds a fault. */
     public add(rule: FaultRule): void {
         const times = rule.times === "always" ? Number.POSITIVE_INFINITY : (rule.times ?? 1);
-        this.rules.push({ rule, left: times });
+        this.rules.push({ rule, left: times, seen: 0 });
     }
 
     /** Removes every fault and the rate limit. */
@@ -82,6 +84,10 @@ export class FaultInjector {
         for (const entry of this.rules) {
             const { rule } = entry;
             if (entry.left <= 0 || (rule.route && rule.route !== route) || (rule.org && rule.org !== org)) {
+                continue;
+            }
+            entry.seen += 1;
+            if (rule.every && entry.seen % rule.every !== 0) {
                 continue;
             }
             entry.left -= 1;

@@ -347,6 +347,12 @@ describe("end to end with the real Pulumi engine", function () {
         assert.ok(all.length > 50_000, `verbose output was produced (${all.length} chars)`);
         assert.ok(all.includes("pulumi-nodejs:dynamic/agentpools:AgentPool"));
         assert.equal(all.includes(w.token), false, "access token in verbose engine output");
+        const requestLog = JSON.stringify(w.emu.requests());
+        assert.equal(
+            requestLog.includes(w.token) || requestLog.includes(token),
+            false,
+            "token in the emulator's request log",
+        );
         // @pulumi/pulumi's Node.js runtime writes every raw RegisterResource answer, secret outputs
         // in the clear included, to its debug log, which the engine prints at any -v level. That
         // happens in the program process, for every secret output of every resource, before this
@@ -441,6 +447,35 @@ describe("end to end with the real Pulumi engine", function () {
         await w.stack.ok("preview", {}, { expectNoChanges: true, programFile: "examples/imported.ts" });
         const again = await w.stack.ok("up", {}, { expectNoChanges: true, programFile: "examples/imported.ts" });
         assert.equal(again.result.summary!.same, 4);
+    });
+
+    it("16. fifty pools come up and go away while one request in five fails, with none duplicated or orphaned", async () => {
+        const program = { many: { count: 50, organizationName: "acme", prefix: "flaky" } };
+        // With one request in five failing, four failures in a row for one request are likely
+        // somewhere among ~250 requests; eight attempts make a give-up about one in 80,000.
+        const config = {
+            ...w.config,
+            "pulumi-agent-pools:retryBaseDelayMs": { value: "50" },
+            "pulumi-agent-pools:maxAttempts": { value: "8" },
+        };
+        // One request in five answers 503; one create in five is made but answered 502.
+        w.emu.injectFault({ status: 503, every: 5, times: "always" });
+        w.emu.injectFault({ route: "create", status: 502, afterCommit: true, every: 5, times: "always" });
+        const up = await w.stack.ok("up", program, { config });
+        assert.equal(up.result.summary!.create, 51);
+        const pools = w.emu.state.pools("acme");
+        assert.equal(pools.length, 50, "no pool duplicated or orphaned");
+        assert.equal(new Set(pools.map((p) => p.name)).size, 50);
+        const inState = (await w.stack.pools()).map((r) => (r.outputs!.agentPoolId as string) ?? "");
+        assert.deepEqual(inState.sort(), pools.map((p) => p.id).sort(), "the state is true to the service");
+        const failed = w.emu.requests().filter((r) => r.fault).length;
+        assert.ok(failed >= 10, `faults were injected (${failed})`);
+        await w.stack.ok("preview", program, { expectNoChanges: true });
+        await w.stack.ok("destroy", program);
+        assert.equal(w.emu.state.pools("acme").length, 0);
+        console.log(
+            `      (${w.emu.requests().length} requests for 50 pools up and down, ${failed} faults injected during up)`,
+        );
     });
 });
 
