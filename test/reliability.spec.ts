@@ -182,7 +182,7 @@ describe("reliability: the fault matrix", function () {
                     orphaned: live.filter((p) => !tracked.has(p.id)).length,
                     leaked,
                     requests: h.emu.requests().length,
-                    gaveUp: error ? error.message.split(". ")[0].replace(/\|/g, "/") : "",
+                    gaveUp: error ? error.message.replace(/\|/g, "/") : "",
                 };
                 rows.push(row);
 

@@ -37,7 +37,9 @@ export interface FaultRule {
 
 /** A fault that matched a request, with the rule's index for the log. */
 export interface FaultHit {
+    /** The rule that matched. */
     rule: FaultRule;
+    /** What it does, in words, for the request log. */
     label: string;
 }
 

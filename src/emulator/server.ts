@@ -14,7 +14,12 @@ export interface EmulatorOptions {
     /** JSON file that keeps the data across restarts; memory only when absent. */
     stateFile?: string;
     /** Access tokens to accept, each for some orgs or all (`"*"`). */
-    accessTokens?: { token: string; orgs?: OrgGrant }[];
+    accessTokens?: {
+        /** The access token, as clients send it after `Authorization: token`. */
+        token: string;
+        /** Orgs it may use; all when absent. */
+        orgs?: OrgGrant;
+    }[];
     /** Unit of the timestamps the API returns. The service documents seconds and shows milliseconds. @default "ms" */
     timestampUnit?: "ms" | "s";
     /** Most request-log entries kept (oldest dropped first). @default 100000 */
@@ -25,6 +30,7 @@ export interface EmulatorOptions {
 export interface RequestLogEntry {
     /** Order of arrival, from 1. */
     seq: number;
+    /** HTTP method. */
     method: string;
     /** Path without the query. */
     path: string;
@@ -32,7 +38,9 @@ export interface RequestLogEntry {
     query: string;
     /** Which API operation, or "admin"/"unknown". */
     route: Route | "admin" | "unknown";
+    /** Org named in the path. */
     org?: string;
+    /** Pool id in the path, or the id a create made. */
     poolId?: string;
     /** Status answered; 0 while pending or when the connection was dropped. */
     status: number;
@@ -42,7 +50,9 @@ export interface RequestLogEntry {
     fault?: string;
     /** Headers as sent, for checking the client (the Authorization value is never kept). */
     accept?: string;
+    /** `Content-Type` as sent. */
     contentType?: string;
+    /** `User-Agent` as sent. */
     userAgent?: string;
     /** `token` when `Authorization: token …` was sent, `none`, or `other`. */
     authScheme: "token" | "none" | "other";

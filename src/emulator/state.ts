@@ -4,25 +4,35 @@ import * as path from "node:path";
 
 /** A runner as the emulator remembers it. */
 export interface EmulatedAgent {
+    /** Runner software version. */
     version: string;
+    /** e.g. `linux-amd64`. */
     platform: string;
+    /** Host name of the runner's machine. */
     hostname: string;
+    /** Address it connected from. */
     ip: string;
+    /** Process id, as a string (as the API reports it). */
     pid: string;
     /** Milliseconds since the epoch. */
     lastSeen: number;
+    /** Whether the runner is connected. */
     status: "online" | "offline";
 }
 
 /** A pool as the emulator remembers it. Holds only a hash of its token. */
 export interface EmulatedPool {
+    /** Pool id (a UUID). */
     id: string;
+    /** Pool name, unique in its org. */
     name: string;
+    /** Free text. */
     description: string;
     /** Milliseconds since the epoch. */
     created: number;
     /** SHA-256 of the pool token, hex. */
     tokenHash: string;
+    /** Runners that connected with the pool's token. */
     agents: EmulatedAgent[];
     /** Stacks whose deployment settings use this pool; a non-empty list makes delete need `force`. */
     inUseBy: string[];
@@ -121,7 +131,16 @@ export class EmulatorState {
     }
 
     /** Creates a pool; returns it and its token (the only time the token exists in the clear). */
-    public createPool(org: string, name: string, description: string): { pool: EmulatedPool; token: string } {
+    public createPool(
+        org: string,
+        name: string,
+        description: string,
+    ): {
+        /** The new pool. */
+        pool: EmulatedPool;
+        /** Its token, in the clear: never stored. */
+        token: string;
+    } {
         const token = newToken();
         const pool: EmulatedPool = {
             id: crypto.randomUUID(),
@@ -175,7 +194,15 @@ export class EmulatorState {
     }
 
     /** Records a runner as connected with a pool token, as the runner software does. */
-    public connectAgent(poolToken: string, agent: Partial<EmulatedAgent>): { org: string; pool: EmulatedPool } {
+    public connectAgent(
+        poolToken: string,
+        agent: Partial<EmulatedAgent>,
+    ): {
+        /** The org of the pool the token belongs to. */
+        org: string;
+        /** That pool. */
+        pool: EmulatedPool;
+    } {
         const hash = hashToken(poolToken);
         for (const [org, o] of Object.entries(this.data.orgs)) {
             const pool = o.pools.find((p) => p.tokenHash === hash);
@@ -189,7 +216,12 @@ export class EmulatorState {
     }
 
     /** Every pool in every org, for inspection. */
-    public allPools(): { org: string; pool: EmulatedPool }[] {
+    public allPools(): {
+        /** The pool's org. */
+        org: string;
+        /** The pool. */
+        pool: EmulatedPool;
+    }[] {
         return Object.entries(this.data.orgs).flatMap(([org, o]) => o.pools.map((pool) => ({ org, pool })));
     }
 
