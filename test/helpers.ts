@@ -6,6 +6,7 @@ import { strict as assert } from "node:assert";
 import { AgentPoolsClient, AgentPoolsClientOptions } from "../src/client";
 import { startEmulator, Emulator, EmulatorOptions } from "../src/emulator";
 import { newToken } from "../src/emulator/state";
+import * as provider from "../src/provider";
 
 /** A running emulator with one access token allowed in org "acme" and a client for it. */
 export interface Harness {
@@ -79,4 +80,29 @@ function safeStringify(value: unknown): string {
     } catch {
         return "";
     }
+}
+
+/** Configures the provider as the engine does: namespaced stack config pointing at `apiUrl`. */
+export async function configureProvider(
+    apiUrl: string,
+    token: string,
+    extra: Record<string, string> = {},
+): Promise<void> {
+    provider.resetProviderRuntime();
+    const config: Record<string, string> = {
+        "pulumi-agent-pools:apiUrl": apiUrl,
+        "pulumi-agent-pools:accessToken": token,
+        ...extra,
+    };
+    await provider.configure({
+        config: {
+            get: (k: string) => config[k],
+            require: (k: string) => {
+                if (config[k] === undefined) {
+                    throw new Error(`missing ${k}`);
+                }
+                return config[k];
+            },
+        },
+    });
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as provider from "../src/provider";
 import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
-import { cleanupTempDirs, Harness, startHarness } from "./helpers";
+import { cleanupTempDirs, configureProvider, Harness, startHarness } from "./helpers";
 
 // 200 pools created, updated and destroyed concurrently through the provider, against an emulator
 // that rate-limits: everything must succeed, and the requests sent are compared with the minimum.
@@ -10,14 +10,10 @@ describe("load: 200 pools against a rate-limiting service", function () {
     let h: Harness;
     before(async () => {
         h = await startHarness();
-        provider.resetProviderRuntime();
-        const config: Record<string, string> = {
-            "pulumi-agent-pools:apiUrl": h.emu.url,
-            "pulumi-agent-pools:accessToken": h.token,
+        await configureProvider(h.emu.url, h.token, {
             "pulumi-agent-pools:maxAttempts": "12",
             "pulumi-agent-pools:retryBaseDelayMs": "100",
-        };
-        await provider.configure({ config: { get: (k) => config[k], require: (k) => config[k] } });
+        });
         // 100 requests a second per token, then 429 with Retry-After.
         h.emu.faults.setRateLimit({ limit: 100, windowMs: 1000 });
     });

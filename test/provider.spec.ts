@@ -1,29 +1,13 @@
 import { strict as assert } from "node:assert";
 import * as provider from "../src/provider";
 import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
-import { assertNoSecrets, cleanupTempDirs, Harness, rejectionOf, startHarness } from "./helpers";
+import { assertNoSecrets, cleanupTempDirs, configureProvider, Harness, rejectionOf, startHarness } from "./helpers";
 
 const U = provider.UNKNOWN;
 
 /** Configures the provider as the engine does, with stack config pointing at the emulator. */
-async function configureFor(h: Harness, extra: Record<string, string> = {}): Promise<void> {
-    provider.resetProviderRuntime();
-    const config: Record<string, string> = {
-        "pulumi-agent-pools:apiUrl": h.emu.url,
-        "pulumi-agent-pools:accessToken": h.token,
-        ...extra,
-    };
-    await provider.configure({
-        config: {
-            get: (k: string) => config[k],
-            require: (k: string) => {
-                if (config[k] === undefined) {
-                    throw new Error(`missing ${k}`);
-                }
-                return config[k];
-            },
-        },
-    });
+function configureFor(h: Harness, extra: Record<string, string> = {}): Promise<void> {
+    return configureProvider(h.emu.url, h.token, extra);
 }
 
 /** check, then create, as the engine runs them for a new resource. */

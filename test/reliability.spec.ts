@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { FaultRule, Route } from "../src/emulator";
 import * as provider from "../src/provider";
 import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
-import { cleanupTempDirs, Harness, startHarness } from "./helpers";
+import { cleanupTempDirs, configureProvider, Harness, startHarness } from "./helpers";
 import { REPO_ROOT } from "./support/installedPackage";
 
 // The fault matrix: each provider operation, as the engine calls it, under each kind of fault the
@@ -61,16 +61,12 @@ interface Row {
 
 const rows: Row[] = [];
 
-async function configure(h: Harness): Promise<void> {
-    provider.resetProviderRuntime();
-    const config: Record<string, string> = {
-        "pulumi-agent-pools:apiUrl": h.emu.url,
-        "pulumi-agent-pools:accessToken": h.token,
+function configure(h: Harness): Promise<void> {
+    return configureProvider(h.emu.url, h.token, {
         "pulumi-agent-pools:timeoutMs": "400",
         "pulumi-agent-pools:retryBaseDelayMs": "20",
         "pulumi-agent-pools:maxAttempts": "4",
-    };
-    await provider.configure({ config: { get: (k) => config[k], require: (k) => config[k] } });
+    });
 }
 
 async function createPool(name: string): Promise<{ id: string; outs: AgentPoolOutputs; inputs: AgentPoolInputs }> {

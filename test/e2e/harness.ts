@@ -52,6 +52,7 @@ export interface StateResource {
 export interface ProgramSpec {
     pools?: { resource: string; args?: Record<string, unknown>; import?: string; get?: string }[];
     many?: { count: number; organizationName: string; prefix: string; description?: string };
+    noop?: { count: number };
 }
 
 /** Options of one run. */
