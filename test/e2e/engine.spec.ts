@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AgentPoolsClient } from "../../src/client";
-import { Emulator, startEmulator } from "../../src/emulator";
+import { Emulator, FaultRule, startEmulator } from "../../src/emulator";
 import { hashToken, newToken } from "../../src/emulator/state";
 import { emptyDir, cleanupTempDirs, isolatedEnv } from "../helpers";
 import { e2eProgramDir, getPulumiBin, ProgramSpec, RunOptions, Stack } from "./harness";
@@ -476,6 +476,51 @@ describe("end to end with the real Pulumi engine", function () {
         console.log(
             `      (${w.emu.requests().length} requests for 50 pools up and down, ${failed} faults injected during up)`,
         );
+    });
+
+    it("17. whole up and destroy runs survive each kind of fault, with the state true to the service", async () => {
+        const faults: { label: string; rule: FaultRule }[] = [
+            { label: "429 with Retry-After", rule: { status: 429, retryAfter: "1" } },
+            { label: "500", rule: { status: 500 } },
+            { label: "502 after the change", rule: { status: 502, afterCommit: true } },
+            { label: "503", rule: { status: 503 } },
+            { label: "latency over the timeout", rule: { latencyMs: 1500 } },
+            { label: "reset before the request ran", rule: { drop: "before-commit" } },
+            { label: "answer lost after commit", rule: { drop: "after-commit" } },
+        ];
+        const config = {
+            ...w.config,
+            "pulumi-agent-pools:timeoutMs": { value: "1000" },
+            "pulumi-agent-pools:retryBaseDelayMs": { value: "50" },
+        };
+        const report: string[] = [];
+        for (const [k, { label, rule }] of faults.entries()) {
+            const stack = newStack(`fault${k}`);
+            const program = { many: { count: 3, organizationName: "acme", prefix: `f${k}` } };
+            // Each route fails once (create twice) during up, and delete twice during destroy.
+            w.emu.faults.clear();
+            for (const route of ["create", "create", "get", "list"] as const) {
+                w.emu.injectFault({ ...rule, route });
+            }
+            const up = await stack.ok("up", program, { config });
+            assert.equal(up.result.summary!.create, 4, label);
+            const ours = () => w.emu.state.pools("acme").filter((p) => p.name.startsWith(`f${k}-`));
+            assert.equal(ours().length, 3, `${label}: three pools, none duplicated`);
+            const inState = (await stack.pools()).map((r) => r.outputs!.agentPoolId as string).sort();
+            assert.deepEqual(
+                inState,
+                ours()
+                    .map((p) => p.id)
+                    .sort(),
+                `${label}: state true to the service`,
+            );
+            w.emu.faults.clear();
+            w.emu.injectFault({ ...rule, route: "delete", times: 2 });
+            await stack.ok("destroy", program);
+            assert.equal(ours().length, 0, `${label}: nothing left after destroy`);
+            report.push(label);
+        }
+        assert.equal(report.length, faults.length);
     });
 });
 
