@@ -2,17 +2,11 @@ import { strict as assert } from "node:assert";
 import { AgentPoolsClient, PACKAGE_VERSION } from "../src/client";
 import { isPulumiApiError, PulumiApiError } from "../src/errors";
 import { newToken } from "../src/emulator/state";
-import { cleanupTempDirs, Harness, isolatedEnv, rejectionOf, startHarness } from "./helpers";
+import { Harness, isolatedEnv, rejectionOf, useHarness } from "./helpers";
 
 describe("AgentPoolsClient against the emulator", () => {
     let h: Harness;
-    beforeEach(async () => {
-        h = await startHarness();
-    });
-    afterEach(async () => {
-        await h.emu.close();
-        cleanupTempDirs();
-    });
+    useHarness((x) => (h = x));
 
     it("creates a pool and returns its id and token", async () => {
         const created = await h.client.create("acme", { name: "prod", description: "Prod runners" });

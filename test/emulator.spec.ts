@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator } from "../src/emulator";
 import { newToken } from "../src/emulator/state";
-import { cleanupTempDirs, emptyDir, Harness, startHarness } from "./helpers";
+import { emptyDir, Harness, useHarness } from "./helpers";
 
 // The emulator is tested with bare HTTP (fetch), not with our client, so that its contract is pinned
 // independently of the code it is used to test.
@@ -48,13 +48,7 @@ const POOLS = "/api/orgs/acme/agent-pools";
 
 describe("emulator: the agent-pools API contract", () => {
     let h: Harness;
-    beforeEach(async () => {
-        h = await startHarness();
-    });
-    afterEach(async () => {
-        await h.emu.close();
-        cleanupTempDirs();
-    });
+    useHarness((x) => (h = x));
 
     it("creates a pool with 200 and returns exactly {id, tokenValue}", async () => {
         const res = await raw(h, "POST", POOLS, { name: "prod", description: "Prod runners" });
@@ -226,13 +220,7 @@ describe("emulator: the agent-pools API contract", () => {
 
 describe("emulator: faults, request log and state file", () => {
     let h: Harness;
-    beforeEach(async () => {
-        h = await startHarness();
-    });
-    afterEach(async () => {
-        await h.emu.close();
-        cleanupTempDirs();
-    });
+    useHarness((x) => (h = x));
 
     it("answers an injected 429 with Retry-After, then serves normally", async () => {
         h.emu.injectFault({ route: "list", status: 429, retryAfter: "3", times: 1 });

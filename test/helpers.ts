@@ -106,3 +106,21 @@ export async function configureProvider(
         },
     });
 }
+
+/**
+ * Mocha hooks for a describe block: a fresh harness before each test (handed to `set`), and after
+ * it the emulator stopped, the provider's process state reset and the temp dirs removed.
+ */
+export function useHarness(set: (h: Harness) => void, options: EmulatorOptions = {}): void {
+    let current: Harness | undefined;
+    beforeEach(async () => {
+        current = await startHarness(options);
+        set(current);
+    });
+    afterEach(async () => {
+        provider.resetProviderRuntime();
+        await current?.emu.close();
+        current = undefined;
+        cleanupTempDirs();
+    });
+}

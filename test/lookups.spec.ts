@@ -1,16 +1,10 @@
 import { strict as assert } from "node:assert";
 import { getAgentPool, listAgentPools } from "../src/lookups";
-import { cleanupTempDirs, Harness, rejectionOf, startHarness } from "./helpers";
+import { Harness, rejectionOf, useHarness } from "./helpers";
 
 describe("listAgentPools and getAgentPool", () => {
     let h: Harness;
-    beforeEach(async () => {
-        h = await startHarness();
-    });
-    afterEach(async () => {
-        await h.emu.close();
-        cleanupTempDirs();
-    });
+    useHarness((x) => (h = x));
 
     it("return live pools and one pool with its runners", async () => {
         const { id } = await h.client.create("acme", { name: "live", description: "d" });

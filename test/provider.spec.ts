@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as provider from "../src/provider";
 import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
-import { assertNoSecrets, cleanupTempDirs, configureProvider, Harness, rejectionOf, startHarness } from "./helpers";
+import { assertNoSecrets, configureProvider, Harness, rejectionOf, useHarness } from "./helpers";
 
 const U = provider.UNKNOWN;
 
@@ -151,14 +151,9 @@ describe("provider: diff", () => {
 
 describe("provider: create, read, update and delete against the emulator", () => {
     let h: Harness;
+    useHarness((x) => (h = x));
     beforeEach(async () => {
-        h = await startHarness();
         await configureFor(h);
-    });
-    afterEach(async () => {
-        provider.resetProviderRuntime();
-        await h.emu.close();
-        cleanupTempDirs();
     });
 
     it("creates a pool and returns every output, the token included", async () => {

@@ -4,17 +4,11 @@ import { AgentPoolsClient } from "../src/client";
 import { isPulumiApiError, PulumiApiError } from "../src/errors";
 import { redact, REDACTED } from "../src/redact";
 import { newToken } from "../src/emulator/state";
-import { assertNoSecrets, cleanupTempDirs, Harness, isolatedEnv, rejectionOf, startHarness } from "./helpers";
+import { assertNoSecrets, Harness, isolatedEnv, rejectionOf, useHarness } from "./helpers";
 
 describe("no token in any error", () => {
     let h: Harness;
-    beforeEach(async () => {
-        h = await startHarness();
-    });
-    afterEach(async () => {
-        await h.emu.close();
-        cleanupTempDirs();
-    });
+    useHarness((x) => (h = x));
 
     it("keeps the access token out of every error's message, fields, stack, cause and JSON", async () => {
         const errors: unknown[] = [];

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { FaultRule, Route } from "../src/emulator";
 import * as provider from "../src/provider";
 import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
-import { cleanupTempDirs, configureProvider, Harness, startHarness } from "./helpers";
+import { configureProvider, Harness, useHarness } from "./helpers";
 import { REPO_ROOT } from "./support/installedPackage";
 
 // The fault matrix: each provider operation, as the engine calls it, under each kind of fault the
@@ -78,14 +78,9 @@ async function createPool(name: string): Promise<{ id: string; outs: AgentPoolOu
 describe("reliability: the fault matrix", function () {
     this.timeout(120_000);
     let h: Harness;
+    useHarness((x) => (h = x));
     beforeEach(async () => {
-        h = await startHarness();
         await configure(h);
-    });
-    afterEach(async () => {
-        provider.resetProviderRuntime();
-        await h.emu.close();
-        cleanupTempDirs();
     });
 
     after(() => {
@@ -205,14 +200,9 @@ describe("reliability: the fault matrix", function () {
 describe("reliability: exactly one pool per declaration", function () {
     this.timeout(60_000);
     let h: Harness;
+    useHarness((x) => (h = x));
     beforeEach(async () => {
-        h = await startHarness();
         await configure(h);
-    });
-    afterEach(async () => {
-        provider.resetProviderRuntime();
-        await h.emu.close();
-        cleanupTempDirs();
     });
 
     it("replaces its own pool whose token was lost with the answer, and ends with one pool and a usable token", async () => {

@@ -3,7 +3,7 @@ import * as net from "node:net";
 import { AgentPoolsClient, parseRetryAfter, RetryEvent } from "../src/client";
 import { isPulumiApiError } from "../src/errors";
 import { newToken } from "../src/emulator/state";
-import { cleanupTempDirs, Harness, isolatedEnv, rejectionOf, startHarness } from "./helpers";
+import { Harness, isolatedEnv, rejectionOf, useHarness } from "./helpers";
 
 async function closedPort(): Promise<number> {
     const srv = net.createServer();
@@ -17,14 +17,10 @@ describe("client retries", () => {
     let h: Harness;
     let events: RetryEvent[];
     let client: AgentPoolsClient;
-    beforeEach(async () => {
-        h = await startHarness();
+    useHarness((x) => (h = x));
+    beforeEach(() => {
         events = [];
         client = h.makeClient({ onRetry: (e) => events.push(e) });
-    });
-    afterEach(async () => {
-        await h.emu.close();
-        cleanupTempDirs();
     });
 
     const count = (route: string) => h.emu.requests().filter((r) => r.route === route).length;

@@ -1,19 +1,10 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { Agent } from "../wire";
 
-/** A runner as the emulator remembers it. */
-export interface EmulatedAgent {
-    /** Runner software version. */
-    version: string;
-    /** e.g. `linux-amd64`. */
-    platform: string;
-    /** Host name of the runner's machine. */
-    hostname: string;
-    /** Address it connected from. */
-    ip: string;
-    /** Process id, as a string (as the API reports it). */
-    pid: string;
+/** A runner as the emulator remembers it: the API's shape, with times always in milliseconds. */
+export interface EmulatedAgent extends Omit<Agent, "lastSeen" | "status"> {
     /** Milliseconds since the epoch. */
     lastSeen: number;
     /** Whether the runner is connected. */
