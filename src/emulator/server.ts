@@ -227,7 +227,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
         let result: { status: number; body?: unknown };
         try {
-            result = operate(route, method, org, poolId, body, entry);
+            result = operate(route, org, poolId, body, entry);
         } catch (err) {
             if (err instanceof HttpError) {
                 return send(res, entry, err.status, { code: err.status, message: err.message });
@@ -245,7 +245,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
     function operate(
         route: Route,
-        _method: string,
         org: string,
         poolId: string | undefined,
         body: string,
