@@ -119,6 +119,17 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
     return Math.max(0, date - now);
 }
 
+/**
+ * One URL path segment. "", "." and ".." (even percent-encoded) are removed or resolved by every
+ * URL parser on the way, so a request for them would reach another endpoint: refuse them.
+ */
+export function pathSegment(value: string, what: string): string {
+    if (value === "" || value === "." || value === "..") {
+        throw new Error(`${what} ${JSON.stringify(value)} cannot be used: it is not a valid ${what}`);
+    }
+    return encodeURIComponent(value);
+}
+
 function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -198,7 +209,7 @@ export class AgentPoolsClient {
     public async list(org: string): Promise<AgentPoolList> {
         const call: Call = {
             method: "GET",
-            path: `/api/orgs/${encodeURIComponent(org)}/agent-pools`,
+            path: `/api/orgs/${pathSegment(org, "organization name")}/agent-pools`,
             operation: `listing agent pools in org ${quote(org)}`,
         };
         const answer = await this.send(call, [200]);
@@ -235,7 +246,7 @@ export class AgentPoolsClient {
     public async create(org: string, args: { name: string; description?: string }): Promise<CreatedAgentPool> {
         const call: Call = {
             method: "POST",
-            path: `/api/orgs/${encodeURIComponent(org)}/agent-pools`,
+            path: `/api/orgs/${pathSegment(org, "organization name")}/agent-pools`,
             operation: `creating agent pool ${quote(args.name)} in org ${quote(org)}`,
             body: { name: args.name, description: args.description ?? "" },
         };
@@ -282,7 +293,7 @@ export class AgentPoolsClient {
     }
 
     private poolPath(org: string, poolId: string): string {
-        return `/api/orgs/${encodeURIComponent(org)}/agent-pools/${encodeURIComponent(poolId)}`;
+        return `/api/orgs/${pathSegment(org, "organization name")}/agent-pools/${pathSegment(poolId, "pool id")}`;
     }
 
     private parsed<T>(call: Call, answer: Answer, parse: (body: unknown) => T): T {

@@ -52,6 +52,9 @@ export function orgProblem(org: unknown): string | undefined {
     if (org.trim() === "") {
         return 'must not be empty: give the Pulumi Cloud organization that owns the pool, e.g. "acme"';
     }
+    if (org === "." || org === "..") {
+        return `cannot be "${org}"`;
+    }
     if (org !== org.trim() || CONTROL_CHARS.test(org)) {
         return "must not contain white space at either end or control characters";
     }

@@ -47,9 +47,10 @@ describe("properties: check", () => {
         const goodName = fc
             .string({ minLength: 1, maxLength: 255 })
             .filter((s) => s.trim() === s && s.trim() !== "" && !/[\u0000-\u001f\u007f-\u009f]/.test(s));
+        const goodOrg = goodName.filter((s) => s !== "." && s !== "..");
         await fc.assert(
             fc.asyncProperty(
-                goodName,
+                goodOrg,
                 goodName,
                 fc.string({ maxLength: 2048 }),
                 fc.boolean(),
@@ -126,23 +127,32 @@ describe("properties: the client against any answer", function () {
         );
     });
 
+    // "." and ".." are dot segments to every URL parser: the client refuses them (tested below).
+    const segment = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s !== "." && s !== "..");
+
     it("reaches the right path for any org name and pool id", async () => {
         h.emu.addAccessToken(h.token, "*");
         const client = h.makeClient();
         await fc.assert(
-            fc.asyncProperty(
-                fc.string({ minLength: 1, maxLength: 40 }),
-                fc.string({ minLength: 1, maxLength: 40 }),
-                async (org, id) => {
-                    h.emu.clearRequests();
-                    assert.equal(await client.get(org, id), undefined);
-                    const [entry] = h.emu.requests();
-                    assert.equal(entry.org, org);
-                    assert.equal(entry.poolId, id);
-                    assert.equal(entry.status, 404);
-                },
-            ),
+            fc.asyncProperty(segment, segment, async (org, id) => {
+                h.emu.clearRequests();
+                assert.equal(await client.get(org, id), undefined);
+                const [entry] = h.emu.requests();
+                assert.equal(entry.org, org);
+                assert.equal(entry.poolId, id);
+                assert.equal(entry.status, 404);
+            }),
             { numRuns: 200 },
         );
+    });
+
+    it("refuses the org names and pool ids that no URL path can carry", async () => {
+        const client = h.makeClient();
+        h.emu.clearRequests();
+        for (const bad of ["", ".", ".."]) {
+            await assert.rejects(client.get("acme", bad), /pool id .* cannot be used/);
+            await assert.rejects(client.list(bad), /organization name .* cannot be used/);
+        }
+        assert.equal(h.emu.requests().length, 0, "nothing was sent");
     });
 });
