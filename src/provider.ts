@@ -346,15 +346,12 @@ export async function read(id: string, props?: AgentPoolOutputs): Promise<dynami
     if (!live) {
         return {};
     }
-    const inputs: AgentPoolInputs & { description: string; forceDestroy: boolean } = {
-        organizationName: org,
+    // The live name and description become the inputs, so the next preview shows the drift.
+    const inputs = {
+        ...stateInputs({ ...old, organizationName: org, name: live.name }),
         name: live.name,
         description: live.description,
-        forceDestroy: old.forceDestroy ?? false,
     };
-    if (old.rotationTrigger !== undefined) {
-        inputs.rotationTrigger = old.rotationTrigger;
-    }
     const outs: AgentPoolOutputs = {
         ...inputs,
         agentPoolId: live.id,

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FaultRule, Route } from "../src/emulator";
+import { hashToken } from "../src/emulator/state";
 import * as provider from "../src/provider";
 import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
 import { configureProvider, Harness, useHarness } from "./helpers";
@@ -124,7 +125,7 @@ describe("reliability: the fault matrix", function () {
                             // The token in the state is the pool's real one.
                             assert.equal(
                                 h.emu.state.pool("acme", made.outs.agentPoolId)!.tokenHash,
-                                (await import("../src/emulator/state")).hashToken(made.outs.tokenValue),
+                                hashToken(made.outs.tokenValue),
                             );
                             break;
                         }
@@ -211,7 +212,6 @@ describe("reliability: exactly one pool per declaration", function () {
         const pools = h.emu.state.pools("acme");
         assert.equal(pools.length, 1);
         assert.equal(pools[0].id, made.outs.agentPoolId);
-        const { hashToken } = await import("../src/emulator/state");
         assert.equal(pools[0].tokenHash, hashToken(made.outs.tokenValue));
         assert.deepEqual(
             h.emu.requests().map((r) => `${r.method} ${r.route} ${r.status}`),

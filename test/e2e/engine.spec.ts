@@ -4,9 +4,9 @@ import { promisify } from "node:util";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AgentPoolsClient } from "../../src/client";
-import { Emulator, FaultRule, startEmulator } from "../../src/emulator";
+import { Emulator, FaultRule } from "../../src/emulator";
 import { hashToken, newToken } from "../../src/emulator/state";
-import { emptyDir, cleanupTempDirs, isolatedEnv } from "../helpers";
+import { emptyDir, cleanupTempDirs, startHarness } from "../helpers";
 import { e2eProgramDir, getPulumiBin, ProgramSpec, RunOptions, Stack } from "./harness";
 
 // Each scenario drives the real Pulumi engine (CLI + dynamic-provider plugin + file state backend)
@@ -30,14 +30,13 @@ function newStack(name: string): Stack {
 }
 
 async function world(): Promise<World> {
-    const token = newToken();
-    const emu = await startEmulator({ accessTokens: [{ token, orgs: ["acme", "other-org"] }] });
+    // The unit tests' harness: an emulator taking a fresh token for "acme" and "other-org".
+    const { emu, token, client } = await startHarness();
     const stack = newStack("dev");
     const config = {
         "pulumi-agent-pools:apiUrl": { value: emu.url },
         "pulumi-agent-pools:accessToken": { value: token, secret: true },
     };
-    const client = new AgentPoolsClient({ apiUrl: emu.url, accessToken: token, env: isolatedEnv() });
     return { emu, token, stack, config, client };
 }
 
