@@ -113,9 +113,10 @@ async function clientOverhead(o: BenchOptions): Promise<BenchRow[]> {
         let k = 0;
         const viaClient = async () => {
             for (let i = 0; i < cycles; i++) {
-                const { id } = await client.create("acme", { name: `c-${k++}`, description: "" });
+                const name = `c-${k++}`;
+                const { id } = await client.create("acme", { name, description: "" });
                 await client.get("acme", id);
-                await client.update("acme", id, { description: "x" });
+                await client.update("acme", id, { name, description: "x" });
                 await client.delete("acme", id);
             }
         };
@@ -199,9 +200,10 @@ async function providerOverhead(o: BenchOptions): Promise<BenchRow> {
         // ...and the bare client calls they make: POST + GET, PATCH, GET, DELETE.
         const bareClient = async () => {
             for (let i = 0; i < cycles; i++) {
-                const { id } = await client.create("acme", { name: `q-${k++}`, description: "" });
+                const name = `q-${k++}`;
+                const { id } = await client.create("acme", { name, description: "" });
                 await client.get("acme", id);
-                await client.update("acme", id, { description: "x" });
+                await client.update("acme", id, { name, description: "x" });
                 await client.get("acme", id);
                 await client.delete("acme", id);
             }

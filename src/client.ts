@@ -253,19 +253,17 @@ export class AgentPoolsClient {
         return this.parsed(call, await this.send(call, [200, 201]), parseCreated);
     }
 
-    /** Changes the fields given; omitted fields stay as they are. */
+    /**
+     * Sets a pool's name and description. Both are sent on every call, as the official API
+     * definition requires (PATCH takes the create body): pass the unchanged one with its current
+     * value, and `""` to clear the description.
+     */
     public async update(
         org: string,
         poolId: string,
-        changes: { name?: string; description?: string },
+        fields: { name: string; description: string },
     ): Promise<UpdatedAgentPool> {
-        const body: Record<string, string> = {};
-        if (changes.name !== undefined) {
-            body.name = changes.name;
-        }
-        if (changes.description !== undefined) {
-            body.description = changes.description;
-        }
+        const body = { name: fields.name, description: fields.description };
         const call: Call = {
             method: "PATCH",
             path: this.poolPath(org, poolId),

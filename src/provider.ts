@@ -178,10 +178,15 @@ function importIdProblem(importId: unknown, org: unknown): string | undefined {
     if (importId === UNKNOWN) {
         return undefined;
     }
-    if (typeof importId !== "string" || importId.trim() === "") {
-        return `the import option must be a pool id or "<organizationName>/<poolId>", not ${describeType(importId)}`;
+    if (typeof importId !== "string" || importId.trim() === "" || importId.endsWith("/")) {
+        return (
+            `the import option must be a pool id, "<organizationName>/<poolId>", or the official provider's ` +
+            `"<organizationName>/<name>/<poolId>", not ${importId === "" || typeof importId !== "string" ? describeType(importId) : JSON.stringify(importId)}`
+        );
     }
-    const slash = importId.lastIndexOf("/");
+    // The org is the first segment in both "<org>/<poolId>" and "<org>/<name>/<poolId>"; the pool
+    // id is the last. A name in between may itself hold slashes.
+    const slash = importId.indexOf("/");
     if (slash >= 0 && org !== UNKNOWN && importId.slice(0, slash) !== org) {
         return `the import option names org "${importId.slice(0, slash)}" but organizationName is "${String(org)}": they must match`;
     }
@@ -375,13 +380,9 @@ export async function update(
     let name = olds.name;
     let liveDescription = olds.description;
     if (news.name !== olds.name || description !== olds.description) {
-        // PATCH leaves omitted fields alone, so the description is always sent, even when empty.
-        const changes: { name?: string; description: string } = { description };
-        if (news.name !== olds.name) {
-            changes.name = news.name;
-        }
+        // The service takes both fields on every PATCH; the unchanged one keeps the value it last returned.
         try {
-            const updated = await client().update(org, poolId, changes);
+            const updated = await client().update(org, poolId, { name: news.name, description });
             name = updated.name;
             liveDescription = updated.description;
         } catch (err) {

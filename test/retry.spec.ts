@@ -86,7 +86,7 @@ describe("client retries", () => {
     });
 
     it("does not retry 4xx answers other than 429", async () => {
-        const err = await rejectionOf(client.update("acme", "missing", { name: "x" }));
+        const err = await rejectionOf(client.update("acme", "missing", { name: "x", description: "" }));
         assert.ok(isPulumiApiError(err));
         assert.equal(err.status, 404);
         assert.equal(count("update"), 1);
@@ -95,7 +95,7 @@ describe("client retries", () => {
     it("retries PATCH and DELETE after a dropped connection", async () => {
         const { id } = await client.create("acme", { name: "a" });
         h.emu.injectFault({ route: "update", drop: "after-commit" });
-        assert.deepEqual(await client.update("acme", id, { name: "b" }), { name: "b", description: "" });
+        assert.deepEqual(await client.update("acme", id, { name: "b", description: "" }), { name: "b", description: "" });
         assert.equal(count("update"), 2);
         h.emu.injectFault({ route: "delete", drop: "after-commit" });
         // The first DELETE went through but its answer was lost; the retry finds the pool gone.
