@@ -1,14 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as provider from "./provider";
-import { AgentPoolInputs, AgentPoolOutputs } from "./types";
+import { providerStub } from "./providerStub";
 import { Agent } from "./wire";
 
 /** The resource's type token, fixed forever: `pulumi-nodejs:dynamic/agentpools:AgentPool`. */
 export const AGENT_POOL_TYPE = "pulumi-nodejs:dynamic/agentpools:AgentPool";
-
-// One provider for every AgentPool: Pulumi serializes a provider once per object, and this module
-// object serializes as a `require` of the installed package.
-const agentPoolProvider = provider as unknown as pulumi.dynamic.ResourceProvider<AgentPoolInputs, AgentPoolOutputs>;
 
 /** The inputs of an {@link AgentPool}. Names match `pulumiservice.AgentPool`. */
 export interface AgentPoolArgs {
@@ -92,8 +87,9 @@ export class AgentPool extends pulumi.dynamic.Resource {
             agents: undefined,
             imported: undefined,
         };
+        // One provider object for every AgentPool: Pulumi serializes a provider once per object.
         super(
-            agentPoolProvider,
+            providerStub,
             name,
             props,
             {

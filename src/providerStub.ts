@@ -1,0 +1,42 @@
+/**
+ * What {@link AgentPool} hands to Pulumi as its provider: a stub whose every method loads the
+ * installed provider (`pulumi-agent-pools/provider`) by package name when the engine calls it.
+ *
+ * Pulumi copies the provider object into every resource's state (`__provider`) by serializing its
+ * functions. How it serializes a *module* depends on where the module's file lies: under a
+ * `node_modules` folder it becomes a short `require`, anywhere else (workspaces, `npm link`, `file:`
+ * dependencies, pnpm's `.pnpm` store) a 64 KB copy of the code with requires that no longer resolve
+ * and values the copy cannot carry. The stub sidesteps all of that: its functions capture nothing
+ * but each other and the package name, so the text in the state is the same, and small, however the
+ * package was installed. The dynamic-provider host evaluates that text with `require` resolving from
+ * the program's folder, so it runs the provider the program has installed, as a provider plugin
+ * would: `pulumi refresh` and `pulumi destroy` need the package installed there too.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { AgentPoolInputs, AgentPoolOutputs } from "./types";
+
+type Provider = dynamic.ResourceProvider<AgentPoolInputs, AgentPoolOutputs>;
+
+// Everything below is copied into the state: keep it short and self-contained. `require` is its one
+// free name; the host gives the copy a `require` that resolves from the program's folder.
+function load(): Required<Provider> {
+    try {
+        return require("pulumi-agent-pools/provider");
+    } catch (err) {
+        throw new Error(
+            `${(err as Error).message}\nAgentPool runs the provider of the package pulumi-agent-pools installed ` +
+                `for the program in ${process.cwd()}: install it there (npm install pulumi-agent-pools)`,
+        );
+    }
+}
+
+/** The provider Pulumi serializes for every {@link AgentPool}: each method defers to the installed one. */
+export const providerStub: Provider = {
+    configure: (req) => load().configure(req),
+    check: (olds, news) => load().check(olds, news),
+    diff: (id, olds, news) => load().diff(id, olds, news),
+    create: (inputs) => load().create(inputs),
+    read: (id, props) => load().read(id, props),
+    update: (id, olds, news) => load().update(id, olds, news),
+    delete: (id, props) => load().delete(id, props),
+};
