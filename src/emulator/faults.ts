@@ -1,6 +1,9 @@
 /** The API operations the emulator serves, for matching faults and reading the request log. */
 export type Route = "list" | "get" | "create" | "update" | "delete";
 
+/** Every {@link Route}. */
+export const ROUTES: readonly Route[] = ["list", "get", "create", "update", "delete"];
+
 /**
  * One injected fault. It matches requests by route (and optionally org) and is used up after
  * `times` matches.
@@ -35,7 +38,7 @@ export interface FaultRule {
     drop?: "before-commit" | "after-commit";
 }
 
-/** A fault that matched a request, with the rule's index for the log. */
+/** A fault that matched a request, and what it does in words for the request log. */
 export interface FaultHit {
     /** The rule that matched. */
     rule: FaultRule;
@@ -74,11 +77,6 @@ export class FaultInjector {
     public setRateLimit(limit: RateLimit | undefined): void {
         this.rateLimit = limit;
         this.windows.clear();
-    }
-
-    /** How many faults still have uses left. */
-    public get pending(): number {
-        return this.rules.filter((r) => r.left > 0).length;
     }
 
     /** The first fault that matches, used up by one. */
