@@ -67,15 +67,16 @@ describe("emulator: the agent-pools API contract", () => {
     });
 
     it("allows the same name in another org", async () => {
-        await raw(h, "POST", POOLS, { name: "prod" });
-        const res = await raw(h, "POST", "/api/orgs/other-org/agent-pools", { name: "prod" });
+        await raw(h, "POST", POOLS, { name: "prod", description: "" });
+        const res = await raw(h, "POST", "/api/orgs/other-org/agent-pools", { name: "prod", description: "" });
         assert.equal(res.status, 200);
     });
 
-    it("answers 400 for a missing name or a body that is not JSON", async () => {
+    it("answers 400 for a missing or empty name, or a body that is not JSON", async () => {
         assert.equal((await raw(h, "POST", POOLS, { description: "x" })).status, 400);
         assert.equal((await raw(h, "POST", POOLS, "{not json")).status, 400);
-        assert.equal((await raw(h, "POST", POOLS, { name: "" })).status, 400);
+        assert.equal((await raw(h, "POST", POOLS, { name: "", description: "" })).status, 400);
+        assert.equal(h.emu.state.pools("acme").length, 0);
     });
 
     it("answers 401 without a token, with an unknown token, and with another scheme", async () => {
@@ -116,15 +117,20 @@ describe("emulator: the agent-pools API contract", () => {
 
     it("answers 404 for an unknown pool on get, patch and delete", async () => {
         for (const method of ["GET", "PATCH", "DELETE"]) {
-            const res = await raw(h, method, `${POOLS}/nope`, method === "PATCH" ? { name: "x" } : undefined);
+            const res = await raw(
+                h,
+                method,
+                `${POOLS}/nope`,
+                method === "PATCH" ? { name: "x", description: "" } : undefined,
+            );
             assert.equal(res.status, 404, method);
             assert.equal((res.body as { code: number }).code, 404);
         }
     });
 
     it("lists pools with status, lastSeen, isDefault and defaultAgentPoolID", async () => {
-        const a = (await raw(h, "POST", POOLS, { name: "a" })).body as { id: string };
-        await raw(h, "POST", POOLS, { name: "b" });
+        const a = (await raw(h, "POST", POOLS, { name: "a", description: "" })).body as { id: string };
+        await raw(h, "POST", POOLS, { name: "b", description: "" });
         h.emu.state.addAgent("acme", a.id, { status: "online", lastSeen: 1715701863000 });
         h.emu.state.setDefaultPool("acme", a.id);
         const res = await raw(h, "GET", POOLS);
@@ -133,12 +139,12 @@ describe("emulator: the agent-pools API contract", () => {
         assert.equal(body.defaultAgentPoolID, a.id);
         assert.equal(body.agentPools.length, 2);
         const [first, second] = body.agentPools;
+        // No deployment has run: the key is left out, not null.
         assert.deepEqual(Object.keys(first).sort(), [
             "created",
             "description",
             "id",
             "isDefault",
-            "lastDeployment",
             "lastSeen",
             "name",
             "status",
@@ -151,24 +157,34 @@ describe("emulator: the agent-pools API contract", () => {
         assert.equal(res.text.includes("tokenValue"), false);
     });
 
-    it("PATCH changes only the fields sent, and clears a description sent as empty", async () => {
+    it("lists lastDeployment once a deployment ran, and no defaultAgentPoolID without a default", async () => {
+        const a = (await raw(h, "POST", POOLS, { name: "a", description: "" })).body as { id: string };
+        h.emu.state.recordDeployment("acme", a.id, 1715701900000);
+        const res = await raw(h, "GET", POOLS);
+        const body = res.body as { agentPools: Record<string, unknown>[] };
+        assert.deepEqual(Object.keys(body), ["agentPools"]);
+        assert.equal(body.agentPools[0].lastDeployment, 1715701900000);
+    });
+
+    it("PATCH sets both fields, and clears a description sent as empty", async () => {
         const { id } = (await raw(h, "POST", POOLS, { name: "a", description: "keep" })).body as { id: string };
-        let res = await raw(h, "PATCH", `${POOLS}/${id}`, { name: "b" });
+        let res = await raw(h, "PATCH", `${POOLS}/${id}`, { name: "b", description: "keep" });
         assert.equal(res.status, 200);
         assert.deepEqual(res.body, { name: "b", description: "keep" });
-        res = await raw(h, "PATCH", `${POOLS}/${id}`, { description: "" });
+        res = await raw(h, "PATCH", `${POOLS}/${id}`, { name: "b", description: "" });
         assert.deepEqual(res.body, { name: "b", description: "" });
+        assert.equal(h.emu.state.pool("acme", id)!.description, "");
     });
 
     it("PATCH to a name another pool has answers 409", async () => {
-        await raw(h, "POST", POOLS, { name: "taken" });
-        const { id } = (await raw(h, "POST", POOLS, { name: "mine" })).body as { id: string };
-        assert.equal((await raw(h, "PATCH", `${POOLS}/${id}`, { name: "taken" })).status, 409);
-        assert.equal((await raw(h, "PATCH", `${POOLS}/${id}`, { name: "mine" })).status, 200);
+        await raw(h, "POST", POOLS, { name: "taken", description: "" });
+        const { id } = (await raw(h, "POST", POOLS, { name: "mine", description: "" })).body as { id: string };
+        assert.equal((await raw(h, "PATCH", `${POOLS}/${id}`, { name: "taken", description: "" })).status, 409);
+        assert.equal((await raw(h, "PATCH", `${POOLS}/${id}`, { name: "mine", description: "" })).status, 200);
     });
 
     it("DELETE answers 204 with an empty body", async () => {
-        const { id } = (await raw(h, "POST", POOLS, { name: "a" })).body as { id: string };
+        const { id } = (await raw(h, "POST", POOLS, { name: "a", description: "" })).body as { id: string };
         const res = await raw(h, "DELETE", `${POOLS}/${id}`);
         assert.equal(res.status, 204);
         assert.equal(res.text, "");
@@ -176,7 +192,7 @@ describe("emulator: the agent-pools API contract", () => {
     });
 
     it("DELETE of a pool in use answers 400 unless force=true", async () => {
-        const { id } = (await raw(h, "POST", POOLS, { name: "a" })).body as { id: string };
+        const { id } = (await raw(h, "POST", POOLS, { name: "a", description: "" })).body as { id: string };
         h.emu.state.setInUse("acme", id, ["acme/app/prod"]);
         const refused = await raw(h, "DELETE", `${POOLS}/${id}`);
         assert.equal(refused.status, 400);
@@ -195,7 +211,10 @@ describe("emulator: the agent-pools API contract", () => {
     it("decodes URL-encoded org names and pool ids into one path segment each", async () => {
         const org = "we ird/org%";
         h.emu.addAccessToken(h.token, ["acme", org]);
-        const res = await raw(h, "POST", `/api/orgs/${encodeURIComponent(org)}/agent-pools`, { name: "x" });
+        const res = await raw(h, "POST", `/api/orgs/${encodeURIComponent(org)}/agent-pools`, {
+            name: "x",
+            description: "",
+        });
         assert.equal(res.status, 200);
         assert.equal(h.emu.state.pools(org).length, 1);
     });
@@ -206,7 +225,7 @@ describe("emulator: the agent-pools API contract", () => {
             const created = await fetch(`${emu.url}${POOLS}`, {
                 method: "POST",
                 headers: { Authorization: `token ${h.token}`, "Content-Type": "application/json" },
-                body: JSON.stringify({ name: "s" }),
+                body: JSON.stringify({ name: "s", description: "" }),
             });
             const { id } = (await created.json()) as { id: string };
             const got = await fetch(`${emu.url}${POOLS}/${id}`, { headers: { Authorization: `token ${h.token}` } });
@@ -215,6 +234,215 @@ describe("emulator: the agent-pools API contract", () => {
         } finally {
             await emu.close();
         }
+    });
+});
+
+describe("emulator: requests checked against the official definition", () => {
+    let h: Harness;
+    useHarness((x) => (h = x));
+
+    const create = async (name = "a", description = "d") =>
+        ((await raw(h, "POST", POOLS, { name, description })).body as { id: string; tokenValue: string }).id;
+
+    /** Asserts a 400 in the service's `{code, message}` shape whose message matches `about`. */
+    function assertBadRequest(res: Raw, about: RegExp): void {
+        assert.equal(res.status, 400, res.text);
+        assert.deepEqual(Object.keys(res.body as object).sort(), ["code", "message"]);
+        assert.equal((res.body as { code: number }).code, 400);
+        assert.match((res.body as { message: string }).message, about);
+    }
+
+    it("answers 400 naming the field to a PATCH without name or without description, and changes nothing", async () => {
+        const id = await create("a", "d");
+        assertBadRequest(
+            await raw(h, "PATCH", `${POOLS}/${id}`, { description: "x" }),
+            /^Bad Request: name is required/,
+        );
+        assertBadRequest(
+            await raw(h, "PATCH", `${POOLS}/${id}`, { name: "b" }),
+            /^Bad Request: description is required/,
+        );
+        assertBadRequest(await raw(h, "PATCH", `${POOLS}/${id}`, {}), /name is required/);
+        const pool = h.emu.state.pool("acme", id)!;
+        assert.deepEqual([pool.name, pool.description], ["a", "d"]);
+        assert.equal(
+            h.emu.requests().filter((r) => r.committed && r.route === "update").length,
+            0,
+            "no PATCH was committed",
+        );
+    });
+
+    it("answers 400 to a create without description", async () => {
+        assertBadRequest(await raw(h, "POST", POOLS, { name: "a" }), /description is required/);
+        assert.equal(h.emu.state.pools("acme").length, 0);
+    });
+
+    it("answers 400 naming the field for wrong types, on create and on PATCH", async () => {
+        const id = await create();
+        const cases: [unknown, RegExp][] = [
+            [{ name: 42, description: "" }, /name must be a string, not a number/],
+            [{ name: ["a"], description: "" }, /name must be a string, not a list/],
+            [{ name: "a", description: null }, /description must be a string, not null/],
+            [{ name: "a", description: 7 }, /description must be a string, not a number/],
+            [{ name: "a", description: { text: "x" } }, /description must be a string, not an object/],
+            [[{ name: "a", description: "" }], /the body must be a JSON object, not a list/],
+            ['"a"', /the body must be a JSON object, not a string/],
+            ["null", /the body must be a JSON object, not null/],
+            ["", /the body is empty/],
+            ["{not json", /the body is not valid JSON/],
+        ];
+        for (const [body, about] of cases) {
+            assertBadRequest(await raw(h, "POST", POOLS, body), about);
+            assertBadRequest(await raw(h, "PATCH", `${POOLS}/${id}`, body), about);
+        }
+        assert.equal(h.emu.state.pools("acme").length, 1);
+    });
+
+    it("checks the body before looking the pool up: a bad PATCH to an unknown pool is a 400", async () => {
+        assertBadRequest(await raw(h, "PATCH", `${POOLS}/nope`, { name: "x" }), /description is required/);
+        assert.equal((await raw(h, "PATCH", `${POOLS}/nope`, { name: "x", description: "" })).status, 404);
+    });
+
+    it("ignores fields the definition does not name", async () => {
+        const res = await raw(h, "POST", POOLS, { name: "a", description: "", colour: "blue" });
+        assert.equal(res.status, 200);
+    });
+
+    it("keeps its own length limits (the service documents none)", async () => {
+        assert.equal(
+            (await raw(h, "POST", POOLS, { name: "n".repeat(255), description: "d".repeat(2048) })).status,
+            200,
+        );
+        assertBadRequest(
+            await raw(h, "POST", POOLS, { name: "n".repeat(256), description: "" }),
+            /name is 256 characters/,
+        );
+        assertBadRequest(
+            await raw(h, "POST", POOLS, { name: "b", description: "d".repeat(2049) }),
+            /description is 2049 characters/,
+        );
+        assertBadRequest(await raw(h, "POST", POOLS, { name: "   ", description: "" }), /name must not be empty/);
+    });
+
+    it("takes only true or false for DELETE's force", async () => {
+        const id = await create();
+        h.emu.state.setInUse("acme", id, ["acme/app/prod"]);
+        for (const query of ["force=maybe", "force=1", "force=TRUE", "force=", "force=true&force=false"]) {
+            assertBadRequest(await raw(h, "DELETE", `${POOLS}/${id}?${query}`), /force/);
+        }
+        assertBadRequest(await raw(h, "DELETE", `${POOLS}/${id}?force=false`), /in use/);
+        assert.ok(h.emu.state.pool("acme", id), "still there");
+        assert.equal((await raw(h, "DELETE", `${POOLS}/${id}?force=true`)).status, 204);
+    });
+});
+
+describe("emulator: admin routes checked against the official shapes", () => {
+    let h: Harness;
+    useHarness((x) => (h = x));
+
+    const admin = async (method: string, p: string, body?: unknown): Promise<Raw> => {
+        const res = await fetch(`${h.emu.url}/_emulator/${p}`, {
+            method,
+            headers: { "Content-Type": "application/json" },
+            body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+        });
+        const text = await res.text();
+        return { status: res.status, body: text === "" ? undefined : JSON.parse(text), text, headers: res.headers };
+    };
+    const message = (res: Raw) => (res.body as { message: string }).message;
+    let id: string;
+    let tokenValue: string;
+    beforeEach(async () => {
+        ({ id, tokenValue } = (await raw(h, "POST", POOLS, { name: "p", description: "" })).body as {
+            id: string;
+            tokenValue: string;
+        });
+    });
+
+    it("adds an agent of the API's shape by pool id and by pool token", async () => {
+        const byId = await admin("POST", `orgs/acme/agent-pools/${id}/agents`, {
+            version: "v1.2.3",
+            platform: "linux-arm64",
+            hostname: "box-1",
+            ip: "10.0.0.1",
+            pid: "4242",
+            lastSeen: 1715701863000,
+            status: "offline",
+        });
+        assert.equal(byId.status, 200, byId.text);
+        const byToken = await admin("POST", "agents", { token: tokenValue, hostname: "box-2", status: "online" });
+        assert.deepEqual(byToken.body, { org: "acme", poolId: id });
+        const agents = ((await raw(h, "GET", `${POOLS}/${id}`)).body as { agents: { pid: string; status: string }[] })
+            .agents;
+        assert.deepEqual(
+            agents.map((a) => [a.pid, a.status]),
+            [
+                ["4242", "offline"],
+                ["1", "online"],
+            ],
+        );
+    });
+
+    it("answers 400 naming the field to an agent with a numeric pid, a wrong status or lastSeen, or an unknown field", async () => {
+        const path = `orgs/acme/agent-pools/${id}/agents`;
+        const cases: [unknown, RegExp][] = [
+            [{ pid: 4242 }, /pid must be a string, not a number/],
+            [{ status: "busy" }, /status must be one of "online", "offline", not "busy"/],
+            [{ lastSeen: "yesterday" }, /lastSeen must be an integer, not a string/],
+            [{ lastSeen: 1.5 }, /lastSeen must be an integer/],
+            [{ lastSeen: -1 }, /lastSeen must be at least 0/],
+            [{ hostName: "x" }, /unknown field hostName/],
+            [[], /must be a JSON object/],
+        ];
+        for (const [body, about] of cases) {
+            const res = await admin("POST", path, body);
+            assert.equal(res.status, 400, JSON.stringify(body));
+            assert.match(message(res), about);
+        }
+        const viaToken = await admin("POST", "agents", { token: tokenValue, pid: 1 });
+        assert.equal(viaToken.status, 400);
+        assert.match(message(viaToken), /pid must be a string/);
+        assert.match(message(await admin("POST", "agents", { token: "pul-not-a-pool" })), /not the token of any/);
+        assert.match(message(await admin("POST", "agents", { hostname: "x" })), /token is required/);
+        assert.equal(h.emu.state.pool("acme", id)!.agents.length, 0);
+    });
+
+    it("checks the other admin bodies too", async () => {
+        const cases: [string, string, unknown, RegExp][] = [
+            ["PUT", `orgs/acme/agent-pools/${id}/in-use`, { stacks: "acme/app/prod" }, /stacks must be a list/],
+            ["PUT", `orgs/acme/agent-pools/${id}/in-use`, { stacks: [1] }, /stacks\[0\] must be a string/],
+            ["PUT", `orgs/acme/agent-pools/${id}/in-use`, {}, /stacks is required/],
+            ["PUT", `orgs/acme/agent-pools/${id}/default`, { yes: true }, /unknown field yes/],
+            ["PUT", `orgs/acme/agent-pools/${id}/last-deployment`, { at: "now" }, /at must be an integer/],
+            ["POST", "faults", { route: "lists" }, /route must be one of/],
+            ["POST", "faults", { status: "500" }, /status must be an integer/],
+            ["POST", "faults", { times: "often" }, /times must be/],
+            ["POST", "faults", { afterCommit: true }, /afterCommit needs a status/],
+            ["POST", "faults", { stauts: 500 }, /unknown field stauts/],
+            ["PUT", "rate-limit", { windowMs: 10 }, /limit is required/],
+            ["POST", "access-tokens", { token: "" }, /token must not be empty/],
+            ["POST", "access-tokens", { token: "t", orgs: "acme" }, /orgs must be a list/],
+        ];
+        for (const [method, p, body, about] of cases) {
+            const res = await admin(method, p, body);
+            assert.equal(res.status, 400, `${method} ${p} ${JSON.stringify(body)}`);
+            assert.match(message(res), about);
+        }
+        assert.equal((await raw(h, "GET", POOLS)).status, 200, "no fault was added");
+        assert.equal((await admin("PUT", `orgs/acme/agent-pools/nope/default`)).status, 404);
+    });
+
+    it("sets and clears the default pool, and records a deployment", async () => {
+        assert.equal((await admin("PUT", `orgs/acme/agent-pools/${id}/default`)).status, 204);
+        assert.equal(((await raw(h, "GET", POOLS)).body as { defaultAgentPoolID?: string }).defaultAgentPoolID, id);
+        assert.equal((await admin("DELETE", `orgs/acme/agent-pools/${id}/default`)).status, 204);
+        assert.equal("defaultAgentPoolID" in ((await raw(h, "GET", POOLS)).body as object), false);
+        assert.equal(
+            (await admin("PUT", `orgs/acme/agent-pools/${id}/last-deployment`, { at: 1715701900000 })).status,
+            204,
+        );
+        const list = (await raw(h, "GET", POOLS)).body as { agentPools: { lastDeployment?: number }[] };
+        assert.equal(list.agentPools[0].lastDeployment, 1715701900000);
     });
 });
 
@@ -232,7 +460,7 @@ describe("emulator: faults, request log and state file", () => {
 
     it("drops the connection before commit: nothing is created", async () => {
         h.emu.injectFault({ route: "create", drop: "before-commit" });
-        await assert.rejects(raw(h, "POST", POOLS, { name: "lost" }));
+        await assert.rejects(raw(h, "POST", POOLS, { name: "lost", description: "" }));
         assert.equal(h.emu.state.pools("acme").length, 0);
         const entry = h.emu.requests().find((r) => r.route === "create")!;
         assert.equal(entry.status, 0);
@@ -241,14 +469,14 @@ describe("emulator: faults, request log and state file", () => {
 
     it("drops the connection after commit: the pool exists though no answer came", async () => {
         h.emu.injectFault({ route: "create", drop: "after-commit" });
-        await assert.rejects(raw(h, "POST", POOLS, { name: "ghost" }));
+        await assert.rejects(raw(h, "POST", POOLS, { name: "ghost", description: "" }));
         assert.equal(h.emu.state.pools("acme").length, 1);
         assert.equal(h.emu.requests().find((r) => r.route === "create")!.committed, true);
     });
 
     it("answers with an error after committing when afterCommit is set", async () => {
         h.emu.injectFault({ route: "create", status: 502, afterCommit: true });
-        assert.equal((await raw(h, "POST", POOLS, { name: "half" })).status, 502);
+        assert.equal((await raw(h, "POST", POOLS, { name: "half", description: "" })).status, 502);
         assert.equal(h.emu.state.pools("acme").length, 1);
     });
 
@@ -261,9 +489,15 @@ describe("emulator: faults, request log and state file", () => {
 
     it("adds latency and matches faults by route and org only", async () => {
         h.emu.injectFault({ route: "create", org: "other-org", status: 500, times: "always" });
-        assert.equal((await raw(h, "POST", POOLS, { name: "fine" })).status, 200);
-        assert.equal((await raw(h, "POST", "/api/orgs/other-org/agent-pools", { name: "x" })).status, 500);
-        assert.equal((await raw(h, "POST", "/api/orgs/other-org/agent-pools", { name: "y" })).status, 500);
+        assert.equal((await raw(h, "POST", POOLS, { name: "fine", description: "" })).status, 200);
+        assert.equal(
+            (await raw(h, "POST", "/api/orgs/other-org/agent-pools", { name: "x", description: "" })).status,
+            500,
+        );
+        assert.equal(
+            (await raw(h, "POST", "/api/orgs/other-org/agent-pools", { name: "y", description: "" })).status,
+            500,
+        );
         h.emu.faults.clear();
         h.emu.injectFault({ route: "list", latencyMs: 150 });
         const started = process.hrtime.bigint();
@@ -283,7 +517,7 @@ describe("emulator: faults, request log and state file", () => {
     });
 
     it("logs each request with route, status and header facts, never the token", async () => {
-        await raw(h, "POST", POOLS, { name: "logged" });
+        await raw(h, "POST", POOLS, { name: "logged", description: "" });
         await raw(h, "GET", POOLS, undefined, null);
         const log = h.emu.requests();
         assert.equal(log.length, 2);
@@ -297,7 +531,10 @@ describe("emulator: faults, request log and state file", () => {
     });
 
     it("serves its admin routes over HTTP for out-of-process control", async () => {
-        const created = (await raw(h, "POST", POOLS, { name: "adm" })).body as { id: string; tokenValue: string };
+        const created = (await raw(h, "POST", POOLS, { name: "adm", description: "" })).body as {
+            id: string;
+            tokenValue: string;
+        };
         const admin = (method: string, p: string, body?: unknown) =>
             fetch(`${h.emu.url}/_emulator/${p}`, {
                 method,
@@ -323,7 +560,7 @@ describe("emulator: faults, request log and state file", () => {
         const res = await fetch(`${first.url}${POOLS}`, {
             method: "POST",
             headers: { Authorization: `token ${token}`, "Content-Type": "application/json" },
-            body: JSON.stringify({ name: "durable" }),
+            body: JSON.stringify({ name: "durable", description: "" }),
         });
         const { id, tokenValue } = (await res.json()) as { id: string; tokenValue: string };
         await first.close();

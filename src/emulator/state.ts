@@ -1,14 +1,32 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Agent } from "../wire";
 
-/** A runner as the emulator remembers it: the API's shape, with times always in milliseconds. */
-export interface EmulatedAgent extends Omit<Agent, "lastSeen" | "status"> {
+/** Whether a runner is connected: the `status` enum of the official API definition. */
+export type AgentStatus = "online" | "offline";
+
+/** Every {@link AgentStatus}. */
+export const AGENT_STATUSES: readonly AgentStatus[] = ["online", "offline"];
+
+/**
+ * A runner as the emulator remembers it: the API's agent shape (`DeploymentAgentMetadata` in the
+ * official definition), with times always in milliseconds.
+ */
+export interface EmulatedAgent {
+    /** Runner software version. */
+    version: string;
+    /** Operating system and architecture, e.g. `linux-amd64`. */
+    platform: string;
+    /** Host name of the machine the runner is on. */
+    hostname: string;
+    /** IP address the runner connected from. */
+    ip: string;
+    /** Process id: a string in the API. */
+    pid: string;
     /** Milliseconds since the epoch. */
     lastSeen: number;
     /** Whether the runner is connected. */
-    status: "online" | "offline";
+    status: AgentStatus;
 }
 
 /** A pool as the emulator remembers it. Holds only a hash of its token. */
@@ -206,19 +224,9 @@ export class EmulatorState {
         throw new Error("no pool has this token");
     }
 
-    /** Every pool in every org, for inspection. */
-    public allPools(): {
-        /** The pool's org. */
-        org: string;
-        /** The pool. */
-        pool: EmulatedPool;
-    }[] {
-        return Object.entries(this.data.orgs).flatMap(([org, o]) => o.pools.map((pool) => ({ org, pool })));
-    }
-
-    /** Forgets every org and pool (access tokens stay). */
-    public clearPools(): void {
-        this.data.orgs = {};
+    /** Records that a deployment ran on a pool at `at` (milliseconds since the epoch). */
+    public recordDeployment(org: string, id: string, at: number = Date.now()): void {
+        this.mustPool(org, id).lastDeployment = at;
         this.save();
     }
 
