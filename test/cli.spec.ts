@@ -61,13 +61,22 @@ describe("agent-pools command", () => {
         assert.equal(r.stdout.includes("\u001b["), false, "no colour codes when stdout is not a terminal");
     });
 
-    it("lists pools as JSON for scripts", async () => {
+    it("lists pools as JSON for scripts, with the API's spelling of defaultAgentPoolID", async () => {
         const a = await h.client.create("acme", { name: "alpha" });
-        const r = await cli(["list", "--org", "acme", "--json"], env);
+        let r = await cli(["list", "--org", "acme", "--json"], env);
         assert.equal(r.code, 0, r.stderr);
-        const parsed = JSON.parse(r.stdout) as { agentPools: { id: string; agentsOnline: number }[] };
+        let parsed = JSON.parse(r.stdout) as {
+            agentPools: { id: string; agentsOnline: number }[];
+            defaultAgentPoolID: string | null;
+        };
         assert.equal(parsed.agentPools[0].id, a.id);
         assert.equal(parsed.agentPools[0].agentsOnline, 0);
+        assert.equal(parsed.defaultAgentPoolID, null);
+        h.emu.state.setDefaultPool("acme", a.id);
+        r = await cli(["list", "--org", "acme", "--json"], env);
+        parsed = JSON.parse(r.stdout) as typeof parsed;
+        assert.equal(parsed.defaultAgentPoolID, a.id);
+        assert.equal("defaultAgentPoolId" in parsed, false);
     });
 
     it("shows one pool, found by id or by name, with its runners", async () => {

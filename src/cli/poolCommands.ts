@@ -91,9 +91,11 @@ export function listCommand(): Command {
             const online = (d: AgentPoolDetail | undefined) =>
                 d ? d.agents.filter((a) => a.status === "online").length : undefined;
             if (opts.json) {
+                // The API's list answer with its keys spelt as on the wire (`defaultAgentPoolID`), plus
+                // agentsOnline per pool; the default is null rather than absent, so scripts always find the key.
                 const rows = pools.map((p, i) => ({ ...p, agentsOnline: online(details[i]) ?? null }));
                 process.stdout.write(
-                    JSON.stringify({ agentPools: rows, defaultAgentPoolId: list.defaultAgentPoolId ?? null }, null, 2) +
+                    JSON.stringify({ agentPools: rows, defaultAgentPoolID: list.defaultAgentPoolId ?? null }, null, 2) +
                         "\n",
                 );
                 return;
