@@ -27,29 +27,34 @@ function installPacked(target) {
             .split("\n")
             .pop();
         const tarball = fs.readFileSync(path.join(packDir, name));
-        const hash = crypto.createHash("sha256").update(tarball).digest("hex");
-        const marker = path.join(target, "node_modules", ".pulumi-agent-pools-tarball");
-        if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === hash) {
-            return target;
-        }
-        fs.mkdirSync(target, { recursive: true });
-        fs.writeFileSync(path.join(target, "pulumi-agent-pools.tgz"), tarball);
-        const pulumiVersion = require(path.join(repo, "node_modules", "@pulumi", "pulumi", "package.json")).version;
-        fs.writeFileSync(
-            path.join(target, "package.json"),
+        const version = (dep) => require(path.join(repo, "node_modules", dep, "package.json")).version;
+        // A TypeScript program needs its compiler next to it, as `pulumi new typescript` installs it.
+        const manifest =
             JSON.stringify(
                 {
                     name: "agent-pools-program",
                     private: true,
                     dependencies: {
                         "pulumi-agent-pools": "file:./pulumi-agent-pools.tgz",
-                        "@pulumi/pulumi": pulumiVersion,
+                        "@pulumi/pulumi": version("@pulumi/pulumi"),
+                    },
+                    devDependencies: {
+                        "@types/node": version("@types/node"),
+                        "ts-node": version("ts-node"),
+                        typescript: version("typescript"),
                     },
                 },
                 null,
                 2,
-            ) + "\n",
-        );
+            ) + "\n";
+        const hash = crypto.createHash("sha256").update(tarball).update(manifest).digest("hex");
+        const marker = path.join(target, "node_modules", ".pulumi-agent-pools-tarball");
+        if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === hash) {
+            return target;
+        }
+        fs.mkdirSync(target, { recursive: true });
+        fs.writeFileSync(path.join(target, "pulumi-agent-pools.tgz"), tarball);
+        fs.writeFileSync(path.join(target, "package.json"), manifest);
         // A stale lock, or npm's hidden one in node_modules, would keep the previous tarball.
         fs.rmSync(path.join(target, "package-lock.json"), { force: true });
         fs.rmSync(path.join(target, "node_modules", ".package-lock.json"), { force: true });

@@ -2,6 +2,7 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { installedProgramDir, REPO_ROOT } from "../support/installedPackage";
+import { findLanguageHost, ProjectCli } from "./project";
 
 let pulumiBin: string | undefined;
 
@@ -23,6 +24,27 @@ export function getPulumiBin(): string {
         }
     }
     return pulumiBin;
+}
+
+let hostChecked = false;
+let languageHost: string | undefined;
+
+/**
+ * Pulumi's Node.js language host when the machine has one (see {@link findLanguageHost}): then every
+ * run is a plain `pulumi <command>` in the program's project folder, as users run it. Without one,
+ * programs run as Automation API inline programs (scripts/run-program.js), and the suite says so.
+ */
+export function languageHostOrFallback(): string | undefined {
+    if (!hostChecked) {
+        hostChecked = true;
+        languageHost = findLanguageHost(getPulumiBin());
+        console.log(
+            languageHost
+                ? `      (programs run with \`pulumi\` in their project folder; language host ${languageHost})`
+                : "      (no Node.js language host on this machine: programs run as Automation API inline programs, the fallback)",
+        );
+    }
+    return languageHost;
 }
 
 /** What one engine run did. */
@@ -91,6 +113,90 @@ export class Stack {
 
     /** Runs an engine command with the program described by `program`. */
     public async run(command: string, program: ProgramSpec, options: RunOptions = {}): Promise<RunResult> {
+        const host = languageHostOrFallback();
+        return host ? this.runInProject(host, command, program, options) : this.runInline(command, program, options);
+    }
+
+    /** The CLI in the program's project folder, for the commands the tests use. */
+    public cli(host = languageHostOrFallback(), env: NodeJS.ProcessEnv = {}): ProjectCli {
+        return new ProjectCli(this.programDir, this.backendDir, getPulumiBin(), host, env);
+    }
+
+    private async runInProject(
+        host: string,
+        command: string,
+        program: ProgramSpec,
+        options: RunOptions,
+    ): Promise<RunResult> {
+        const programFile = options.programFile ?? "program.js";
+        fs.writeFileSync(
+            path.join(this.programDir, "Pulumi.yaml"),
+            `name: agent-pools-e2e\nruntime: nodejs\nmain: ${programFile}\n`,
+        );
+        const cli = this.cli(host, { AGENT_POOLS_E2E_PROGRAM: JSON.stringify(program), ...options.env });
+        await cli.selectStack(this.stackName);
+        await cli.setConfig(this.stackName, options.config ?? {});
+        const stack = ["--stack", this.stackName];
+        const engine = [
+            ...stack,
+            "--non-interactive",
+            "--color=never",
+            ...(options.logVerbosity ? [`-v=${options.logVerbosity}`, "--logtostderr"] : []),
+            ...(options.debug ? ["--debug"] : []),
+        ];
+        const result: RunResult["result"] = {};
+        let r;
+        switch (command) {
+            case "up":
+                r = await cli.run(["up", "--yes", "--skip-preview", ...engine, ...noChanges(options)]);
+                break;
+            case "preview":
+                r = await cli.run(["preview", ...engine, ...noChanges(options)]);
+                break;
+            case "refresh":
+            case "destroy":
+                r = await cli.run([command, "--yes", "--skip-preview", ...engine]);
+                break;
+            case "outputs":
+                r = await cli.run([
+                    "stack",
+                    "output",
+                    "--json",
+                    ...stack,
+                    ...(options.showSecrets ? ["--show-secrets"] : []),
+                ]);
+                if (r.code === 0) {
+                    result.outputs = JSON.parse(r.stdout);
+                }
+                break;
+            case "export":
+                // As a user runs it: secrets stay encrypted.
+                r = await cli.run(["stack", "export", ...stack]);
+                if (r.code === 0) {
+                    result.deployment = JSON.parse(r.stdout);
+                }
+                break;
+            case "remove":
+                r = await cli.run(["stack", "rm", "--yes", "--force", ...stack]);
+                break;
+            default:
+                throw new Error(`unknown command ${command}`);
+        }
+        if (r.code !== 0) {
+            result.error = `pulumi ${command} exited ${r.code}`;
+        } else if (["up", "refresh", "destroy"].includes(command)) {
+            const history = await cli.ok(["stack", "history", "--json", "--page-size", "1", ...stack]);
+            result.summary = JSON.parse(history.stdout)[0]?.resourceChanges ?? {};
+            if (command === "up") {
+                const outputs = await cli.ok(["stack", "output", "--json", ...stack]);
+                result.outputs = JSON.parse(outputs.stdout);
+            }
+        }
+        this.transcript.push(r.stdout, r.stderr);
+        return { code: r.code ?? 1, stdout: r.stdout, stderr: r.stderr, result };
+    }
+
+    private async runInline(command: string, program: ProgramSpec, options: RunOptions): Promise<RunResult> {
         const spec = JSON.stringify({
             workDir: this.programDir,
             program: options.programFile ?? "program.js",
@@ -152,6 +258,10 @@ export class Stack {
         const r = await this.ok("export", {}, options);
         return JSON.stringify(r.result.deployment);
     }
+}
+
+function noChanges(options: RunOptions): string[] {
+    return options.expectNoChanges ? ["--expect-no-changes"] : [];
 }
 
 /** A program folder with the packed package installed, and the e2e program in it. */

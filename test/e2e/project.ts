@@ -1,0 +1,138 @@
+import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/**
+ * Where Pulumi's Node.js language host is, when this machine has one: next to the CLI (as the
+ * official installer puts it), on PATH, or at the path in AGENT_POOLS_LANGUAGE_HOST (which .ci/run
+ * sets). With it, `pulumi up` runs a program from its project folder exactly as users run it.
+ */
+export function findLanguageHost(pulumiBin: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+    const candidates = [
+        path.join(pulumiBin, "pulumi-language-nodejs"),
+        ...(env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, "pulumi-language-nodejs")),
+        env.AGENT_POOLS_LANGUAGE_HOST,
+    ];
+    return candidates.find((file): file is string => !!file && isExecutable(file));
+}
+
+function isExecutable(file: string): boolean {
+    try {
+        fs.accessSync(file, fs.constants.X_OK);
+        return fs.statSync(file).isFile();
+    } catch {
+        return false;
+    }
+}
+
+/** What one `pulumi` command did. */
+export interface CliResult {
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** A `pulumi` command still running: its output so far, and a way to kill it. */
+export interface RunningCli {
+    child: ChildProcess;
+    output(): string;
+    done: Promise<CliResult>;
+}
+
+/**
+ * A Pulumi project folder run with the real `pulumi` CLI and its Node.js language host, with the
+ * state in a local folder (`file://`), offline and without prompts.
+ */
+export class ProjectCli {
+    public constructor(
+        /** The project folder: `Pulumi.yaml`, `package.json`, `node_modules`. */
+        public readonly dir: string,
+        /** The folder that holds the state (`PULUMI_BACKEND_URL=file://…`). */
+        public readonly backendDir: string,
+        /** The folder with `pulumi` (and the language host, when it is there). */
+        public readonly pulumiBin: string,
+        /** The language host, when it is not next to `pulumi`. */
+        public readonly languageHost?: string,
+        /** More environment for every command (e.g. `PULUMI_ACCESS_TOKEN`). */
+        public readonly extraEnv: NodeJS.ProcessEnv = {},
+    ) {
+        fs.mkdirSync(backendDir, { recursive: true });
+    }
+
+    /** The environment every command runs with: nothing from the caller but PATH. */
+    public env(more: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+        const dirs = [this.pulumiBin];
+        if (this.languageHost && path.dirname(this.languageHost) !== this.pulumiBin) {
+            dirs.push(path.dirname(this.languageHost));
+        }
+        return {
+            PATH: [...dirs, process.env.PATH ?? ""].join(path.delimiter),
+            HOME: this.backendDir,
+            PULUMI_HOME: path.join(this.backendDir, ".pulumi-home"),
+            PULUMI_BACKEND_URL: `file://${this.backendDir}`,
+            PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_SKIP_CONFIRMATIONS: "true",
+            ...this.extraEnv,
+            ...more,
+        };
+    }
+
+    /** Starts `pulumi <args>` in the project folder; `stdin` is written to it, then closed. */
+    public start(args: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): RunningCli {
+        const child = spawn(path.join(this.pulumiBin, "pulumi"), args, {
+            cwd: this.dir,
+            env: this.env(options.env),
+            stdio: ["pipe", "pipe", "pipe"],
+        });
+        child.stdin!.end(options.stdin ?? "");
+        let stdout = "";
+        let stderr = "";
+        child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+        const done = new Promise<CliResult>((resolve) =>
+            child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
+        );
+        return { child, output: () => stdout + stderr, done };
+    }
+
+    /** Runs `pulumi <args>` to the end. */
+    public run(args: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+        return this.start(args, options).done;
+    }
+
+    /** Runs `pulumi <args>` and throws, with its output, unless it succeeds. */
+    public async ok(args: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+        const r = await this.run(args, options);
+        if (r.code !== 0) {
+            throw new Error(`pulumi ${args.join(" ")} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`.slice(-6000));
+        }
+        return r;
+    }
+
+    /** Selects the stack, creating it when it does not exist. */
+    public async selectStack(stack: string): Promise<void> {
+        await this.ok(["stack", "select", "--create", stack, "--non-interactive"]);
+    }
+
+    /** Sets (or, with `null`, removes) stack config; the value goes on standard input, never in argv. */
+    public async setConfig(
+        stack: string,
+        config: Record<string, { value: string; secret?: boolean } | null | undefined>,
+    ): Promise<void> {
+        for (const [key, v] of Object.entries(config)) {
+            if (v === null) {
+                await this.run(["config", "rm", key, "--stack", stack]);
+            } else if (v) {
+                await this.ok(
+                    ["config", "set", key, "--stack", stack, ...(v.secret ? ["--secret"] : ["--plaintext"])],
+                    {
+                        stdin: v.value,
+                    },
+                );
+            }
+        }
+    }
+}
