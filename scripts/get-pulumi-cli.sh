@@ -16,9 +16,10 @@
 #     prints nothing and the Automation API refuses the CLI.
 #   - the Node.js language host (module .../sdk/nodejs/cmd/pulumi-language-nodejs/v3) has no version
 #     tags and the module proxy reachable here refuses every commit of it (403 "not available"), so
-#     it usually cannot be built offline. Without it the engine can still run Node programs through
-#     the Automation API's *inline* programs, which is what this project's end-to-end tests and main
-#     job use. If PULUMI_LANGUAGE_NODEJS_COMMIT names a commit the proxy serves, it is built too.
+#     it usually cannot be built offline. A language host built elsewhere is placed next to the CLI
+#     when AGENT_POOLS_LANGUAGE_HOST names it. Without one the engine can still run Node programs
+#     as the Automation API's *inline* programs, the fallback of the end-to-end tests and main job.
+#     If PULUMI_LANGUAGE_NODEJS_COMMIT names a commit the proxy serves, it is built too.
 #   - the dynamic-provider plugin `pulumi-resource-pulumi-nodejs` is a shell script shipped inside the
 #     `@pulumi/pulumi` npm package; it is copied next to the binaries.
 #
@@ -46,6 +47,19 @@ copy_plugin_script() {
     fi
 }
 
+# Pulumi's Node.js language host runs programs from a project folder (`pulumi up` as users run it).
+# The official installer puts it next to `pulumi`; where it had to be built elsewhere,
+# AGENT_POOLS_LANGUAGE_HOST names it and it is copied next to a CLI this script manages.
+place_language_host() {
+    local dest="$1" host="${AGENT_POOLS_LANGUAGE_HOST:-}"
+    if [[ -n "$host" && -x "$host" && ! -x "$dest/pulumi-language-nodejs" ]]; then
+        cp "$host" "$dest/pulumi-language-nodejs.tmp.$$"
+        chmod +x "$dest/pulumi-language-nodejs.tmp.$$"
+        mv "$dest/pulumi-language-nodejs.tmp.$$" "$dest/pulumi-language-nodejs"
+        log "placed the Node.js language host from $host next to the CLI"
+    fi
+}
+
 is_pulumi_3() { "$1" version 2>/dev/null | grep -Eq '^v?3\.'; }
 
 # 1. On PATH already.
@@ -61,6 +75,7 @@ for root in "${cache_roots[@]}"; do
     candidate="$root/pulumi-$PULUMI_VERSION/bin"
     if [[ -x "$candidate/pulumi" ]] && is_pulumi_3 "$candidate/pulumi"; then
         copy_plugin_script "$candidate"
+        place_language_host "$candidate"
         log "using cached pulumi $("$candidate/pulumi" version) ($candidate)"
         echo "$candidate"
         exit 0
@@ -118,14 +133,17 @@ EOF
 
 if build_from_go_modules; then
     copy_plugin_script "$bin_dir"
+    place_language_host "$bin_dir"
     echo "$bin_dir"
     exit 0
 fi
 
 # 4. The official installer, for machines with internet.
 log "building from Go modules failed; trying the official installer"
-if curl -fsSL --max-time 20 https://get.pulumi.com -o /tmp/pulumi-install.sh 2>/dev/null; then
-    sh /tmp/pulumi-install.sh --version "${PULUMI_VERSION#v}" --install-root "$cache_root/pulumi-$PULUMI_VERSION" >&2
+installer="$(mktemp)"
+trap 'rm -f "$installer"' EXIT
+if curl -fsSL --max-time 20 https://get.pulumi.com -o "$installer" 2>/dev/null; then
+    sh "$installer" --version "${PULUMI_VERSION#v}" --install-root "$cache_root/pulumi-$PULUMI_VERSION" >&2
     copy_plugin_script "$bin_dir"
     echo "$bin_dir"
     exit 0
