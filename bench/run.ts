@@ -122,13 +122,15 @@ async function clientOverhead(o: BenchOptions): Promise<BenchRow[]> {
         };
         const bare = async () => {
             for (let i = 0; i < cycles; i++) {
+                const name = `b-${k++}`;
                 const r = await bareRequest(agent, emu.url, token, "POST", "/api/orgs/acme/agent-pools", {
-                    name: `b-${k++}`,
+                    name,
                     description: "",
                 });
                 const id = (JSON.parse(r.body) as { id: string }).id;
                 JSON.parse((await bareRequest(agent, emu.url, token, "GET", `/api/orgs/acme/agent-pools/${id}`)).body);
                 await bareRequest(agent, emu.url, token, "PATCH", `/api/orgs/acme/agent-pools/${id}`, {
+                    name,
                     description: "x",
                 });
                 await bareRequest(agent, emu.url, token, "DELETE", `/api/orgs/acme/agent-pools/${id}`);
@@ -138,10 +140,11 @@ async function clientOverhead(o: BenchOptions): Promise<BenchRow[]> {
         const ax = axios.create({ baseURL: emu.url, httpAgent: agent, headers: { Authorization: `token ${token}` } });
         const viaAxios = async () => {
             for (let i = 0; i < cycles; i++) {
-                const r = await ax.post("/api/orgs/acme/agent-pools", { name: `a-${k++}`, description: "" });
+                const name = `a-${k++}`;
+                const r = await ax.post("/api/orgs/acme/agent-pools", { name, description: "" });
                 const id = (r.data as { id: string }).id;
                 await ax.get(`/api/orgs/acme/agent-pools/${id}`);
-                await ax.patch(`/api/orgs/acme/agent-pools/${id}`, { description: "x" });
+                await ax.patch(`/api/orgs/acme/agent-pools/${id}`, { name, description: "x" });
                 await ax.delete(`/api/orgs/acme/agent-pools/${id}`);
             }
         };
