@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerStub } from "./providerStub";
+import { RetiringPool } from "./types";
 import { Agent } from "./wire";
 
 /** The resource's type token, fixed forever: `pulumi-nodejs:dynamic/agentpools:AgentPool`. */
@@ -20,8 +21,13 @@ export interface AgentPoolArgs {
      */
     forceDestroy?: pulumi.Input<boolean>;
     /**
-     * Any string. Changing it replaces the pool (delete first, then create), which is the only way
-     * to get a new token, since the service has no token rotation. A date works well.
+     * Any string. Changing it rotates the token, which takes a new pool since the service has no
+     * token rotation: the old pool is renamed `<name> (rotated <date>, <id>)` if stacks use it (else
+     * deleted at once), a new pool with a new token and id takes the declared name, and dependents
+     * move to it in the same `pulumi up`. The old pool keeps serving its runners and stacks, is listed
+     * in {@link AgentPool.retiring}, and is deleted by the first `pulumi up` that finds no stack using
+     * it. No stack is moved to Pulumi-hosted runners unless `forceDestroy` is set, in which case the
+     * old pool is deleted at the end of the rotating `up`. A date works well.
      * @example "2026-11"
      */
     rotationTrigger?: pulumi.Input<string>;
@@ -64,6 +70,12 @@ export class AgentPool extends pulumi.dynamic.Resource {
     declare public readonly agents: pulumi.Output<Agent[]>;
     /** True when the pool was adopted with the `import` option rather than created. */
     declare public readonly imported: pulumi.Output<boolean>;
+    /**
+     * Pools this one replaced in a rotation that stacks still used: `{agentPoolId, name, reason}`.
+     * Each keeps serving its runners under its retiring name until a `pulumi up` finds it unused and
+     * deletes it; `pulumi up` warns about each while it lasts. Empty when nothing is retiring.
+     */
+    declare public readonly retiring: pulumi.Output<RetiringPool[]>;
 
     /**
      * @param name the Pulumi resource name (not the pool name).
@@ -86,6 +98,7 @@ export class AgentPool extends pulumi.dynamic.Resource {
             created: undefined,
             agents: undefined,
             imported: undefined,
+            retiring: undefined,
         };
         // One provider object for every AgentPool: Pulumi serializes a provider once per object.
         super(
@@ -99,6 +112,17 @@ export class AgentPool extends pulumi.dynamic.Resource {
             "agentpools",
             "AgentPool",
         );
+        // What is retiring shows in `pulumi up`'s own output, next to this resource.
+        this.retiring.apply((pools) => {
+            for (const pool of pools ?? []) {
+                pulumi.log.warn(
+                    `retiring agent pool ${JSON.stringify(pool.name)} (id ${pool.agentPoolId}) is kept: ${pool.reason}. ` +
+                        "It keeps serving its runners and stacks with its old token; the first `pulumi up` that finds " +
+                        "no stack using it deletes it",
+                    this,
+                );
+            }
+        });
     }
 
     /**

@@ -5,7 +5,7 @@
  */
 export { AgentPool, AGENT_POOL_TYPE } from "./agentPool";
 export type { AgentPoolArgs } from "./agentPool";
-export type { AgentPoolInputs, AgentPoolOutputs } from "./types";
+export type { AgentPoolInputs, AgentPoolOutputs, RetiringPool } from "./types";
 export { listAgentPools, getAgentPool, listAgentPoolsOutput, getAgentPoolOutput } from "./lookups";
 export type { ListAgentPoolsArgs, GetAgentPoolArgs, LookupSettings } from "./lookups";
 export { AgentPoolsClient, ACCEPT_HEADER, PACKAGE_VERSION, parseRetryAfter } from "./client";

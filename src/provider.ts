@@ -12,8 +12,9 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { AgentPoolsClient, AgentPoolsClientOptions } from "./client";
 import { isPulumiApiError, PulumiApiError } from "./errors";
+import { isInUse, retire, rotate, RotationSource } from "./rotation";
 import { describeType, descriptionProblem, nameProblem, orgProblem } from "./rules";
-import { AgentPoolInputs, AgentPoolOutputs } from "./types";
+import { AgentPoolInputs, AgentPoolOutputs, RetiringPool } from "./types";
 import { CreatedAgentPool, timestampToDate } from "./wire";
 
 /** The value the engine passes for inputs not known until apply. */
@@ -42,11 +43,29 @@ const RUNTIME_KEY = "__pulumiAgentPoolsProviderRuntime";
 interface Runtime {
     settings: AgentPoolsClientOptions;
     client?: AgentPoolsClient;
+    /**
+     * Rotations `diff` has seen in this run, by {@link rotationKey} of the new inputs: the old pool,
+     * from the old state. `create` gets only the new inputs, and `check` only the old *inputs*, which
+     * hold no pool id; the engine calls diff, then create, in this same process.
+     */
+    rotations: Map<string, RotationSource>;
+    /**
+     * Which pool's resource lists a retiring pool, as seen in this run (retiring pool id → id of the
+     * pool whose `retiring` output holds it). A delete leaves alone what another resource tracks.
+     */
+    trackers: Map<string, string>;
+    /** Old pools a rotation deleted in this run: the engine's delete of them has nothing to send. */
+    deletedByRotation: Set<string>;
 }
 
 function runtime(): Runtime {
     const g = globalThis as unknown as Record<string, Runtime | undefined>;
-    return (g[RUNTIME_KEY] ??= { settings: {} });
+    return (g[RUNTIME_KEY] ??= {
+        settings: {},
+        rotations: new Map(),
+        trackers: new Map(),
+        deletedByRotation: new Set(),
+    });
 }
 
 function client(): AgentPoolsClient {
@@ -115,8 +134,14 @@ export async function check(
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     const known = (v: unknown) => v !== UNKNOWN;
 
+    if (n.rotatesFrom !== undefined) {
+        fail(
+            "rotatesFrom",
+            "rotatesFrom is set by the provider during a rotation and cannot be given; change rotationTrigger to rotate the pool",
+        );
+    }
     for (const key of Object.keys(n)) {
-        if (key !== "__provider" && !INPUT_KEYS.includes(key)) {
+        if (key !== "__provider" && key !== "rotatesFrom" && !INPUT_KEYS.includes(key)) {
             fail(
                 key,
                 `AgentPool has no input "${key}"; its inputs are organizationName, name, description, forceDestroy and rotationTrigger`,
@@ -162,7 +187,19 @@ export async function check(
     }
     // The import option only matters for the first create, as with Pulumi's own import: once the
     // pool is in the state, the option is ignored (and removing it causes no diff).
-    const inState = olds !== undefined && (olds as unknown as Props).organizationName !== undefined;
+    const o = (olds ?? {}) as unknown as Props;
+    const inState = o.organizationName !== undefined;
+    // A new rotation trigger in the same org is a rotation: say so in the inputs, so that create
+    // knows it must take over the old pool's name. The old inputs hold the old name but no pool id.
+    if (
+        inState &&
+        known(n.rotationTrigger) &&
+        (n.rotationTrigger ?? "") !== (o.rotationTrigger ?? "") &&
+        n.organizationName === o.organizationName &&
+        typeof o.name === "string"
+    ) {
+        inputs.rotatesFrom = o.name;
+    }
     if (n.importId !== undefined && !inState) {
         const problem = importIdProblem(n.importId, n.organizationName);
         if (problem) {
@@ -206,15 +243,34 @@ export async function diff(_id: string, olds: AgentPoolOutputs, news: AgentPoolI
         news.name !== olds.name ||
         (news.description ?? "") !== (olds.description ?? "") ||
         (news.forceDestroy ?? false) !== (olds.forceDestroy ?? false);
-    // Names are unique in an org: a replacement in the same org under the same name must delete
-    // the old pool before creating the new one.
-    const sameOrg = news.organizationName === olds.organizationName;
-    const sameName = news.name === olds.name || news.name === UNKNOWN;
+    const rt = runtime();
+    for (const pool of olds.retiring ?? []) {
+        rt.trackers.set(pool.agentPoolId, olds.agentPoolId);
+    }
+    // A rotation creates the successor first (create frees the name, see rotation.ts), so that
+    // dependents move to it before the engine deletes the old resource. Hand create the old pool.
+    if (news.rotatesFrom !== undefined && replaces.includes("rotationTrigger")) {
+        rt.rotations.set(rotationKey(news), {
+            poolId: olds.agentPoolId,
+            name: olds.name,
+            created: olds.created ?? 0,
+            forceDestroy: olds.forceDestroy ?? false,
+            retiring: olds.retiring ?? [],
+        });
+    }
+    // While old pools are retiring, every up updates in place: the update tries to delete them.
+    const retiring = (olds.retiring ?? []).length > 0;
     return {
-        changes: replaces.length > 0 || inPlace,
+        changes: replaces.length > 0 || inPlace || retiring,
         replaces,
-        deleteBeforeReplace: replaces.length > 0 && sameOrg && sameName,
+        // Never delete first: another org has its own names, and a rotation frees the name itself.
+        deleteBeforeReplace: false,
     };
+}
+
+/** Identifies a rotation's create by its new inputs (names are unique in an org). */
+function rotationKey(inputs: AgentPoolInputs): string {
+    return JSON.stringify([inputs.organizationName, inputs.name, inputs.rotationTrigger ?? ""]);
 }
 
 /** Creates the pool (or adopts it, with the import option) and returns every output. */
@@ -225,7 +281,31 @@ export async function create(inputs: AgentPoolInputs): Promise<dynamic.CreateRes
     if (inputs.importId) {
         return adopt(api, inputs);
     }
-    const created = await createExactlyOnce(api, org, inputs.name, description);
+    const createOnce = () => createExactlyOnce(api, org, inputs.name, description);
+    let created: CreatedAgentPool;
+    let retiring: RetiringPool[] = [];
+    if (inputs.rotatesFrom !== undefined) {
+        const rt = runtime();
+        const from = rt.rotations.get(rotationKey(inputs));
+        if (!from) {
+            throw new Error(
+                `rotating agent pool ${JSON.stringify(inputs.name)} in org ${JSON.stringify(org)}: the engine did not ` +
+                    `show the provider the pool being replaced in this run (create without diff), so nothing was ` +
+                    "changed. Run `pulumi up` again",
+            );
+        }
+        const rotation = await rotate(api, { org, name: inputs.name, description }, from, createOnce);
+        created = rotation.created;
+        retiring = rotation.retiring;
+        if (rotation.oldDeleted) {
+            rt.deletedByRotation.add(from.poolId);
+        }
+        for (const pool of retiring) {
+            rt.trackers.set(pool.agentPoolId, created.id);
+        }
+    } else {
+        created = await createOnce();
+    }
     const outs: AgentPoolOutputs = {
         ...stateInputs(inputs),
         name: inputs.name,
@@ -235,6 +315,7 @@ export async function create(inputs: AgentPoolInputs): Promise<dynamic.CreateRes
         created: 0,
         agents: [],
         imported: false,
+        retiring,
     };
     const id = resourceId(org, created.id);
     try {
@@ -339,6 +420,7 @@ async function adopt(api: AgentPoolsClient, inputs: AgentPoolInputs): Promise<dy
             created: live.created,
             agents: live.agents,
             imported: true,
+            retiring: [],
         },
     };
 }
@@ -357,6 +439,15 @@ export async function read(id: string, props?: AgentPoolOutputs): Promise<dynami
         name: live.name,
         description: live.description,
     };
+    // Retiring pools deleted since (by a later up, or by hand) leave the list; the others keep it.
+    const retiring: RetiringPool[] = [];
+    for (const pool of old.retiring ?? []) {
+        const gone = await client().get(org, pool.agentPoolId);
+        if (gone) {
+            retiring.push({ ...pool, name: gone.name });
+            runtime().trackers.set(pool.agentPoolId, live.id);
+        }
+    }
     const outs: AgentPoolOutputs = {
         ...inputs,
         agentPoolId: live.id,
@@ -365,11 +456,15 @@ export async function read(id: string, props?: AgentPoolOutputs): Promise<dynami
         created: live.created,
         agents: live.agents,
         imported: old.imported ?? false,
+        retiring,
     };
     return { id: resourceId(org, live.id), props: outs, inputs: inputs as unknown as AgentPoolOutputs };
 }
 
-/** Renames or re-describes the pool in place; a change of forceDestroy alone sends nothing. */
+/**
+ * Renames or re-describes the pool in place, and tries again to delete the pools it is retiring; a
+ * change of forceDestroy alone sends nothing.
+ */
 export async function update(
     id: string,
     olds: AgentPoolOutputs,
@@ -395,6 +490,11 @@ export async function update(
             throw err;
         }
     }
+    // Each retiring pool goes as soon as no stack uses it (or at once, with forceDestroy).
+    const retiring = await retire(client(), org, olds.retiring ?? [], news.forceDestroy ?? false);
+    for (const pool of retiring) {
+        runtime().trackers.set(pool.agentPoolId, poolId);
+    }
     return {
         outs: {
             ...stateInputs(news),
@@ -405,25 +505,60 @@ export async function update(
             created: olds.created ?? 0,
             agents: olds.agents ?? [],
             imported: olds.imported ?? false,
+            retiring,
         },
     };
 }
 
-/** Deletes the pool; one that is already gone counts as deleted. */
+/**
+ * Deletes the pool and the pools it is retiring; one that is already gone counts as deleted. A pool
+ * in use that a rotation's successor now retires (the old pool of a rotation, whose resource the
+ * engine deletes once the successor exists) is left to that successor.
+ */
 async function deletePool(id: string, props: AgentPoolOutputs): Promise<void> {
     const { org, poolId } = parseResourceId(id, props);
     const force = props.forceDestroy === true;
-    try {
-        await client().delete(org, poolId, { force });
-    } catch (err) {
-        if (isPulumiApiError(err) && err.status === 400 && !force) {
-            throw addHint(
-                err,
-                "Stacks' deployment settings still use this pool. Remove it from them, or set forceDestroy: true " +
-                    "on the AgentPool and run `pulumi up` before deleting (those stacks then fall back to Pulumi-hosted runners)",
-            );
+    const rt = runtime();
+    const trackedElsewhere = (pool: string) => (rt.trackers.get(pool) ?? poolId) !== poolId;
+    if (!rt.deletedByRotation.has(poolId)) {
+        try {
+            await client().delete(org, poolId, { force });
+        } catch (err) {
+            if (!isInUse(err) || force) {
+                throw err;
+            }
+            // A rotation's old pool, renamed and listed as retiring by its successor, stays for the
+            // successor to delete once it is free; any other pool in use stops the delete.
+            if (!trackedElsewhere(poolId)) {
+                throw addHint(
+                    err,
+                    "Stacks' deployment settings still use this pool. Remove it from them, or set forceDestroy: true " +
+                        "on the AgentPool and run `pulumi up` before deleting (those stacks then fall back to Pulumi-hosted runners)",
+                );
+            }
         }
-        throw err;
+    }
+    const stuck: string[] = [];
+    for (const pool of props.retiring ?? []) {
+        if (trackedElsewhere(pool.agentPoolId)) {
+            continue;
+        }
+        try {
+            await client().delete(org, pool.agentPoolId, { force });
+        } catch (err) {
+            if (!isInUse(err) || force) {
+                throw err;
+            }
+            stuck.push(`${JSON.stringify(pool.name)} (id ${pool.agentPoolId})`);
+        }
+    }
+    if (stuck.length > 0) {
+        throw new Error(
+            `deleting agent pool ${JSON.stringify(props.name)} in org ${JSON.stringify(org)}: the pools it replaced in ` +
+                `a rotation and is still retiring are in use by stacks' deployment settings: ${stuck.join(", ")}. ` +
+                "Remove them from those stacks, or set forceDestroy: true on the AgentPool and run `pulumi up` " +
+                "before deleting (those stacks then fall back to Pulumi-hosted runners)",
+        );
     }
 }
 export { deletePool as delete };

@@ -13,8 +13,17 @@ export interface AgentPoolInputs {
     description?: string;
     /** Delete the pool even when stacks' deployment settings use it. Changes only the state. @default false */
     forceDestroy?: boolean;
-    /** Any string; changing it replaces the pool, which is the only way to get a new token. */
+    /**
+     * Any string; changing it rotates the pool: a new pool with a new token takes the name, and the
+     * old one is kept, renamed, until no stack uses it (see {@link RetiringPool}).
+     */
     rotationTrigger?: string;
+    /**
+     * Set by `check`, never by a program: during a rotation, the name the replaced pool was
+     * declared with. It marks the create as a rotation; the replaced pool's id is not in the old
+     * inputs `check` sees, and comes from the old state the engine hands to `diff`.
+     */
+    rotatesFrom?: string;
     /**
      * Set by the resource class from the `import` resource option: the pool to adopt instead of
      * creating one, as `org/poolId` or a bare pool id. Used by the first create only.
@@ -47,4 +56,24 @@ export interface AgentPoolOutputs {
     agents: Agent[];
     /** True when the pool was adopted through the `import` option rather than created. */
     imported: boolean;
+    /**
+     * Pools this one replaced in a rotation that still exist because stacks used them when they were
+     * due to go. Each keeps serving its runners under its retiring name and is deleted by the first
+     * `pulumi up` (or `pulumi destroy`) that finds no stack using it. Empty when nothing is retiring.
+     */
+    retiring: RetiringPool[];
+}
+
+/**
+ * A pool replaced by a rotation and not deleted yet, because stacks' deployment settings used it.
+ * It has been renamed to say so, e.g. `production (rotated 2026-11-30, 0b2c7f4e)`, which frees the
+ * declared name for its successor; its runners keep working with the old token until it goes.
+ */
+export interface RetiringPool {
+    /** The old pool's id: stacks whose deployment settings still name it keep using it. */
+    agentPoolId: string;
+    /** Its name, as last seen: the declared name with ` (rotated <date>, <first 8 of its id>)`. */
+    name: string;
+    /** Why it is still there, e.g. that stacks' deployment settings still use it. */
+    reason: string;
 }

@@ -112,6 +112,7 @@ describe("provider: diff", () => {
         created: 1,
         agents: [],
         imported: false,
+        retiring: [],
     };
     const base: AgentPoolInputs = { organizationName: "acme", name: "prod", description: "", forceDestroy: false };
 
@@ -137,10 +138,10 @@ describe("provider: diff", () => {
         assert.equal(d.deleteBeforeReplace, false);
     });
 
-    it("replaces on a new rotation trigger, deleting first because the name stays", async () => {
-        const d = await provider.diff("acme/id", olds, { ...base, rotationTrigger: "2026-11" });
+    it("replaces on a new rotation trigger, creating the successor first (it frees the name itself)", async () => {
+        const d = await provider.diff("acme/id", olds, { ...base, rotationTrigger: "2026-11", rotatesFrom: "prod" });
         assert.deepEqual(d.replaces, ["rotationTrigger"]);
-        assert.equal(d.deleteBeforeReplace, true);
+        assert.equal(d.deleteBeforeReplace, false);
     });
 
     it("treats unknown preview values as changes", async () => {
@@ -169,6 +170,7 @@ describe("provider: create, read, update and delete against the emulator", () =>
             "imported",
             "name",
             "organizationName",
+            "retiring",
             "tokenValue",
         ]);
         assert.equal(outs.agentPoolId, pool.id);

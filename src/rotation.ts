@@ -1,0 +1,267 @@
+/**
+ * Token rotation without downtime. The service keeps one token per pool and has no rotate endpoint,
+ * and pool names are unique in an org, so a new token means a new pool under the same name:
+ *
+ * 1. free the declared name: delete the old pool when no stack uses it (the service's 400 on a
+ *    DELETE without `force` says when one does), else rename it to its *retiring name*,
+ *    `<name> (rotated <date>, <first 8 characters of its id>)`, under which it keeps serving its
+ *    runners and the stacks that use it;
+ * 2. create the successor under the declared name, exactly once;
+ * 3. list the kept pool as retiring in the successor's outputs, so that later runs delete it as soon
+ *    as no stack uses it.
+ *
+ * Between the answer to step 1 and the commit of step 2 no pool holds the declared name: the service
+ * has no atomic swap. Nothing that runs notices: stacks name their pool by id, runners by token.
+ *
+ * Every step can be repeated after an interruption: a retiring name carries the pool's own id, so a
+ * second run sees that the rename is done; and a pool found under the declared name after the name
+ * was freed, with no runner and no stack using it, is the earlier run's create whose answer (and
+ * token) was lost, and is replaced.
+ */
+import { AgentPoolsClient } from "./client";
+import { isPulumiApiError, PulumiApiError } from "./errors";
+import { MAX_NAME_LENGTH } from "./rules";
+import { RetiringPool } from "./types";
+import { AgentPoolSummary, CreatedAgentPool, timestampToDate } from "./wire";
+
+/**
+ * The pool a rotation replaces, as the engine's old state has it. `create` never sees that state,
+ * so `diff`, which does, hands it over.
+ */
+export interface RotationSource {
+    /** The old pool's id. */
+    poolId: string;
+    /** Its name as last read. */
+    name: string;
+    /** Its creation time, as the service reported it. */
+    created: number;
+    /** The old state's `forceDestroy`: the engine's delete of the old resource uses it. */
+    forceDestroy: boolean;
+    /** Pools the old one was itself still retiring: the successor takes them over. */
+    retiring: RetiringPool[];
+}
+
+/** What a rotation did. */
+export interface RotationResult {
+    /** The successor's id and token. */
+    created: CreatedAgentPool;
+    /** What the successor now retires: the old pool when stacks used it, and what the old one retired. */
+    retiring: RetiringPool[];
+    /** The old pool was not in use and is deleted: the engine's delete of the old resource has nothing left to do. */
+    oldDeleted: boolean;
+}
+
+/** What the successor is to be. */
+export interface RotationTarget {
+    /** The org of both pools (a rotation never moves a pool to another org). */
+    org: string;
+    /** The declared name. */
+    name: string;
+    /** The declared description. */
+    description: string;
+}
+
+const RETIRING_SUFFIX = / \(rotated \d{4}-\d{2}-\d{2}, ([^()]+)\)$/;
+
+/**
+ * The name a rotated pool retires under: `production` becomes `production (rotated 2026-11-30,
+ * 0b2c7f4e)`, the date (UTC) of the rotation and the first 8 characters of the pool's own id, so two
+ * pools retiring from the same name never clash. A long name is shortened to keep within
+ * {@link MAX_NAME_LENGTH}.
+ */
+export function retiringName(name: string, poolId: string, when: Date): string {
+    const suffix = ` (rotated ${when.toISOString().slice(0, 10)}, ${idTag(poolId)})`;
+    let base = name;
+    if (base.length + suffix.length > MAX_NAME_LENGTH) {
+        // Shorten by whole code points: cutting a surrogate pair in two would make an invalid name.
+        const chars = Array.from(base);
+        while (chars.length > 0 && chars.join("").length + suffix.length > MAX_NAME_LENGTH) {
+            chars.pop();
+        }
+        base = chars.join("").trimEnd();
+    }
+    return base + suffix;
+}
+
+/** Whether `name` is the retiring name a rotation gave the pool `poolId` (on any date). */
+export function isRetiringName(name: string, poolId: string): boolean {
+    const match = RETIRING_SUFFIX.exec(name);
+    return match !== null && match[1] === idTag(poolId);
+}
+
+function idTag(poolId: string): string {
+    return poolId.slice(0, 8);
+}
+
+/**
+ * Runs a rotation (see the module comment). `createOnce` sends the successor's create with the
+ * exactly-once handling of a lost answer. Resumes an interrupted run of the same rotation.
+ */
+export async function rotate(
+    api: AgentPoolsClient,
+    target: RotationTarget,
+    from: RotationSource,
+    createOnce: () => Promise<CreatedAgentPool>,
+    now: Date = new Date(),
+): Promise<RotationResult> {
+    const { org } = target;
+    // Whether a pool found under the declared name once it is free can only be someone else's: true
+    // when no earlier run of this rotation can have got as far as its create.
+    let strangerOnly = false;
+
+    // A new name (renamed and rotated at once) must be free before the old pool is touched.
+    if (from.name !== target.name) {
+        const holder = await api.findByName(org, target.name);
+        if (!holder) {
+            strangerOnly = true;
+        } else if (holder.id !== from.poolId) {
+            const old = await api.get(org, from.poolId);
+            if (old && !isRetiringName(old.name, from.poolId)) {
+                throw new Error(
+                    `rotating agent pool ${quote(from.name)} in org ${quote(org)} to the new name ${quote(target.name)}: ` +
+                        `pool ${holder.id} already has that name. Nothing was changed. Choose another name, or ` +
+                        `rename or delete that pool, then run \`pulumi up\` again`,
+                );
+            }
+        }
+    }
+
+    // 1. Free the declared name.
+    let oldDeleted = false;
+    let kept: RetiringPool | undefined;
+    try {
+        oldDeleted = (await api.delete(org, from.poolId)).deleted;
+    } catch (err) {
+        if (!isInUse(err)) {
+            throw err;
+        }
+        const live = await api.get(org, from.poolId);
+        if (live) {
+            let name = live.name;
+            if (!isRetiringName(live.name, from.poolId)) {
+                const renamed = await api.update(org, from.poolId, {
+                    name: retiringName(live.name, from.poolId, now),
+                    description: live.description,
+                });
+                name = renamed.name;
+                // The old pool held the name until now: no earlier run can have created under it.
+                strangerOnly = true;
+            }
+            kept = { agentPoolId: from.poolId, name, reason: inUseReason(err) };
+        }
+    }
+
+    // 2. The successor, exactly once.
+    let created: CreatedAgentPool;
+    try {
+        created = await createOnce();
+    } catch (err) {
+        if (strangerOnly || !isPulumiApiError(err) || err.status !== 409) {
+            throw err;
+        }
+        // The name was freed by an earlier run of this rotation, which may have made the pool and
+        // lost the answer that carried its token.
+        const holder = await api.findByName(org, target.name);
+        if (holder && holder.id !== from.poolId && !(await removeLostCreate(api, org, holder, from.created))) {
+            throw withHint(
+                err,
+                `The rotation freed the name (the old pool ${kept ? `is kept as ${quote(kept.name)} and ` : ""}still ` +
+                    `serves its runners), but pool ${holder.id} has taken it and is not one this rotation made ` +
+                    `(it has runners, stacks use it, or it is older). Rename or delete that pool, then run \`pulumi up\` again`,
+            );
+        }
+        created = await createOnce();
+    }
+
+    // 3. What the old pool was retiring passes to the successor; whatever is free by now goes.
+    const inherited = await retire(
+        api,
+        org,
+        from.retiring.filter((p) => p.agentPoolId !== from.poolId),
+        false,
+    );
+    // With forceDestroy, the engine's delete of the old resource (which stays in the state until it
+    // succeeds) deletes the kept pool at the end of this run: nothing is left to retire.
+    const retiring = kept && !from.forceDestroy ? [...inherited, kept] : inherited;
+    return { created, retiring, oldDeleted };
+}
+
+/**
+ * Tries to delete each retiring pool: one that goes now or is gone already leaves the list, one that
+ * stacks still use stays with the reason. Never throws: a delete that fails otherwise leaves the
+ * pool listed with the error as its reason, for the next `pulumi up` to try again.
+ */
+export async function retire(
+    api: AgentPoolsClient,
+    org: string,
+    pools: readonly RetiringPool[],
+    force: boolean,
+): Promise<RetiringPool[]> {
+    const left: RetiringPool[] = [];
+    for (const pool of pools) {
+        try {
+            await api.delete(org, pool.agentPoolId, { force });
+        } catch (err) {
+            const reason = isInUse(err)
+                ? inUseReason(err)
+                : `deleting it failed (${err instanceof Error ? err.message : String(err)}); the next \`pulumi up\` tries again`;
+            left.push({ ...pool, reason });
+        }
+    }
+    return left;
+}
+
+/** A DELETE without `force` refused because stacks' deployment settings use the pool. */
+export function isInUse(err: unknown): err is PulumiApiError {
+    return isPulumiApiError(err) && err.status === 400;
+}
+
+function inUseReason(err: unknown): string {
+    const said = isPulumiApiError(err) ? err.serviceMessage : undefined;
+    return `stacks' deployment settings still use it${said ? ` (the service said: ${said})` : ""}`;
+}
+
+/**
+ * Deletes `holder` when it can only be the pool an interrupted run of this rotation created: made
+ * after the old pool, no runner ever connected (its token was lost with the answer), and no stack
+ * uses it (the DELETE without `force` succeeds). False, with nothing changed, when it is not.
+ */
+async function removeLostCreate(
+    api: AgentPoolsClient,
+    org: string,
+    holder: AgentPoolSummary,
+    oldCreated: number,
+): Promise<boolean> {
+    if (timestampToDate(holder.created).getTime() < timestampToDate(oldCreated).getTime()) {
+        return false;
+    }
+    const detail = await api.get(org, holder.id);
+    if (!detail) {
+        return true;
+    }
+    if (detail.agents.length > 0) {
+        return false;
+    }
+    try {
+        await api.delete(org, holder.id);
+        return true;
+    } catch (err) {
+        if (isInUse(err)) {
+            return false;
+        }
+        throw err;
+    }
+}
+
+function withHint<T extends Error>(err: T, hint: string): T {
+    err.message = `${err.message}. ${hint}`;
+    if (err.stack) {
+        const firstLine = err.stack.indexOf("\n");
+        err.stack = `${err.name}: ${err.message}${firstLine >= 0 ? err.stack.slice(firstLine) : ""}`;
+    }
+    return err;
+}
+
+function quote(s: string): string {
+    return JSON.stringify(s);
+}
