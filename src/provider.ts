@@ -134,14 +134,8 @@ export async function check(
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     const known = (v: unknown) => v !== UNKNOWN;
 
-    if (n.rotatesFrom !== undefined) {
-        fail(
-            "rotatesFrom",
-            "rotatesFrom is set by the provider during a rotation and cannot be given; change rotationTrigger to rotate the pool",
-        );
-    }
     for (const key of Object.keys(n)) {
-        if (key !== "__provider" && key !== "rotatesFrom" && !INPUT_KEYS.includes(key)) {
+        if (key !== "__provider" && !INPUT_KEYS.includes(key)) {
             fail(
                 key,
                 `AgentPool has no input "${key}"; its inputs are organizationName, name, description, forceDestroy and rotationTrigger`,
@@ -187,19 +181,7 @@ export async function check(
     }
     // The import option only matters for the first create, as with Pulumi's own import: once the
     // pool is in the state, the option is ignored (and removing it causes no diff).
-    const o = (olds ?? {}) as unknown as Props;
-    const inState = o.organizationName !== undefined;
-    // A new rotation trigger in the same org is a rotation: say so in the inputs, so that create
-    // knows it must take over the old pool's name. The old inputs hold the old name but no pool id.
-    if (
-        inState &&
-        known(n.rotationTrigger) &&
-        (n.rotationTrigger ?? "") !== (o.rotationTrigger ?? "") &&
-        n.organizationName === o.organizationName &&
-        typeof o.name === "string"
-    ) {
-        inputs.rotatesFrom = o.name;
-    }
+    const inState = olds !== undefined && (olds as unknown as Props).organizationName !== undefined;
     if (n.importId !== undefined && !inState) {
         const problem = importIdProblem(n.importId, n.organizationName);
         if (problem) {
@@ -247,9 +229,15 @@ export async function diff(_id: string, olds: AgentPoolOutputs, news: AgentPoolI
     for (const pool of olds.retiring ?? []) {
         rt.trackers.set(pool.agentPoolId, olds.agentPoolId);
     }
-    // A rotation creates the successor first (create frees the name, see rotation.ts), so that
-    // dependents move to it before the engine deletes the old resource. Hand create the old pool.
-    if (news.rotatesFrom !== undefined && replaces.includes("rotationTrigger")) {
+    // A new trigger in the same org is a rotation. The successor is created first (create frees the
+    // name, see rotation.ts), so that dependents move to it before the engine deletes the old
+    // resource. Create needs the old pool, which only this call sees: the engine runs check again,
+    // without the old inputs, before a replacement's create, and create gets nothing else.
+    const rotating =
+        replaces.includes("rotationTrigger") &&
+        news.organizationName === olds.organizationName &&
+        [news.name, news.description, news.rotationTrigger].every((v) => v !== UNKNOWN);
+    if (rotating) {
         rt.rotations.set(rotationKey(news), {
             poolId: olds.agentPoolId,
             name: olds.name,
@@ -268,9 +256,15 @@ export async function diff(_id: string, olds: AgentPoolOutputs, news: AgentPoolI
     };
 }
 
-/** Identifies a rotation's create by its new inputs (names are unique in an org). */
+/** Identifies a rotation's create by the new inputs, the same in diff and in create. */
 function rotationKey(inputs: AgentPoolInputs): string {
-    return JSON.stringify([inputs.organizationName, inputs.name, inputs.rotationTrigger ?? ""]);
+    return JSON.stringify([
+        inputs.organizationName,
+        inputs.name,
+        inputs.description ?? "",
+        inputs.forceDestroy ?? false,
+        inputs.rotationTrigger ?? "",
+    ]);
 }
 
 /** Creates the pool (or adopts it, with the import option) and returns every output. */
@@ -278,22 +272,19 @@ export async function create(inputs: AgentPoolInputs): Promise<dynamic.CreateRes
     const api = client();
     const org = inputs.organizationName;
     const description = inputs.description ?? "";
-    if (inputs.importId) {
+    // A rotation comes first: the check before a replacement's create sees no old inputs, so an
+    // import option still in the program is passed on, and must not adopt the pool being replaced.
+    const rt = runtime();
+    const key = rotationKey(inputs);
+    const from = rt.rotations.get(key);
+    rt.rotations.delete(key);
+    if (inputs.importId && !from) {
         return adopt(api, inputs);
     }
     const createOnce = () => createExactlyOnce(api, org, inputs.name, description);
     let created: CreatedAgentPool;
     let retiring: RetiringPool[] = [];
-    if (inputs.rotatesFrom !== undefined) {
-        const rt = runtime();
-        const from = rt.rotations.get(rotationKey(inputs));
-        if (!from) {
-            throw new Error(
-                `rotating agent pool ${JSON.stringify(inputs.name)} in org ${JSON.stringify(org)}: the engine did not ` +
-                    `show the provider the pool being replaced in this run (create without diff), so nothing was ` +
-                    "changed. Run `pulumi up` again",
-            );
-        }
+    if (from) {
         const rotation = await rotate(api, { org, name: inputs.name, description }, from, createOnce);
         created = rotation.created;
         retiring = rotation.retiring;

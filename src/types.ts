@@ -19,12 +19,6 @@ export interface AgentPoolInputs {
      */
     rotationTrigger?: string;
     /**
-     * Set by `check`, never by a program: during a rotation, the name the replaced pool was
-     * declared with. It marks the create as a rotation; the replaced pool's id is not in the old
-     * inputs `check` sees, and comes from the old state the engine hands to `diff`.
-     */
-    rotatesFrom?: string;
-    /**
      * Set by the resource class from the `import` resource option: the pool to adopt instead of
      * creating one, as `org/poolId` or a bare pool id. Used by the first create only.
      */

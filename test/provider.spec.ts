@@ -139,7 +139,7 @@ describe("provider: diff", () => {
     });
 
     it("replaces on a new rotation trigger, creating the successor first (it frees the name itself)", async () => {
-        const d = await provider.diff("acme/id", olds, { ...base, rotationTrigger: "2026-11", rotatesFrom: "prod" });
+        const d = await provider.diff("acme/id", olds, { ...base, rotationTrigger: "2026-11" });
         assert.deepEqual(d.replaces, ["rotationTrigger"]);
         assert.equal(d.deleteBeforeReplace, false);
     });

@@ -6,9 +6,10 @@ import { MAX_NAME_LENGTH, nameProblem } from "../src/rules";
 import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
 import { assertNoSecrets, configureProvider, Harness, rejectionOf, useHarness } from "./helpers";
 
-// Token rotation as the engine drives it: check (with the old inputs), diff (with the old state),
-// create of the successor, then, once dependents have moved, delete of the old resource. A "new
-// process" (the engine killed and run again) is a reset of the provider's process state.
+// Token rotation as the engine drives it (pkg/resource/deploy/step_generator.go): check with the old
+// inputs, diff with the old state, check again *without* the old inputs (a replacement recomputes its
+// inputs), create of the successor with those, then, once dependents have moved, delete of the old
+// resource. A "new process" (the engine killed and run again) is a reset of the provider's process state.
 
 interface Resource {
     id: string;
@@ -43,15 +44,16 @@ describe("rotation", () => {
         return { id: created.id, outs: created.outs!, inputs: checked.inputs! };
     }
 
-    /** check, diff and create of a replacement: everything up to the engine's delete of the old resource. */
+    /** A replacement up to the engine's delete of the old resource: check, diff, check again, create. */
     async function createSuccessor(old: Resource, news: AgentPoolInputs): Promise<Resource> {
         const checked = await provider.check(old.inputs, news);
         assert.deepEqual(checked.failures, []);
         const diff = await provider.diff(old.id, old.outs, checked.inputs!);
         assert.deepEqual(diff.replaces, ["rotationTrigger"]);
         assert.equal(diff.deleteBeforeReplace, false, "the successor is created first");
-        const created = await provider.create(checked.inputs!);
-        return { id: created.id, outs: created.outs!, inputs: checked.inputs! };
+        const rechecked = await provider.check({} as AgentPoolInputs, news);
+        const created = await provider.create(rechecked.inputs!);
+        return { id: created.id, outs: created.outs!, inputs: rechecked.inputs! };
     }
 
     /** A whole rotating `pulumi up`: the successor, then the engine's delete of the old resource. */
@@ -151,8 +153,6 @@ describe("rotation", () => {
     describe("of a pool in use with runners connected", () => {
         it("keeps the old pool under a retiring name, moves no stack, and gives the name a new pool and token", async () => {
             const old = await poolInUse();
-            const checked = await provider.check(old.inputs, args({ rotationTrigger: "2026-11" }));
-            assert.equal(checked.inputs!.rotatesFrom, "prod", "check marks the rotation");
             const successor = await rotate(old, args({ rotationTrigger: "2026-11" }));
             assertSuccessor(successor, old);
             assertKept(old);
@@ -175,14 +175,12 @@ describe("rotation", () => {
         it("retires the old pool at the first later up that finds it unused, showing an update until then", async () => {
             const old = await poolInUse();
             let successor = await rotate(old, args({ rotationTrigger: "2026-11" }));
-            assert.ok(successor.inputs.rotatesFrom);
 
             h.emu.clearRequests();
             const still = await laterUp(successor, args({ rotationTrigger: "2026-11" }));
             assert.equal(still.changed, true, "an update while something is retiring");
             assert.deepEqual(routes(), ["delete 400"]);
             assert.equal(still.outs.retiring.length, 1);
-            assert.equal(still.inputs.rotatesFrom, undefined, "the rotation marker is gone from the inputs");
             assertKept(old);
             successor = still;
 
@@ -383,13 +381,14 @@ describe("rotation", () => {
             assertKept(old);
         });
 
-        it("changes nothing when create comes without the diff that hands it the old pool", async () => {
+        it("changes nothing when a create comes without the diff that hands it the old pool", async () => {
             const old = await poolInUse();
-            const checked = await provider.check(old.inputs, args({ rotationTrigger: "2026-11" }));
+            const checked = await provider.check({} as AgentPoolInputs, args({ rotationTrigger: "2026-11" }));
             await newProcess();
             const err = await rejectionOf(provider.create(checked.inputs!));
-            assert.match((err as Error).message, /nothing was changed. Run `pulumi up` again/);
-            assert.deepEqual(routes(), []);
+            assert.match((err as Error).message, /409 Conflict/);
+            assert.deepEqual(routes(), ["create 409"]);
+            assert.equal(pool(old.outs.agentPoolId)!.name, "prod");
         });
     });
 
@@ -439,31 +438,33 @@ describe("rotation", () => {
     });
 
     describe("check, diff and refresh", () => {
-        it("marks a rotation only for a new trigger in the same org, and rejects a rotatesFrom given by a program", async () => {
-            const olds = { organizationName: ACME, name: "prod", description: "", forceDestroy: false };
-            const check = (o: object, n: object) =>
-                provider.check(o as AgentPoolInputs, n as unknown as AgentPoolInputs);
-            assert.equal((await check(olds, { ...olds, rotationTrigger: "a" })).inputs!.rotatesFrom, "prod");
-            assert.equal(
-                (await check({ ...olds, rotationTrigger: "a" }, { ...olds, rotationTrigger: "a" })).inputs!.rotatesFrom,
-                undefined,
+        it("rotates only on a new trigger in the same org; a new org is a plain replacement", async () => {
+            const old = await poolInUse();
+            const news = args({ organizationName: "other-org", rotationTrigger: "2026-11" });
+            const diff = await provider.diff(old.id, old.outs, (await provider.check(old.inputs, news)).inputs!);
+            assert.deepEqual(diff.replaces, ["organizationName", "rotationTrigger"]);
+            await provider.create((await provider.check({} as AgentPoolInputs, news)).inputs!);
+            // The successor goes to the other org; the old pool is not renamed, and its delete is refused.
+            assert.equal(h.emu.state.pools("other-org").length, 1);
+            assert.equal(pool(old.outs.agentPoolId)!.name, "prod");
+            const err = await rejectionOf(provider.delete(old.id, old.outs));
+            assert.match((err as Error).message, /400 Bad Request.*forceDestroy: true/);
+        });
+
+        it("does not adopt the pool being rotated when the import option is still in the program", async () => {
+            const existing = await h.client.create(ACME, { name: "prod", description: "Prod runners" });
+            const adopted = await up(args({ importId: `${ACME}/${existing.id}` }));
+            assert.equal(adopted.outs.tokenValue, "");
+            h.emu.state.setInUse(ACME, existing.id, STACKS);
+            const successor = await rotate(
+                adopted,
+                args({ importId: `${ACME}/${existing.id}`, rotationTrigger: "2026-11" }),
             );
-            assert.equal(
-                (await check(olds, { ...olds, organizationName: "other-org", rotationTrigger: "a" })).inputs!
-                    .rotatesFrom,
-                undefined,
-            );
-            assert.equal(
-                (await check(olds, { ...olds, rotationTrigger: provider.UNKNOWN })).inputs!.rotatesFrom,
-                undefined,
-            );
-            assert.equal((await check({}, { ...olds, rotationTrigger: "a" })).inputs!.rotatesFrom, undefined);
-            const given = await check({}, { ...olds, rotatesFrom: "x" });
-            assert.deepEqual(
-                given.failures!.map((f) => f.property),
-                ["rotatesFrom"],
-            );
-            assert.match(given.failures![0].reason, /set by the provider.*change rotationTrigger/);
+            assert.equal(successor.outs.imported, false);
+            assert.match(successor.outs.tokenValue, /^pul-/, "a token at last");
+            assert.notEqual(successor.outs.agentPoolId, existing.id);
+            assert.equal(successor.outs.retiring[0].agentPoolId, existing.id);
+            assert.ok(pool(existing.id), "kept while in use");
         });
 
         it("refresh drops retiring pools deleted since and keeps the others", async () => {
@@ -474,7 +475,6 @@ describe("rotation", () => {
             h.emu.state.deletePool(ACME, old.outs.agentPoolId);
             const read = await provider.read(successor.id, successor.outs);
             assert.deepEqual(read.props!.retiring, []);
-            assert.equal((read.inputs as unknown as AgentPoolInputs).rotatesFrom, undefined);
         });
 
         it("names retiring pools by date and id, within the length rule, never splitting a character", () => {
