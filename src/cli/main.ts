@@ -8,6 +8,7 @@ import { isCredentialsError, isPulumiApiError } from "../errors";
 import { redact } from "../redact";
 import { emulatorCommand } from "./emulatorCommand";
 import { importCommand, listCommand, showCommand } from "./poolCommands";
+import { recoverCommand } from "./recover";
 
 /** Builds the command tree; `run` parses and executes it. */
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     program.addCommand(listCommand());
     program.addCommand(showCommand());
     program.addCommand(importCommand());
+    program.addCommand(recoverCommand());
     program.addCommand(emulatorCommand());
     return program;
 }
