@@ -1,0 +1,204 @@
+import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Emulator, hashToken } from "../../src/emulator";
+import { cleanupTempDirs, emptyDir, startHarness } from "../helpers";
+import { e2eProgramDir, getPulumiBin, languageHostOrFallback, ProgramSpec, Stack } from "./harness";
+import { ProjectCli } from "./project";
+
+// An interrupted `pulumi up` and the recovery the README gives, through the real engine: `pulumi up`
+// of a dozen pools against a slow service, killed with SIGKILL while every create is in flight; then
+// `pulumi cancel`, `agent-pools recover` (the copy installed in the program folder, as `npx` runs
+// it) and `pulumi up`.
+
+const COUNT = 12;
+// Longer than it takes the engine to send every create, so the state records none of them.
+const CREATE_LATENCY_MS = 8000;
+
+const program: ProgramSpec = {
+    pools: Array.from({ length: COUNT }, (_, i) => ({
+        resource: `b${i}`,
+        args: { organizationName: "acme", name: `bulk-${i}`, description: "interrupted" },
+    })),
+};
+
+interface Ran {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** `pid` and every process below it, found through /proc (Linux). */
+function processTree(pid: number): number[] {
+    const parents = new Map<number, number>();
+    for (const entry of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+        try {
+            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+            // "pid (comm) state ppid …": comm may hold spaces, so read after the last ")".
+            parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+        } catch {
+            // Gone meanwhile.
+        }
+    }
+    const tree = [pid];
+    for (let i = 0; i < tree.length; i++) {
+        for (const [child, parent] of parents) {
+            if (parent === tree[i] && !tree.includes(child)) {
+                tree.push(child);
+            }
+        }
+    }
+    return tree;
+}
+
+async function waitFor(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (!cond()) {
+        if (Date.now() > until) {
+            throw new Error(`timed out waiting for ${what}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+}
+
+/** `agent-pools recover` from the package installed in the program folder. */
+function recover(cli: ProjectCli, args: string[]): Promise<Ran> {
+    const bin = path.join(cli.dir, "node_modules", "pulumi-agent-pools", "dist", "cli", "main.js");
+    return new Promise((resolve) => {
+        const child = spawn(process.execPath, [bin, "recover", ...args], {
+            cwd: cli.dir,
+            env: cli.env(),
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    });
+}
+
+const creates = (emu: Emulator) => emu.requests().filter((r) => r.route === "create" && r.org === "acme");
+
+describe("recovering from an interrupted pulumi up, with the real engine", function () {
+    this.timeout(15 * 60 * 1000);
+    let programDir: string;
+    let emu: Emulator | undefined;
+    let stack: Stack | undefined;
+    let killed: number[] = [];
+
+    before(function () {
+        this.timeout(60 * 60 * 1000);
+        getPulumiBin();
+        programDir = e2eProgramDir();
+        if (!languageHostOrFallback()) {
+            // Killing `pulumi up` needs it to run in the project folder, which needs the language host.
+            console.log("      (skipped: no Node.js language host on this machine)");
+            this.skip();
+        }
+    });
+    afterEach(async () => {
+        for (const pid of killed.splice(0)) {
+            try {
+                process.kill(pid, "SIGKILL");
+            } catch {
+                // Already gone.
+            }
+        }
+        await emu?.close();
+        stack?.removeConfigFile();
+        cleanupTempDirs();
+    });
+
+    it("a dozen pools, SIGKILL mid-up; pulumi cancel, agent-pools recover, pulumi up: each pool once, with its token in the state", async () => {
+        const h = await startHarness();
+        emu = h.emu;
+        stack = new Stack(programDir, emptyDir(), "recover");
+        const config = {
+            "pulumi-agent-pools:apiUrl": { value: h.emu.url },
+            "pulumi-agent-pools:accessToken": { value: h.token, secret: true },
+        };
+        // Someone else's pool of the same name in another org, with a runner, made before the up.
+        const theirs = await h.client.create("other-org", { name: "bulk-3", description: "theirs" });
+        h.emu.state.addAgent("other-org", theirs.id, { hostname: "their-runner" });
+        // Writes Pulumi.yaml, selects the stack and sets its config.
+        await stack.ok("preview", program, { config });
+
+        h.emu.injectFault({ route: "create", latencyMs: CREATE_LATENCY_MS, times: "always" });
+        const cli = stack.cli(undefined, { AGENT_POOLS_E2E_PROGRAM: JSON.stringify(program) });
+        const name = ["--stack", stack.stackName];
+        const started = Date.now();
+        const up = cli.start(["up", "--yes", "--skip-preview", "--non-interactive", "--parallel", "16", ...name]);
+        let ended = false;
+        void up.done.then(() => (ended = true));
+        await waitFor(`${COUNT} creates`, () => ended || creates(h.emu).length >= COUNT, 180_000);
+        assert.equal(ended, false, `pulumi up ended before every create was sent:\n${up.output()}`);
+        // As a CI runner cancels a job: the CLI and everything it started.
+        killed = processTree(up.child.pid!);
+        for (const pid of killed) {
+            process.kill(pid, "SIGKILL");
+        }
+        const killedAfter = Date.now() - started;
+        const result = await up.done;
+        assert.equal(result.signal, "SIGKILL");
+        // The service goes on and makes the pools whose requests had arrived.
+        await waitFor(
+            "the service to finish",
+            () => h.emu.state.pools("acme").length >= COUNT,
+            CREATE_LATENCY_MS + 10_000,
+        );
+        h.emu.faults.clear();
+        const made = h.emu.state.pools("acme").length;
+        const exported = JSON.parse((await cli.ok(["stack", "export", ...name])).stdout) as {
+            deployment: { resources?: { type: string }[]; pending_operations?: { type: string }[] };
+        };
+        const inState = (exported.deployment.resources ?? []).filter((r) => r.type.includes("AgentPool")).length;
+        const pending = (exported.deployment.pending_operations ?? []).filter((op) => op.type === "creating").length;
+        assert.equal(inState, 0);
+        assert.equal(pending, COUNT);
+
+        // The README's sequence. The killed run left the stack locked.
+        await cli.ok(["cancel", "--yes", ...name]);
+        h.emu.clearRequests();
+        const recoverStarted = Date.now();
+        const r = await recover(cli, name);
+        const recoverTook = Date.now() - recoverStarted;
+        assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+        assert.equal((r.stdout.match(/^deleted +acme\/bulk-\d+ /gm) ?? []).length, made);
+        assert.match(r.stdout, /Cleared the 12 pending create\(s\)/);
+        assert.ok(
+            h.emu.requests().every((q) => q.org === "acme"),
+            "recover asked another org",
+        );
+        assert.equal(`${r.stdout}${r.stderr}`.includes(h.token), false);
+
+        const again = await stack.ok("up", program);
+        assert.equal(again.result.summary!.create, COUNT);
+        const pools = h.emu.state.pools("acme");
+        assert.deepEqual(pools.map((p) => p.name).sort(), program.pools!.map((p) => p.args!.name as string).sort());
+        const outputs = (await stack.ok("outputs", {}, { showSecrets: true })).result.outputs!;
+        // The tokens were printed on purpose: keep them out of the transcript.
+        stack.transcript.splice(-2, 2);
+        for (let i = 0; i < COUNT; i++) {
+            const pool = pools.find((p) => p.name === `bulk-${i}`)!;
+            assert.equal(outputs[`b${i}Id`], pool.id);
+            assert.equal(hashToken(outputs[`b${i}Token`] as string), pool.tokenHash, `bulk-${i}: not its token`);
+        }
+        const stillTheirs = h.emu.state.pool("other-org", theirs.id);
+        assert.ok(stillTheirs, "the other org's pool was deleted");
+        assert.equal(stillTheirs.agents.length, 1);
+
+        // Harmless a second time.
+        h.emu.clearRequests();
+        const twice = await recover(cli, name);
+        assert.equal(twice.code, 0, twice.stderr);
+        assert.match(twice.stdout, /nothing to recover/);
+        assert.equal(h.emu.requests().length, 0);
+        assert.equal(h.emu.state.pools("acme").length, COUNT);
+        console.log(
+            `      (killed after ${killedAfter} ms: the service made ${made} of ${COUNT} pools, the state held ${inState}, ` +
+                `${pending} pending creates; recover took ${recoverTook} ms)`,
+        );
+    });
+});
