@@ -462,6 +462,22 @@ describe("agent-pools recover", function () {
         assert.equal(deletes().length, 1);
     });
 
+    it("changes nothing while the history shows an update in progress, as Pulumi Cloud shows one not cancelled", async () => {
+        await h.client.create("acme", { name: "bulk-0" });
+        project.writeHistory({ result: "in-progress", startTime: Date.now() - 60_000, endTime: 0 });
+        project.writeCheckpoint({ pending: [{ org: "acme", name: "bulk-0" }] });
+        h.emu.clearRequests();
+        const r = await project.recover();
+        assert.equal(r.code, 1);
+        assert.equal(r.stdout, "");
+        assert.match(
+            r.stderr,
+            /^agent-pools: an update of stack \S+ is in progress \(started .*\): if it was interrupted, run `pulumi cancel --yes` first, .*nothing was changed\n$/,
+        );
+        assert.equal(h.emu.requests().length, 0);
+        assert.equal(project.pending().length, 1);
+    });
+
     it("keeps the pending creates when other resources have pending creates too, and says why", async () => {
         await h.client.create("acme", { name: "bulk-0" });
         project.writeCheckpoint({

@@ -452,6 +452,15 @@ async function recover(opts: RecoverOptions): Promise<void> {
         return;
     }
 
+    // Backends that track updates (Pulumi Cloud) list a running one, or one killed and not yet
+    // cancelled, as in progress: its creates may still land, and recording them is its job.
+    const running = history.find((e) => e.result === "in-progress");
+    if (running) {
+        throw new UsageError(
+            `an update of stack ${header.stack} is in progress (started ${running.startTime ?? "at an unknown time"}): ` +
+                "if it was interrupted, run `pulumi cancel --yes` first, then `agent-pools recover` again; nothing was changed",
+        );
+    }
     const client = await stackClient(cli, configText, opts.apiUrl);
     const bound = interruptedUpdateBound(dep, history);
     const { verdicts, orgs } = await judge(client, creates, dep, bound, opts.dryRun === true);
@@ -516,7 +525,8 @@ export function recoverCommand(): Command {
     return new Command("recover")
         .description(
             "After a `pulumi up` was interrupted while creating pools: delete the pools it made (their tokens are lost) " +
-                "and clear its pending creates, so that the next `pulumi up` makes them again. Never deletes any other pool.",
+                "and clear its pending creates, so that the next `pulumi up` makes them again. Never deletes any other pool. " +
+                "Like `pulumi cancel`, run it only when no pulumi command is running on the stack.",
         )
         .option("-s, --stack <name>", "the stack (else the project's current stack)")
         .option("-C, --cwd <dir>", "the Pulumi project folder (else the working folder)")
