@@ -433,9 +433,9 @@ export async function read(id: string, props?: AgentPoolOutputs): Promise<dynami
     // Retiring pools deleted since (by a later up, or by hand) leave the list; the others keep it.
     const retiring: RetiringPool[] = [];
     for (const pool of old.retiring ?? []) {
-        const gone = await client().get(org, pool.agentPoolId);
-        if (gone) {
-            retiring.push({ ...pool, name: gone.name });
+        const still = await client().get(org, pool.agentPoolId);
+        if (still) {
+            retiring.push({ ...pool, name: still.name });
             runtime().trackers.set(pool.agentPoolId, live.id);
         }
     }
