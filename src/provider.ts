@@ -328,6 +328,49 @@ export async function create(inputs: AgentPoolInputs): Promise<dynamic.CreateRes
  * answer that carried it is gone), so it is deleted and made again; a pool someone else made is left
  * alone and reported.
  */
+// A same-name pool younger than this, never used, looks like the leftover of an interrupted `up`.
+const LEFTOVER_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A 409 on create: when the pool in the way looks like one an interrupted `pulumi up` made (recent,
+ * no runner ever connected, no deployment, not the default), the error says how to recover.
+ */
+async function explainClash(api: AgentPoolsClient, org: string, name: string, err: PulumiApiError): Promise<Error> {
+    let found;
+    let serverNow = Date.now();
+    try {
+        const list = await api.list(org);
+        found = list.agentPools.find((p) => p.name === name);
+        serverNow = list.serverTime ?? serverNow;
+    } catch {
+        return err;
+    }
+    if (!found || found.lastSeen > 0 || found.lastDeployment || found.isDefault) {
+        return err;
+    }
+    const ageMs = serverNow - timestampToDate(found.created).getTime();
+    if (ageMs > LEFTOVER_MAX_AGE_MS) {
+        return err;
+    }
+    return new PulumiApiError({
+        operation: err.operation,
+        method: err.method,
+        path: err.path,
+        status: err.status,
+        code: err.code,
+        serviceMessage: err.serviceMessage,
+        requestId: err.requestId,
+        attempts: err.attempts,
+        outcome: err.outcome,
+        hint:
+            `A pool with this name made ${Math.max(1, Math.round(ageMs / 60000))} min ago (id ${found.id}), to which no runner ` +
+            `has ever connected, looks left over from an interrupted \`pulumi up\`, and its token was lost with it. ` +
+            `Run \`pulumi cancel --yes\` if the stack is still locked, then \`npx agent-pools recover\` (it deletes only ` +
+            `the pools that update made and clears its pending creates), then \`pulumi up\` again. If the pool is ` +
+            `someone else's, pick another name or adopt it with the \`import\` resource option`,
+    });
+}
+
 async function createExactlyOnce(
     api: AgentPoolsClient,
     org: string,
@@ -344,6 +387,9 @@ async function createExactlyOnce(
             const lost = isPulumiApiError(err) && err.outcome === "unknown";
             // After a lost answer, a 409 can be the earlier request having landed late.
             const lateClash = answerLost && isPulumiApiError(err) && err.status === 409;
+            if (!answerLost && isPulumiApiError(err) && err.status === 409) {
+                throw await explainClash(api, org, name, err);
+            }
             if ((!lost && !lateClash) || attempt >= api.maxAttempts) {
                 throw err;
             }

@@ -294,6 +294,22 @@ describe("provider: create, read, update and delete against the emulator", () =>
         assertNoSecrets(err.message, [err.properties!.tokenValue, h.token], "init error message");
     });
 
+    it("names the recovery command when a create meets a recent, never-used pool of the same name", async () => {
+        await h.client.create("acme", { name: "leftover", description: "" });
+        const checked = await provider.check({} as AgentPoolInputs, { organizationName: "acme", name: "leftover" });
+        const err = (await rejectionOf(provider.create(checked.inputs!))) as Error;
+        assert.match(err.message, /409 Conflict/);
+        assert.match(err.message, /interrupted `pulumi up`.*npx agent-pools recover/s);
+        assert.equal(h.emu.state.pools("acme").length, 1, "nothing created or deleted");
+
+        const used = await h.client.create("acme", { name: "in-use", description: "" });
+        h.emu.state.addAgent("acme", used.id, { hostname: "runner-1" });
+        const checkedUsed = await provider.check({} as AgentPoolInputs, { organizationName: "acme", name: "in-use" });
+        const plain = (await rejectionOf(provider.create(checkedUsed.inputs!))) as Error;
+        assert.match(plain.message, /409 Conflict/);
+        assert.doesNotMatch(plain.message, /recover/, "a pool runners have used is nobody's leftover");
+    });
+
     it("adopts a pool through the import id without creating one, and without a token", async () => {
         const existing = await h.client.create("acme", { name: "handmade", description: "from the console" });
         h.emu.clearRequests();
