@@ -40,8 +40,14 @@ describe("AgentPoolsClient against the emulator", () => {
 
     it("updates only the fields given, and can clear a description", async () => {
         const { id } = await h.client.create("acme", { name: "a", description: "d" });
-        assert.deepEqual(await h.client.update("acme", id, { name: "b", description: "d" }), { name: "b", description: "d" });
-        assert.deepEqual(await h.client.update("acme", id, { name: "b", description: "" }), { name: "b", description: "" });
+        assert.deepEqual(await h.client.update("acme", id, { name: "b", description: "d" }), {
+            name: "b",
+            description: "d",
+        });
+        assert.deepEqual(await h.client.update("acme", id, { name: "b", description: "" }), {
+            name: "b",
+            description: "",
+        });
         const patches = h.emu.requests().filter((r) => r.route === "update");
         assert.equal(patches.length, 2);
     });

@@ -95,7 +95,10 @@ describe("client retries", () => {
     it("retries PATCH and DELETE after a dropped connection", async () => {
         const { id } = await client.create("acme", { name: "a" });
         h.emu.injectFault({ route: "update", drop: "after-commit" });
-        assert.deepEqual(await client.update("acme", id, { name: "b", description: "" }), { name: "b", description: "" });
+        assert.deepEqual(await client.update("acme", id, { name: "b", description: "" }), {
+            name: "b",
+            description: "",
+        });
         assert.equal(count("update"), 2);
         h.emu.injectFault({ route: "delete", drop: "after-commit" });
         // The first DELETE went through but its answer was lost; the retry finds the pool gone.
