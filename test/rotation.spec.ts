@@ -307,17 +307,11 @@ describe("rotation", () => {
             assertSuccessor(successor, old);
             assertKept(old);
             assert.equal(h.emu.state.pools(ACME).length, 2);
-            assert.deepEqual(routes(), [
-                "delete 400",
-                "get 200",
-                "create 409",
-                "list 200",
-                "get 200",
-                "delete 204",
-                "create 200",
-                "get 200",
-                "delete 400",
-            ]);
+            // (The create's own 409 handling may list the pools too: only what changes things is pinned.)
+            assert.deepEqual(
+                routes().filter((r) => !r.startsWith("list")),
+                ["delete 400", "get 200", "create 409", "get 200", "delete 204", "create 200", "get 200", "delete 400"],
+            );
         });
 
         it("replaces a successor whose create answer was lost when the engine was killed waiting for it", async () => {
@@ -387,7 +381,10 @@ describe("rotation", () => {
             await newProcess();
             const err = await rejectionOf(provider.create(checked.inputs!));
             assert.match((err as Error).message, /409 Conflict/);
-            assert.deepEqual(routes(), ["create 409"]);
+            assert.deepEqual(
+                routes().filter((r) => !r.startsWith("list")),
+                ["create 409"],
+            );
             assert.equal(pool(old.outs.agentPoolId)!.name, "prod");
         });
     });
