@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import { redact } from "./redact";
 
 // Brands survive being loaded twice (the dynamic-provider host may load a second copy of this
@@ -45,23 +46,9 @@ export interface PulumiApiErrorInit {
     cause?: unknown;
 }
 
-const STATUS_TEXT: Record<number, string> = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    409: "Conflict",
-    415: "Unsupported Media Type",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-};
-
 /** The reason phrase for an HTTP status, e.g. `409` → `"Conflict"`. */
 export function statusText(status: number): string {
-    return STATUS_TEXT[status] ?? "HTTP error";
+    return STATUS_CODES[status] ?? "HTTP error";
 }
 
 /**

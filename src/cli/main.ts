@@ -3,7 +3,7 @@
  * The `agent-pools` command: `npx agent-pools --help`.
  */
 import { Command, CommanderError } from "commander";
-import { PACKAGE_VERSION } from "../client";
+import { PACKAGE_VERSION } from "../version";
 import { isCredentialsError, isPulumiApiError } from "../errors";
 import { redact } from "../redact";
 import { emulatorCommand } from "./emulatorCommand";
