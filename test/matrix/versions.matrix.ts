@@ -1,0 +1,161 @@
+import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { cleanupTempDirs, startHarness } from "../helpers";
+import { getPulumiBin } from "../e2e/harness";
+import { findLanguageHost } from "../e2e/project";
+import { REPO_ROOT } from "../support/installedPackage";
+import { ENGINE_CELLS, NodeMajor, TYPES_NODE, TYPESCRIPT, TYPESCRIPT_CHECKS, UNIT_TEST_NODES } from "./cells";
+import { getNodeBin, nodeVersion, packTarball, pathFirst, programFolder, typescriptFolder } from "./programFolder";
+import { runSteps, STEPS } from "./scenarios";
+
+// The supported versions, proven (run with `npm run test:matrix`, after `npm run build`): the core
+// scenarios under the real engine for each cell of Node.js × @pulumi/pulumi, the package's own unit
+// tests on the newer Node.js majors, and a program compiled with each supported TypeScript. Each
+// cell prints one result line; the lines are printed again, with the times, at the end. Cells run
+// one after the other and reuse their program folders (.test-output/matrix/, keyed by versions).
+
+const lines: string[] = [];
+
+// Left out of the unit tests on the other Node.js majors: the benchmarks and the load test (minutes,
+// and they measure speed, not behaviour), and the examples' type-check (the compiler's, not Node's).
+const UNIT_TESTS_LEFT_OUT = ["bench.spec.ts", "load.spec.ts", "examples.spec.ts"];
+
+function report(line: string): void {
+    lines.push(line);
+    console.log(`      ${line}`);
+}
+
+const seconds = (since: number) => `${Math.round((Date.now() - since) / 1000)} s`;
+
+/** The program folder of a Node.js major and an @pulumi/pulumi version: its name says both. */
+function cellFolder(tarball: Buffer, node: NodeMajor, pulumi: string) {
+    const deps = { pulumi, typescript: TYPESCRIPT, typesNode: TYPES_NODE[node] };
+    return programFolder(`node${node}-pulumi${pulumi}-ts${TYPESCRIPT}`, tarball, deps, getNodeBin(node));
+}
+
+/** Runs a command to its end, without a shell, collecting what it prints. */
+function run(
+    command: string,
+    args: string[],
+    options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ code: number | null; output: string }> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+        let output = "";
+        child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, output }));
+    });
+}
+
+describe("supported versions", function () {
+    const started = Date.now();
+    let tarball: Buffer;
+    let pulumiBin: string;
+    let languageHost: string;
+
+    before(function () {
+        this.timeout(60 * 60 * 1000);
+        pulumiBin = getPulumiBin();
+        const host = findLanguageHost(pulumiBin);
+        assert.ok(host, "the matrix runs programs in their project folder: it needs Pulumi's Node.js language host");
+        languageHost = host;
+        tarball = packTarball();
+    });
+
+    after(() => {
+        console.log(`\n  Supported versions (${seconds(started)} in all):`);
+        for (const line of lines) {
+            console.log(`    ${line}`);
+        }
+    });
+
+    for (const cell of ENGINE_CELLS) {
+        it(`Node.js ${cell.node} + @pulumi/pulumi ${cell.pulumi} (${cell.why}): ${STEPS.join(", ")}`, async function () {
+            this.timeout(30 * 60 * 1000);
+            const t0 = Date.now();
+            const nodeBin = getNodeBin(cell.node);
+            const version = nodeVersion(nodeBin);
+            const folder = cellFolder(tarball, cell.node, cell.pulumi);
+            const installed = folder.installed ? `, npm install ${seconds(t0)}` : "";
+            const harness = await startHarness();
+            try {
+                const t1 = Date.now();
+                const outcome = await runSteps({
+                    dir: folder.dir,
+                    pulumiBin,
+                    languageHost,
+                    nodeBin,
+                    nodeVersion: version,
+                    pulumiVersion: cell.pulumi,
+                    harness,
+                });
+                const steps = STEPS.map((s) => `${s} ${outcome.results[s]}`).join(" ");
+                report(
+                    `node ${version} + @pulumi/pulumi ${cell.pulumi} (typescript ${TYPESCRIPT}): ${steps} ` +
+                        `(${seconds(t1)}${installed})`,
+                );
+                if (outcome.error) {
+                    throw outcome.error;
+                }
+            } finally {
+                await harness.emu.close();
+                cleanupTempDirs();
+            }
+        });
+    }
+
+    for (const check of TYPESCRIPT_CHECKS) {
+        const what = `typescript ${check.typescript} + @pulumi/pulumi ${check.pulumi} + @types/node ${TYPES_NODE[check.node]}`;
+        it(`a program importing the package compiles (tsc --noEmit) with ${what}`, async function () {
+            this.timeout(20 * 60 * 1000);
+            const t0 = Date.now();
+            const nodeBin = getNodeBin(check.node);
+            const { dir } = cellFolder(tarball, check.node, check.pulumi);
+            const tsc = typescriptFolder(check.typescript, nodeBin);
+            const failures: string[] = [];
+            const results: string[] = [];
+            for (const config of check.configs) {
+                const file = path.join("typecheck", config === "nodenext" ? "tsconfig.json" : "tsconfig.commonjs.json");
+                const r = await run(path.join(nodeBin, "node"), [tsc, "-p", file, "--noEmit", "--pretty", "false"], {
+                    cwd: dir,
+                    env: pathFirst([nodeBin]),
+                });
+                results.push(`${config} ${r.code === 0 ? "✓" : "✗"}`);
+                if (r.code !== 0) {
+                    failures.push(`${file}:\n${r.output.slice(0, 6000)}`);
+                }
+            }
+            report(`${what}: ${results.join(" ")} (${seconds(t0)})`);
+            assert.deepEqual(failures, []);
+        });
+    }
+
+    const unitSpecs = fs
+        .readdirSync(path.join(REPO_ROOT, "test"))
+        .filter((f) => f.endsWith(".spec.ts") && !UNIT_TESTS_LEFT_OUT.includes(f))
+        .map((f) => path.join("test", f));
+
+    for (const major of UNIT_TEST_NODES) {
+        it(`the unit tests (test/*.spec.ts but ${UNIT_TESTS_LEFT_OUT.join(", ")}) pass on Node.js ${major}`, async function () {
+            this.timeout(20 * 60 * 1000);
+            const t0 = Date.now();
+            const nodeBin = getNodeBin(major);
+            const mocha = path.join(REPO_ROOT, "node_modules", "mocha", "bin", "mocha.js");
+            const r = await run(path.join(nodeBin, "node"), [mocha, ...unitSpecs], {
+                cwd: REPO_ROOT,
+                env: pathFirst([nodeBin]),
+            });
+            const counts = /^(\d+) passed, (\d+) failed.*$/m.exec(r.output);
+            const ok = r.code === 0 && counts !== null && counts[2] === "0";
+            report(
+                `node ${nodeVersion(nodeBin)} unit tests (${unitSpecs.length} files): ` +
+                    `${counts?.[0] ?? "no summary"} ${ok ? "✓" : "✗"} (${seconds(t0)})`,
+            );
+            assert.ok(ok, `the unit tests failed on Node.js ${major} (exit ${r.code}):\n${r.output.slice(-8000)}`);
+        });
+    }
+});
