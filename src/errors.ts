@@ -80,6 +80,8 @@ export class PulumiApiError extends Error {
     public readonly outcome: RequestOutcome;
     /** Where the access token came from. */
     public readonly tokenSource?: string;
+    /** What the user can do about it, as appended to the message. */
+    public readonly hint?: string;
 
     public constructor(init: PulumiApiErrorInit) {
         const secrets = init.secrets ?? [];
@@ -98,6 +100,7 @@ export class PulumiApiError extends Error {
         this.attempts = init.attempts;
         this.outcome = init.outcome;
         this.tokenSource = init.tokenSource;
+        this.hint = clean(init.hint);
         if (init.cause !== undefined) {
             // Keep the cause's words, not the object: an axios error carries the request headers.
             const causeMessage = init.cause instanceof Error ? init.cause.message : String(init.cause);
@@ -190,4 +193,26 @@ export function isCredentialsError(err: unknown): err is CredentialsError {
     return (
         typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[CREDENTIALS_ERROR_BRAND] === true
     );
+}
+
+/**
+ * The same failure with another hint: for a caller that knows better what to do than the client
+ * did (e.g. the provider, which knows a 404 on update means the pool was deleted outside Pulumi).
+ */
+export function withHint(err: PulumiApiError, hint: string): PulumiApiError {
+    return new PulumiApiError({
+        operation: err.operation,
+        method: err.method,
+        path: err.path,
+        status: err.status,
+        code: err.code,
+        serviceMessage: err.serviceMessage,
+        requestId: err.requestId,
+        networkCode: err.networkCode,
+        attempts: err.attempts,
+        outcome: err.outcome,
+        tokenSource: err.tokenSource,
+        cause: (err as { cause?: unknown }).cause,
+        hint,
+    });
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AgentPoolsClient } from "./client";
-import { CONFIG_KEYS } from "./provider";
+import { settingsFromConfig } from "./config";
 import { AgentPoolDetail, AgentPoolList } from "./wire";
 
 /** Where a look-up sends its request; every field is optional. */
@@ -26,29 +26,21 @@ export interface GetAgentPoolArgs extends LookupSettings {
 }
 
 // Stack config, when running inside a Pulumi program; nothing outside one.
-function fromStackConfig(keys: readonly string[]): { value: string; source: string } | undefined {
-    for (const key of keys) {
-        const [ns, name] = key.split(":");
-        try {
-            const value = new pulumi.Config(ns).get(name);
-            if (value) {
-                return { value, source: `stack config ${key}` };
-            }
-        } catch {
-            return undefined;
-        }
+function fromStackConfig(key: string): string | undefined {
+    const [ns, name] = key.split(":");
+    try {
+        return new pulumi.Config(ns).get(name);
+    } catch {
+        return undefined;
     }
-    return undefined;
 }
 
 function lookupClient(settings: LookupSettings): AgentPoolsClient {
-    const token = settings.accessToken ? undefined : fromStackConfig(CONFIG_KEYS.accessToken);
-    const url = settings.apiUrl ? undefined : fromStackConfig(CONFIG_KEYS.apiUrl);
+    const fromConfig = settingsFromConfig(fromStackConfig);
     return new AgentPoolsClient({
-        apiUrl: settings.apiUrl ?? url?.value,
-        apiUrlSource: url?.source,
-        accessToken: settings.accessToken ?? token?.value,
-        accessTokenSource: token?.source,
+        ...fromConfig,
+        ...(settings.apiUrl ? { apiUrl: settings.apiUrl, apiUrlSource: undefined } : {}),
+        ...(settings.accessToken ? { accessToken: settings.accessToken, accessTokenSource: undefined } : {}),
     });
 }
 

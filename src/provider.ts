@@ -11,7 +11,8 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { AgentPoolsClient, AgentPoolsClientOptions } from "./client";
-import { isPulumiApiError, PulumiApiError } from "./errors";
+import { settingsFromConfig } from "./config";
+import { isPulumiApiError, PulumiApiError, withHint } from "./errors";
 import { isInUse, retire, rotate, RotationSource } from "./rotation";
 import { describeType, descriptionProblem, nameProblem, orgProblem } from "./rules";
 import { AgentPoolInputs, AgentPoolOutputs, RetiringPool } from "./types";
@@ -19,20 +20,6 @@ import { CreatedAgentPool, timestampToDate } from "./wire";
 
 /** The value the engine passes for inputs not known until apply. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** Stack config keys the provider reads, first match wins. */
-export const CONFIG_KEYS = {
-    accessToken: ["pulumi-agent-pools:accessToken", "pulumiservice:accessToken"],
-    apiUrl: ["pulumi-agent-pools:apiUrl", "pulumiservice:apiUrl"],
-} as const;
-
-/** Optional stack config keys that tune the provider's requests (whole numbers). */
-export const TUNING_KEYS = {
-    timeoutMs: "pulumi-agent-pools:timeoutMs",
-    maxAttempts: "pulumi-agent-pools:maxAttempts",
-    retryBaseDelayMs: "pulumi-agent-pools:retryBaseDelayMs",
-    maxRetryElapsedMs: "pulumi-agent-pools:maxRetryElapsedMs",
-} as const;
 
 const INPUT_KEYS = ["organizationName", "name", "description", "forceDestroy", "rotationTrigger", "importId"];
 // How far the service's clock may be from ours, and how coarse its timestamps are, when deciding
@@ -85,40 +72,7 @@ export function resetProviderRuntime(): void {
  */
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
     const rt = runtime();
-    const pick = (keys: readonly string[]) => {
-        for (const key of keys) {
-            const value = req.config.get(key);
-            if (value !== undefined && value !== "") {
-                return { value, source: `stack config ${key}` };
-            }
-        }
-        return undefined;
-    };
-    const token = pick(CONFIG_KEYS.accessToken);
-    const url = pick(CONFIG_KEYS.apiUrl);
-    const whole = (key: string): number | undefined => {
-        const raw = req.config.get(key);
-        if (raw === undefined || raw === "") {
-            return undefined;
-        }
-        const n = Number(raw);
-        if (!Number.isInteger(n) || n < 0) {
-            throw new Error(`stack config ${key} must be a whole number, not "${raw}"`);
-        }
-        return n;
-    };
-    rt.settings = {
-        accessToken: token?.value,
-        accessTokenSource: token?.source,
-        apiUrl: url?.value,
-        apiUrlSource: url?.source,
-        timeoutMs: whole(TUNING_KEYS.timeoutMs),
-        retry: {
-            maxAttempts: whole(TUNING_KEYS.maxAttempts),
-            baseDelayMs: whole(TUNING_KEYS.retryBaseDelayMs),
-            maxElapsedMs: whole(TUNING_KEYS.maxRetryElapsedMs),
-        },
-    };
+    rt.settings = settingsFromConfig((key) => req.config.get(key));
     rt.client = undefined;
 }
 
@@ -352,23 +306,14 @@ async function explainClash(api: AgentPoolsClient, org: string, name: string, er
     if (ageMs > LEFTOVER_MAX_AGE_MS) {
         return err;
     }
-    return new PulumiApiError({
-        operation: err.operation,
-        method: err.method,
-        path: err.path,
-        status: err.status,
-        code: err.code,
-        serviceMessage: err.serviceMessage,
-        requestId: err.requestId,
-        attempts: err.attempts,
-        outcome: err.outcome,
-        hint:
-            `A pool with this name made ${Math.max(1, Math.round(ageMs / 60000))} min ago (id ${found.id}), to which no runner ` +
+    return withHint(
+        err,
+        `A pool with this name made ${Math.max(1, Math.round(ageMs / 60000))} min ago (id ${found.id}), to which no runner ` +
             `has ever connected, looks left over from an interrupted \`pulumi up\`, and its token was lost with it. ` +
             `Run \`pulumi cancel --yes\` if the stack is still locked, then \`npx agent-pools recover\` (it deletes only ` +
             `the pools that update made and clears its pending creates), then \`pulumi up\` again. If the pool is ` +
             `someone else's, pick another name or adopt it with the \`import\` resource option`,
-    });
+    );
 }
 
 async function createExactlyOnce(
@@ -519,7 +464,7 @@ export async function update(
             liveDescription = updated.description;
         } catch (err) {
             if (isPulumiApiError(err) && err.status === 404) {
-                throw addHint(
+                throw withHint(
                     err,
                     "The pool was deleted outside Pulumi: run `pulumi refresh` to drop it from the state, then `pulumi up` creates it again",
                 );
@@ -567,7 +512,7 @@ async function deletePool(id: string, props: AgentPoolOutputs): Promise<void> {
             // A rotation's old pool, renamed and listed as retiring by its successor, stays for the
             // successor to delete once it is free; any other pool in use stops the delete.
             if (!trackedElsewhere(poolId)) {
-                throw addHint(
+                throw withHint(
                     err,
                     "Stacks' deployment settings still use this pool. Remove it from them, or set forceDestroy: true " +
                         "on the AgentPool and run `pulumi up` before deleting (those stacks then fall back to Pulumi-hosted runners)",
@@ -629,15 +574,6 @@ function stateInputs(
         out.rotationTrigger = inputs.rotationTrigger;
     }
     return out;
-}
-
-function addHint<T extends Error>(err: T, hint: string): T {
-    err.message = `${err.message}. ${hint}`;
-    if (err.stack) {
-        const firstLine = err.stack.indexOf("\n");
-        err.stack = `${err.name}: ${err.message}${firstLine >= 0 ? err.stack.slice(firstLine) : ""}`;
-    }
-    return err;
 }
 
 /** An error the engine records as "created, but failed to initialize", so the pool stays in the state. */

@@ -16,10 +16,13 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { AgentPoolInputs, AgentPoolOutputs } from "./types";
 
 type Provider = dynamic.ResourceProvider<AgentPoolInputs, AgentPoolOutputs>;
+// The installed provider module, typed: each stub method below passes the engine's arguments to it,
+// so the compiler holds the module's methods to the same contract as the stub.
+type ProviderModule = typeof import("./provider");
 
 // Everything below is copied into the state: keep it short and self-contained. `require` is its one
 // free name; the host gives the copy a `require` that resolves from the program's folder.
-function load(): Required<Provider> {
+function load(): ProviderModule {
     try {
         return require("pulumi-agent-pools/provider");
     } catch (err) {
@@ -31,7 +34,7 @@ function load(): Required<Provider> {
 }
 
 /** The provider Pulumi serializes for every {@link AgentPool}: each method defers to the installed one. */
-export const providerStub: Provider = {
+export const providerStub = {
     configure: (req) => load().configure(req),
     check: (olds, news) => load().check(olds, news),
     diff: (id, olds, news) => load().diff(id, olds, news),
@@ -39,4 +42,4 @@ export const providerStub: Provider = {
     read: (id, props) => load().read(id, props),
     update: (id, olds, news) => load().update(id, olds, news),
     delete: (id, props) => load().delete(id, props),
-};
+} satisfies Required<Provider>;

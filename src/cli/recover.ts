@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { Command } from "commander";
 import { AgentPoolsClient } from "../client";
 import { isPulumiApiError } from "../errors";
-import { CONFIG_KEYS } from "../provider";
+import { CONFIG_KEYS } from "../config";
 import { AgentPoolSummary, timestampToDate } from "../wire";
 import { table, UsageError } from "./poolCommands";
 
