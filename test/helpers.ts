@@ -9,6 +9,7 @@ import { AgentPoolsClient, AgentPoolsClientOptions } from "../src/client";
 import { startEmulator, Emulator, EmulatorOptions } from "../src/emulator";
 import { newToken } from "../src/emulator/state";
 import * as provider from "../src/provider";
+import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
 
 /** A running emulator with one access token allowed in org "acme" and a client for it. */
 export interface Harness {
@@ -84,13 +85,34 @@ function safeStringify(value: unknown): string {
     }
 }
 
-/** Configures the provider as the engine does: namespaced stack config pointing at `apiUrl`. */
+/**
+ * A loopback address nothing listens on. It stands in for `PULUMI_API` while the provider is
+ * configured by {@link configureProvider}, so that a provider whose `apiUrl` config was misread
+ * fails to connect instead of falling through to https://api.pulumi.com.
+ */
+export const UNREACHABLE_API_URL = "http://127.0.0.1:1";
+
+// What the provider falls back to when its stack config names no token or URL (see
+// src/credentials.ts): these are replaced while a test's provider is configured.
+const PROVIDER_ENV_KEYS = ["PULUMI_ACCESS_TOKEN", "PULUMI_API", "PULUMI_BACKEND_URL", "PULUMI_HOME"];
+let savedEnv: Record<string, string | undefined> | undefined;
+
+/**
+ * Configures the provider as the engine does: namespaced stack config pointing at `apiUrl`.
+ *
+ * The provider reads the environment for anything its config lacks, and builds its client lazily,
+ * at the first call. So until {@link resetProvider} runs, the process has no `PULUMI_ACCESS_TOKEN`
+ * or `PULUMI_BACKEND_URL`, `PULUMI_API` is {@link UNREACHABLE_API_URL} and `PULUMI_HOME` is an empty
+ * folder (no `credentials.json`): a config the provider misreads can never reach a real service with
+ * a real token. An empty value in `extra` leaves that key out, as if it were not set.
+ */
 export async function configureProvider(
     apiUrl: string,
     token: string,
     extra: Record<string, string> = {},
 ): Promise<void> {
     provider.resetProviderRuntime();
+    isolateProviderEnv();
     const config: Record<string, string> = {
         "pulumi-agent-pools:apiUrl": apiUrl,
         "pulumi-agent-pools:accessToken": token,
@@ -109,6 +131,48 @@ export async function configureProvider(
     });
 }
 
+function isolateProviderEnv(): void {
+    // Nested calls (a test that configures again) keep the first saved values.
+    savedEnv ??= Object.fromEntries(PROVIDER_ENV_KEYS.map((k) => [k, process.env[k]]));
+    delete process.env.PULUMI_ACCESS_TOKEN;
+    delete process.env.PULUMI_BACKEND_URL;
+    process.env.PULUMI_API = UNREACHABLE_API_URL;
+    process.env.PULUMI_HOME = emptyDir();
+}
+
+/** Forgets the provider's settings and client, and puts back the environment {@link configureProvider} replaced. */
+export function resetProvider(): void {
+    provider.resetProviderRuntime();
+    if (savedEnv) {
+        for (const [key, value] of Object.entries(savedEnv)) {
+            if (value === undefined) {
+                delete process.env[key];
+            } else {
+                process.env[key] = value;
+            }
+        }
+        savedEnv = undefined;
+    }
+}
+
+/** A resource's id, outputs and checked inputs after its create. */
+export interface CreatedResource {
+    id: string;
+    outs: AgentPoolOutputs;
+    inputs: AgentPoolInputs;
+}
+
+/**
+ * `check`, then `create`, as the engine runs them for a new resource. Fails the test when check
+ * reports a problem; a create that fails rejects, for {@link rejectionOf}.
+ */
+export async function checkThenCreate(news: Record<string, unknown>): Promise<CreatedResource> {
+    const checked = await provider.check({} as AgentPoolInputs, news as unknown as AgentPoolInputs);
+    assert.deepEqual(checked.failures, [], "check reported problems");
+    const created = await provider.create(checked.inputs!);
+    return { id: created.id, outs: created.outs!, inputs: checked.inputs! };
+}
+
 /**
  * Mocha hooks for a describe block: a fresh harness before each test (handed to `set`), and after
  * it the emulator stopped, the provider's process state reset and the temp dirs removed.
@@ -120,7 +184,7 @@ export function useHarness(set: (h: Harness) => void, options: EmulatorOptions =
         set(current);
     });
     afterEach(async () => {
-        provider.resetProviderRuntime();
+        resetProvider();
         await current?.emu.close();
         current = undefined;
         cleanupTempDirs();
