@@ -1,7 +1,16 @@
 import { strict as assert } from "node:assert";
 import * as provider from "../src/provider";
 import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
-import { assertNoSecrets, configureProvider, Harness, recordingProxy, rejectionOf, useHarness } from "./helpers";
+import {
+    assertNoSecrets,
+    checkThenCreate,
+    configureProvider,
+    CreatedResource,
+    Harness,
+    recordingProxy,
+    rejectionOf,
+    useHarness,
+} from "./helpers";
 
 const U = provider.UNKNOWN;
 
@@ -10,21 +19,8 @@ function configureFor(h: Harness, extra: Record<string, string> = {}): Promise<v
     return configureProvider(h.emu.url, h.token, extra);
 }
 
-/** check, then create, as the engine runs them for a new resource. */
-async function up(
-    news: Record<string, unknown>,
-): Promise<{ id: string; outs: AgentPoolOutputs; inputs: AgentPoolInputs }> {
-    const checked = await provider.check({} as AgentPoolInputs, news as unknown as AgentPoolInputs);
-    assert.deepEqual(checked.failures, []);
-    const created = await provider.create(checked.inputs!);
-    return { id: created.id, outs: created.outs!, inputs: checked.inputs! };
-}
-
 /** check, diff and (when needed) update of an existing resource, as the engine runs them. */
-async function change(
-    state: { id: string; outs: AgentPoolOutputs; inputs: AgentPoolInputs },
-    news: Record<string, unknown>,
-) {
+async function change(state: CreatedResource, news: Record<string, unknown>) {
     const checked = await provider.check(state.inputs, news as unknown as AgentPoolInputs);
     assert.deepEqual(checked.failures, []);
     const diff = await provider.diff(state.id, state.outs, checked.inputs!);
@@ -144,9 +140,15 @@ describe("provider: diff", () => {
         assert.equal(d.deleteBeforeReplace, false);
     });
 
-    it("treats unknown preview values as changes", async () => {
+    it("updates in place, deleting nothing first, when the name is unknown until apply", async () => {
         const d = await provider.diff("acme/id", olds, { ...base, name: U });
-        assert.equal(d.changes, true);
+        assert.deepEqual(d, { changes: true, replaces: [], deleteBeforeReplace: false });
+    });
+
+    it("replaces on a new rotation trigger, successor first, even when the name is unknown until apply", async () => {
+        // The successor may turn out to keep the old name: its create frees the name itself.
+        const d = await provider.diff("acme/id", olds, { ...base, name: U, rotationTrigger: "2026-11" });
+        assert.deepEqual(d, { changes: true, replaces: ["rotationTrigger"], deleteBeforeReplace: false });
     });
 });
 
@@ -158,7 +160,11 @@ describe("provider: create, read, update and delete against the emulator", () =>
     });
 
     it("creates a pool and returns every output, the token included", async () => {
-        const { id, outs } = await up({ organizationName: "acme", name: "prod", description: "Prod runners" });
+        const { id, outs } = await checkThenCreate({
+            organizationName: "acme",
+            name: "prod",
+            description: "Prod runners",
+        });
         const pool = h.emu.state.pools("acme")[0];
         assert.equal(id, `acme/${pool.id}`);
         assert.deepEqual(Object.keys(outs).sort(), [
@@ -183,7 +189,7 @@ describe("provider: create, read, update and delete against the emulator", () =>
     });
 
     it("shows no diff right after create, and none after a refresh with no drift", async () => {
-        const state = await up({ organizationName: "acme", name: "prod" });
+        const state = await checkThenCreate({ organizationName: "acme", name: "prod" });
         assert.equal((await change(state, { organizationName: "acme", name: "prod" })).diff.changes, false);
         const read = await provider.read(state.id, state.outs);
         const refreshed = { id: read.id!, outs: read.props!, inputs: read.inputs as unknown as AgentPoolInputs };
@@ -191,7 +197,7 @@ describe("provider: create, read, update and delete against the emulator", () =>
     });
 
     it("updates the name and description in place with one PATCH, always sending the description", async () => {
-        const state = await up({ organizationName: "acme", name: "prod", description: "old" });
+        const state = await checkThenCreate({ organizationName: "acme", name: "prod", description: "old" });
         const { checked } = await change(state, { organizationName: "acme", name: "prod", description: "" });
         h.emu.clearRequests();
         const updated = await provider.update(state.id, state.outs, checked);
@@ -207,7 +213,7 @@ describe("provider: create, read, update and delete against the emulator", () =>
     });
 
     it("sends both name and description on a description-only change, the name as last returned", async () => {
-        const state = await up({ organizationName: "acme", name: "prod", description: "old" });
+        const state = await checkThenCreate({ organizationName: "acme", name: "prod", description: "old" });
         const { checked, diff } = await change(state, { organizationName: "acme", name: "prod", description: "new" });
         assert.equal(diff.changes, true);
         const proxy = await recordingProxy(h.emu.url);
@@ -221,7 +227,7 @@ describe("provider: create, read, update and delete against the emulator", () =>
     });
 
     it("sends nothing when only forceDestroy changes", async () => {
-        const state = await up({ organizationName: "acme", name: "prod" });
+        const state = await checkThenCreate({ organizationName: "acme", name: "prod" });
         h.emu.clearRequests();
         const updated = await provider.update(state.id, state.outs, { ...state.inputs, forceDestroy: true });
         assert.equal(updated.outs!.forceDestroy, true);
@@ -229,7 +235,7 @@ describe("provider: create, read, update and delete against the emulator", () =>
     });
 
     it("refresh reads live name, description and agents and keeps the token", async () => {
-        const state = await up({ organizationName: "acme", name: "prod" });
+        const state = await checkThenCreate({ organizationName: "acme", name: "prod" });
         h.emu.state.updatePool("acme", state.outs.agentPoolId, { name: "renamed-in-console" });
         h.emu.state.addAgent("acme", state.outs.agentPoolId, { hostname: "runner-7" });
         const read = await provider.read(state.id, state.outs);
@@ -248,28 +254,33 @@ describe("provider: create, read, update and delete against the emulator", () =>
     });
 
     it("refresh of a pool deleted outside Pulumi returns no id", async () => {
-        const state = await up({ organizationName: "acme", name: "prod" });
+        const state = await checkThenCreate({ organizationName: "acme", name: "prod" });
         h.emu.state.deletePool("acme", state.outs.agentPoolId);
         const read = await provider.read(state.id, state.outs);
         assert.equal(read.id, undefined);
     });
 
     it("reads from the id alone, as a get does", async () => {
-        const state = await up({ organizationName: "acme", name: "prod" });
+        const state = await checkThenCreate({ organizationName: "acme", name: "prod" });
         const read = await provider.read(state.id, {} as AgentPoolOutputs);
         assert.equal(read.props!.name, "prod");
         assert.equal(read.props!.tokenValue, "");
     });
 
-    it("deletes the pool, and counts one already gone as deleted", async () => {
-        const state = await up({ organizationName: "acme", name: "prod" });
+    it("deletes the pool with one DELETE; a second delete succeeds with one DELETE answered 404", async () => {
+        const state = await checkThenCreate({ organizationName: "acme", name: "prod" });
+        const sent = () => h.emu.requests().map((r) => `${r.method} ${r.route} ${r.status}`);
+        h.emu.clearRequests();
         await provider.delete(state.id, state.outs);
+        assert.deepEqual(sent(), ["DELETE delete 204"]);
         assert.equal(h.emu.state.pools("acme").length, 0);
+        h.emu.clearRequests();
         await provider.delete(state.id, state.outs);
+        assert.deepEqual(sent(), ["DELETE delete 404"], "the pool already gone counts as deleted");
     });
 
     it("refuses to delete a pool in use without forceDestroy, naming it, and sends force=true with it", async () => {
-        const state = await up({ organizationName: "acme", name: "prod" });
+        const state = await checkThenCreate({ organizationName: "acme", name: "prod" });
         h.emu.state.setInUse("acme", state.outs.agentPoolId, ["acme/app/prod"]);
         const err = await rejectionOf(provider.delete(state.id, state.outs));
         assert.match((err as Error).message, /400 Bad Request/);
@@ -282,8 +293,7 @@ describe("provider: create, read, update and delete against the emulator", () =>
 
     it("keeps a created pool in the state when reading it back fails", async () => {
         h.emu.injectFault({ route: "get", status: 500, times: "always" });
-        const checked = await provider.check({} as AgentPoolInputs, { organizationName: "acme", name: "prod" });
-        const err = (await rejectionOf(provider.create(checked.inputs!))) as Error & {
+        const err = (await rejectionOf(checkThenCreate({ organizationName: "acme", name: "prod" }))) as Error & {
             id?: string;
             properties?: AgentPoolOutputs;
         };
@@ -296,16 +306,14 @@ describe("provider: create, read, update and delete against the emulator", () =>
 
     it("names the recovery command when a create meets a recent, never-used pool of the same name", async () => {
         await h.client.create("acme", { name: "leftover", description: "" });
-        const checked = await provider.check({} as AgentPoolInputs, { organizationName: "acme", name: "leftover" });
-        const err = (await rejectionOf(provider.create(checked.inputs!))) as Error;
+        const err = (await rejectionOf(checkThenCreate({ organizationName: "acme", name: "leftover" }))) as Error;
         assert.match(err.message, /409 Conflict/);
         assert.match(err.message, /interrupted `pulumi up`.*npx agent-pools recover/s);
         assert.equal(h.emu.state.pools("acme").length, 1, "nothing created or deleted");
 
         const used = await h.client.create("acme", { name: "in-use", description: "" });
         h.emu.state.addAgent("acme", used.id, { hostname: "runner-1" });
-        const checkedUsed = await provider.check({} as AgentPoolInputs, { organizationName: "acme", name: "in-use" });
-        const plain = (await rejectionOf(provider.create(checkedUsed.inputs!))) as Error;
+        const plain = (await rejectionOf(checkThenCreate({ organizationName: "acme", name: "in-use" }))) as Error;
         assert.match(plain.message, /409 Conflict/);
         assert.doesNotMatch(plain.message, /recover/, "a pool runners have used is nobody's leftover");
     });
@@ -313,7 +321,7 @@ describe("provider: create, read, update and delete against the emulator", () =>
     it("adopts a pool through the import id without creating one, and without a token", async () => {
         const existing = await h.client.create("acme", { name: "handmade", description: "from the console" });
         h.emu.clearRequests();
-        const { id, outs } = await up({
+        const { id, outs } = await checkThenCreate({
             organizationName: "acme",
             name: "handmade",
             description: "from the console",
@@ -328,7 +336,7 @@ describe("provider: create, read, update and delete against the emulator", () =>
 
     it("adopts with the official provider's id form <org>/<name>/<poolId>, pasted from its state", async () => {
         const existing = await h.client.create("acme", { name: "native/pool", description: "" });
-        const { id, outs } = await up({
+        const { id, outs } = await checkThenCreate({
             organizationName: "acme",
             name: "native/pool",
             importId: `acme/native/pool/${existing.id}`,
@@ -350,12 +358,13 @@ describe("provider: create, read, update and delete against the emulator", () =>
     it("refuses an import whose declared inputs differ, printing the live values and changing nothing", async () => {
         const existing = await h.client.create("acme", { name: "handmade", description: "live text" });
         h.emu.clearRequests();
-        const checked = await provider.check({} as AgentPoolInputs, {
-            organizationName: "acme",
-            name: "declared",
-            importId: existing.id,
-        });
-        const err = await rejectionOf(provider.create(checked.inputs!));
+        const err = await rejectionOf(
+            checkThenCreate({
+                organizationName: "acme",
+                name: "declared",
+                importId: existing.id,
+            }),
+        );
         assert.match((err as Error).message, /name: "handmade" \(declared "declared"\)/);
         assert.match((err as Error).message, /description: "live text" \(declared ""\)/);
         assert.match((err as Error).message, /Nothing was changed/);
@@ -366,30 +375,28 @@ describe("provider: create, read, update and delete against the emulator", () =>
     });
 
     it("says so when the pool to import does not exist", async () => {
-        const checked = await provider.check({} as AgentPoolInputs, {
-            organizationName: "acme",
-            name: "x",
-            importId: "acme/nope",
-        });
-        const err = await rejectionOf(provider.create(checked.inputs!));
+        const err = await rejectionOf(
+            checkThenCreate({
+                organizationName: "acme",
+                name: "x",
+                importId: "acme/nope",
+            }),
+        );
         assert.match((err as Error).message, /there is no such pool.*agent-pools list --org acme/);
     });
 
     it("takes credentials from pulumiservice:* config keys too", async () => {
-        provider.resetProviderRuntime();
-        const config: Record<string, string> = {
+        await configureProvider("", "", {
             "pulumiservice:apiUrl": h.emu.url,
             "pulumiservice:accessToken": h.token,
-        };
-        await provider.configure({ config: { get: (k) => config[k], require: (k) => config[k] } });
-        const { outs } = await up({ organizationName: "acme", name: "via-pulumiservice" });
+        });
+        const { outs } = await checkThenCreate({ organizationName: "acme", name: "via-pulumiservice" });
         assert.ok(outs.agentPoolId);
     });
 
     it("fails with a clear 401 naming the config key for a wrong token", async () => {
         await configureFor(h, { "pulumi-agent-pools:accessToken": "pul-0000000000000000000000000000000000000000" });
-        const checked = await provider.check({} as AgentPoolInputs, { organizationName: "acme", name: "x" });
-        const err = await rejectionOf(provider.create(checked.inputs!));
+        const err = await rejectionOf(checkThenCreate({ organizationName: "acme", name: "x" }));
         assert.match((err as Error).message, /401 Unauthorized.*stack config pulumi-agent-pools:accessToken/);
     });
 });
