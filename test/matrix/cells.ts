@@ -41,12 +41,17 @@ export const TYPES_NODE: Record<NodeMajor, string> = { 20: "20.19.43", 22: "22.2
 /** A tsconfig the TypeScript checks compile with: see fixtures/typecheck/. */
 export type TsConfigShape = "nodenext" | "commonjs";
 
-/** One TypeScript check: `tsc --noEmit` of a program importing the package, in a cell's program folder. */
+/**
+ * One TypeScript check: in a program folder with this `typescript` (and the `@pulumi/pulumi` and
+ * `@types/node` of the given engine cell), `tsc --noEmit` of a program importing the package, then a
+ * `pulumi preview` of the matrix's program.
+ */
 export interface TypeScriptCheck {
     /** The exact `typescript`. */
     typescript: string;
-    /** The engine cell whose program folder (its `@pulumi/pulumi` and `@types/node`) the check uses. */
+    /** The Node.js major (and so the `@types/node`) of the program folder. */
     node: NodeMajor;
+    /** The exact `@pulumi/pulumi` of the program folder. */
     pulumi: string;
     /**
      * `nodenext`: the tsconfig of `pulumi new typescript` today; `commonjs`: the one it had before

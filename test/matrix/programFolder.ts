@@ -129,26 +129,3 @@ export function programFolder(
     }
     return { dir, installed };
 }
-
-/**
- * A folder with only `typescript` of the given version, whose `tsc` the TypeScript checks run
- * against program folders (the compiler's own lib files come with it).
- */
-export function typescriptFolder(version: string, nodeBin: string): string {
-    const dir = path.join(MATRIX_DIR, `typescript-${version}`);
-    const tsc = path.join(dir, "node_modules", "typescript", "bin", "tsc");
-    if (!fs.existsSync(tsc)) {
-        fs.mkdirSync(dir, { recursive: true });
-        fs.writeFileSync(
-            path.join(dir, "package.json"),
-            JSON.stringify({ name: "matrix-typescript", private: true, dependencies: { typescript: version } }) + "\n",
-        );
-        execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
-            cwd: dir,
-            env: pathFirst([nodeBin]),
-            stdio: ["ignore", "ignore", "inherit"],
-            timeout: 10 * 60 * 1000,
-        });
-    }
-    return tsc;
-}

@@ -56,7 +56,8 @@ interface StateResource {
 const ORG = "acme";
 const NAME = "production";
 const POOL_TYPE = "pulumi-nodejs:dynamic/agentpools:AgentPool";
-const STACK = "matrix";
+// Unique per process: the stack's config file lies in the shared program folder.
+const STACK = `matrix-${process.pid}`;
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const WRITES = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 
@@ -105,8 +106,8 @@ class CellStack {
         const r = await this.cli.run([...args, "--stack", STACK, "--non-interactive", "--color=never"], {
             env: {
                 AGENT_POOLS_MATRIX_POOLS: JSON.stringify(pools),
-                // The first run type-checks the program, as every run of a user's does by default; the
-                // program does not change after it, so the later runs only transpile (a few seconds each).
+                // The first program run type-checks the program, as every run of a user's does by default;
+                // the program does not change after it, so the later runs only transpile (a few seconds each).
                 ...(this.programRuns++ > 0 ? { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } : {}),
             },
         });
@@ -165,6 +166,23 @@ function walk(dir: string): string[] {
     return fs
         .readdirSync(dir, { withFileTypes: true })
         .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+/**
+ * A `pulumi preview` of a program declaring one pool, which shows that the program compiles and runs
+ * (ts-node with the folder's TypeScript) and that the provider serializes (Pulumi's closure
+ * serializer parses functions with the program's own `typescript` package).
+ */
+export async function previewCreate(setup: CellSetup): Promise<void> {
+    const stack = new CellStack(setup);
+    try {
+        await stack.init();
+        const r = await stack.ok(["preview"], [prod({ description: "one" })]);
+        assert.match(r.stdout, /\+ {2}pulumi-nodejs:dynamic\/agentpools:AgentPool prod create/);
+        assert.match(r.stdout, new RegExp(`nodeVersion\\s*: "v${setup.nodeVersion.replace(/\./g, "\\.")}"`));
+    } finally {
+        stack.removeConfigFile();
+    }
 }
 
 /**
@@ -227,8 +245,8 @@ export async function runSteps(setup: CellSetup): Promise<StepsOutcome> {
             assert.equal(hashToken(await stack.token()), hashToken(token), "the token is kept");
         },
         rotation: async () => {
-            const r = await stack.up([prod({ description: "two", rotationTrigger: "r2" })]);
-            assert.match(r.stdout, /\+-\s*pulumi-nodejs:dynamic\/agentpools:AgentPool prod replaced/);
+            // Only the outcome: how the old pool goes (deleted first, or kept while in use) is the provider's.
+            await stack.up([prod({ description: "two", rotationTrigger: "r2" })]);
             const named = emu.state.pools(ORG).filter((p) => p.name === NAME);
             assert.equal(named.length, 1, `one pool named ${NAME}`);
             assert.notEqual(named[0].id, poolId, "a new pool has the name");
@@ -278,7 +296,6 @@ export async function runSteps(setup: CellSetup): Promise<StepsOutcome> {
             await stack.ok(["destroy", "--yes", "--skip-preview"]);
             assert.deepEqual(emu.state.pools(ORG), [], "every pool is gone");
             assert.deepEqual((await stack.pools()).resources, [], "the state holds no pool");
-            assert.equal(writes().filter((q) => q.method === "DELETE").length, 2);
             stack.assertNoLeaks();
         },
     };

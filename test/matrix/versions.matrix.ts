@@ -7,8 +7,8 @@ import { getPulumiBin } from "../e2e/harness";
 import { findLanguageHost } from "../e2e/project";
 import { REPO_ROOT } from "../support/installedPackage";
 import { ENGINE_CELLS, NodeMajor, TYPES_NODE, TYPESCRIPT, TYPESCRIPT_CHECKS, UNIT_TEST_NODES } from "./cells";
-import { getNodeBin, nodeVersion, packTarball, pathFirst, programFolder, typescriptFolder } from "./programFolder";
-import { runSteps, STEPS } from "./scenarios";
+import { getNodeBin, nodeVersion, packTarball, pathFirst, programFolder } from "./programFolder";
+import { previewCreate, runSteps, STEPS } from "./scenarios";
 
 // The supported versions, proven (run with `npm run test:matrix`, after `npm run build`): the core
 // scenarios under the real engine for each cell of Node.js × @pulumi/pulumi, the package's own unit
@@ -29,10 +29,10 @@ function report(line: string): void {
 
 const seconds = (since: number) => `${Math.round((Date.now() - since) / 1000)} s`;
 
-/** The program folder of a Node.js major and an @pulumi/pulumi version: its name says both. */
-function cellFolder(tarball: Buffer, node: NodeMajor, pulumi: string) {
-    const deps = { pulumi, typescript: TYPESCRIPT, typesNode: TYPES_NODE[node] };
-    return programFolder(`node${node}-pulumi${pulumi}-ts${TYPESCRIPT}`, tarball, deps, getNodeBin(node));
+/** The program folder of a Node.js major, an @pulumi/pulumi and a TypeScript: its name says all three. */
+function cellFolder(tarball: Buffer, node: NodeMajor, pulumi: string, typescript = TYPESCRIPT) {
+    const deps = { pulumi, typescript, typesNode: TYPES_NODE[node] };
+    return programFolder(`node${node}-pulumi${pulumi}-ts${typescript}`, tarball, deps, getNodeBin(node));
 }
 
 /** Runs a command to its end, without a shell, collecting what it prints. */
@@ -110,26 +110,41 @@ describe("supported versions", function () {
 
     for (const check of TYPESCRIPT_CHECKS) {
         const what = `typescript ${check.typescript} + @pulumi/pulumi ${check.pulumi} + @types/node ${TYPES_NODE[check.node]}`;
-        it(`a program importing the package compiles (tsc --noEmit) with ${what}`, async function () {
+        it(`a program importing the package compiles (tsc --noEmit) and previews with ${what}`, async function () {
             this.timeout(20 * 60 * 1000);
             const t0 = Date.now();
             const nodeBin = getNodeBin(check.node);
-            const { dir } = cellFolder(tarball, check.node, check.pulumi);
-            const tsc = typescriptFolder(check.typescript, nodeBin);
+            const version = nodeVersion(nodeBin);
+            // The program's own TypeScript, as a user has it: tsc, ts-node and Pulumi's serializer use it.
+            const folder = cellFolder(tarball, check.node, check.pulumi, check.typescript);
+            const tsc = path.join(folder.dir, "node_modules", "typescript", "bin", "tsc");
             const failures: string[] = [];
             const results: string[] = [];
             for (const config of check.configs) {
                 const file = path.join("typecheck", config === "nodenext" ? "tsconfig.json" : "tsconfig.commonjs.json");
                 const r = await run(path.join(nodeBin, "node"), [tsc, "-p", file, "--noEmit", "--pretty", "false"], {
-                    cwd: dir,
+                    cwd: folder.dir,
                     env: pathFirst([nodeBin]),
                 });
-                results.push(`${config} ${r.code === 0 ? "✓" : "✗"}`);
+                results.push(`tsc ${config} ${r.code === 0 ? "✓" : "✗"}`);
                 if (r.code !== 0) {
                     failures.push(`${file}:\n${r.output.slice(0, 6000)}`);
                 }
             }
-            report(`${what}: ${results.join(" ")} (${seconds(t0)})`);
+            const harness = await startHarness();
+            try {
+                const setup = { dir: folder.dir, pulumiBin, languageHost, nodeBin, nodeVersion: version, harness };
+                await previewCreate({ ...setup, pulumiVersion: check.pulumi });
+                results.push("preview ✓");
+            } catch (err) {
+                results.push("preview ✗");
+                failures.push(`pulumi preview: ${(err as Error).message}`);
+            } finally {
+                await harness.emu.close();
+                cleanupTempDirs();
+            }
+            const installed = folder.installed ? ", with npm install" : "";
+            report(`${what} (node ${version}): ${results.join(" ")} (${seconds(t0)}${installed})`);
             assert.deepEqual(failures, []);
         });
     }
