@@ -158,8 +158,23 @@ describe("recovering from an interrupted pulumi up, with the real engine", funct
         assert.equal(inState, 0);
         assert.equal(pending, COUNT);
 
+        // What a user who just runs `pulumi up` again sees: the lock, and how to lift it...
+        h.emu.clearRequests();
+        const locked = await stack.run("up", program);
+        assert.notEqual(locked.code, 0);
+        assert.match(locked.stdout + locked.stderr, /locked[\s\S]*pulumi cancel/);
+        assert.equal(h.emu.requests().length, 0, "a locked stack sends nothing");
         // The README's sequence. The killed run left the stack locked.
         await cli.ok(["cancel", "--yes", ...name]);
+        // ...then, on the next `up`, each create meets the pool the killed run made, and the error
+        // names the recovery: nothing is created twice, nothing deleted.
+        const clash = await stack.run("up", program);
+        assert.notEqual(clash.code, 0);
+        assert.match(
+            clash.stdout + clash.stderr,
+            /409 Conflict[\s\S]*interrupted `pulumi up`[\s\S]*npx agent-pools recover/,
+        );
+        assert.equal(h.emu.state.pools("acme").length, made, "the failed up created or deleted pools");
         h.emu.clearRequests();
         const recoverStarted = Date.now();
         const r = await recover(cli, name);
