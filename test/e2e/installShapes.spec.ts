@@ -139,83 +139,62 @@ interface Shape {
     build(root: string, tarball: string, pkgDir: string): string;
 }
 
+type Manager = "npm" | "pnpm" | "yarn";
+
+/** Each package manager's plain install, as a user runs it. */
+const INSTALL: Record<Manager, string[]> = {
+    npm: ["install", "--no-audit", "--no-fund", "--loglevel=error"],
+    pnpm: ["install", "--config.confirmModulesPurge=false"],
+    yarn: ["install", "--non-interactive", "--silent"],
+};
+
+const KIND_NAME: Record<Kind, string> = { ts: "TypeScript", js: "JavaScript", esm: "ES module program" };
+
+/** A program that installs the packed tarball with `manager`. */
+function fromTarball(manager: Manager, kind: Kind, label: string): Shape {
+    return {
+        name: `${label}, from a tarball (${KIND_NAME[kind]})`,
+        kind,
+        build(root, tarball) {
+            write(path.join(root, "package.json"), json(programManifest(`file:${tarball}`, kind)));
+            writeProgram(root, kind, manager);
+            run(manager, INSTALL[manager], root);
+            return root;
+        },
+    };
+}
+
+/** A monorepo of `manager` with the package and the program as two of its members. */
+function workspaceMember(manager: Manager, kind: Kind): Shape {
+    return {
+        name: `${manager} workspace member (${KIND_NAME[kind]})`,
+        kind,
+        build(root, _tarball, pkgDir) {
+            const monorepo = { name: "monorepo", private: true };
+            if (manager === "pnpm") {
+                write(path.join(root, "package.json"), json(monorepo));
+                write(path.join(root, "pnpm-workspace.yaml"), "packages:\n  - packages/*\n");
+            } else {
+                write(path.join(root, "package.json"), json({ ...monorepo, workspaces: ["packages/*"] }));
+            }
+            addWorkspaceMember(root, pkgDir);
+            const infra = path.join(root, "packages", "infra");
+            const spec = manager === "pnpm" ? "workspace:*" : ownVersion(pkgDir);
+            write(path.join(infra, "package.json"), json(programManifest(spec, kind)));
+            writeProgram(infra, kind, manager);
+            run(manager, INSTALL[manager], root);
+            return infra;
+        },
+    };
+}
+
 const SHAPES: Shape[] = [
-    {
-        name: "pnpm, from a tarball (TypeScript)",
-        kind: "ts",
-        build(root, tarball) {
-            write(path.join(root, "package.json"), json(programManifest(`file:${tarball}`, "ts")));
-            writeProgram(root, "ts", "pnpm");
-            run("pnpm", ["install", "--config.confirmModulesPurge=false"], root);
-            return root;
-        },
-    },
-    {
-        name: "yarn (node-modules), from a tarball (JavaScript)",
-        kind: "js",
-        build(root, tarball) {
-            write(path.join(root, "package.json"), json(programManifest(`file:${tarball}`, "js")));
-            writeProgram(root, "js", "yarn");
-            run("yarn", ["install", "--non-interactive", "--silent"], root);
-            return root;
-        },
-    },
-    {
-        name: "npm, from a tarball (ES module program)",
-        kind: "esm",
-        build(root, tarball) {
-            write(path.join(root, "package.json"), json(programManifest(`file:${tarball}`, "esm")));
-            writeProgram(root, "esm", "npm");
-            run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], root);
-            return root;
-        },
-    },
-    {
-        name: "npm workspace member (TypeScript)",
-        kind: "ts",
-        build(root, _tarball, pkgDir) {
-            write(
-                path.join(root, "package.json"),
-                json({ name: "monorepo", private: true, workspaces: ["packages/*"] }),
-            );
-            addWorkspaceMember(root, pkgDir);
-            const infra = path.join(root, "packages", "infra");
-            write(path.join(infra, "package.json"), json(programManifest(ownVersion(pkgDir), "ts")));
-            writeProgram(infra, "ts", "npm");
-            run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], root);
-            return infra;
-        },
-    },
-    {
-        name: "pnpm workspace member (JavaScript)",
-        kind: "js",
-        build(root, _tarball, pkgDir) {
-            write(path.join(root, "package.json"), json({ name: "monorepo", private: true }));
-            write(path.join(root, "pnpm-workspace.yaml"), "packages:\n  - packages/*\n");
-            addWorkspaceMember(root, pkgDir);
-            const infra = path.join(root, "packages", "infra");
-            write(path.join(infra, "package.json"), json(programManifest("workspace:*", "js")));
-            writeProgram(infra, "js", "pnpm");
-            run("pnpm", ["install", "--config.confirmModulesPurge=false"], root);
-            return infra;
-        },
-    },
-    {
-        name: "yarn workspace member (TypeScript)",
-        kind: "ts",
-        build(root, _tarball, pkgDir) {
-            write(
-                path.join(root, "package.json"),
-                json({ name: "monorepo", private: true, workspaces: ["packages/*"] }),
-            );
-            addWorkspaceMember(root, pkgDir);
-            const infra = path.join(root, "packages", "infra");
-            write(path.join(infra, "package.json"), json(programManifest(ownVersion(pkgDir), "ts")));
-            writeProgram(infra, "ts", "yarn");
-            run("yarn", ["install", "--non-interactive", "--silent"], root);
-            return infra;
-        },
-    },
+    fromTarball("pnpm", "ts", "pnpm"),
+    fromTarball("yarn", "js", "yarn (node-modules)"),
+    fromTarball("npm", "esm", "npm"),
+    workspaceMember("npm", "ts"),
+    workspaceMember("pnpm", "js"),
+    workspaceMember("yarn", "ts"),
     {
         name: "npm link of a checkout (JavaScript)",
         kind: "js",
