@@ -4,13 +4,14 @@ import * as path from "node:path";
 import { FaultRule, Route } from "../src/emulator";
 import { hashToken } from "../src/emulator/state";
 import * as provider from "../src/provider";
-import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
-import { configureProvider, Harness, useHarness } from "./helpers";
+import { AgentPoolOutputs } from "../src/types";
+import { checkThenCreate, configureProvider, CreatedResource, Harness, rejectionOf, useHarness } from "./helpers";
 import { REPO_ROOT } from "./support/installedPackage";
 
 // The fault matrix: each provider operation, as the engine calls it, under each kind of fault the
-// emulator can inject. For every cell: did it succeed (or give up as it should), were pools
-// duplicated or orphaned, did any token leak, and how many requests did it take.
+// emulator can inject. For every cell: did it succeed (or give up as it should), how many times
+// was the faulted request tried, were pools duplicated or orphaned, did any token leak, and how many
+// requests did it take in all.
 
 interface Fault {
     label: string;
@@ -51,6 +52,7 @@ const OPS: { op: string; route: Route }[] = [
 interface Row {
     fault: string;
     op: string;
+    /** Requests to the faulted route: the first, and every retry or re-send after the fault. */
     tried: number;
     succeeded: number;
     duplicated: number;
@@ -62,18 +64,18 @@ interface Row {
 
 const rows: Row[] = [];
 
+const MAX_ATTEMPTS = 4;
+
 function configure(h: Harness): Promise<void> {
     return configureProvider(h.emu.url, h.token, {
         "pulumi-agent-pools:timeoutMs": "400",
         "pulumi-agent-pools:retryBaseDelayMs": "20",
-        "pulumi-agent-pools:maxAttempts": "4",
+        "pulumi-agent-pools:maxAttempts": String(MAX_ATTEMPTS),
     });
 }
 
-async function createPool(name: string): Promise<{ id: string; outs: AgentPoolOutputs; inputs: AgentPoolInputs }> {
-    const checked = await provider.check({} as AgentPoolInputs, { organizationName: "acme", name, description: "d" });
-    const created = await provider.create(checked.inputs!);
-    return { id: created.id, outs: created.outs!, inputs: checked.inputs! };
+function createPool(name: string): Promise<CreatedResource> {
+    return checkThenCreate({ organizationName: "acme", name, description: "d" });
 }
 
 describe("reliability: the fault matrix", function () {
@@ -168,7 +170,7 @@ describe("reliability: the fault matrix", function () {
                 const row: Row = {
                     fault: fault.label,
                     op,
-                    tried: 1,
+                    tried: h.emu.requests().filter((r) => r.route === route).length,
                     succeeded: error ? 0 : 1,
                     duplicated: Math.max(0, named - 1),
                     orphaned: live.filter((p) => !tracked.has(p.id)).length,
@@ -178,6 +180,15 @@ describe("reliability: the fault matrix", function () {
                 };
                 rows.push(row);
 
+                if (fault.survives) {
+                    // Each faulted request costs one more, and the first clean answer ends it.
+                    const faulted = h.emu.requests().filter((r) => r.route === route && r.fault).length;
+                    assert.ok(faulted >= 1, "the fault was met");
+                    assert.equal(row.tried, faulted + 1, "tried once more per fault, then stopped");
+                    assert.ok(row.tried <= MAX_ATTEMPTS, `within the retry budget (tried ${row.tried})`);
+                } else {
+                    assert.equal(row.tried, MAX_ATTEMPTS, "gave up after exactly maxAttempts requests");
+                }
                 assert.equal(row.duplicated, 0, "duplicated");
                 assert.equal(row.orphaned, 0, "orphaned");
                 assert.equal(row.leaked, 0, "leaked");
@@ -234,13 +245,9 @@ describe("reliability: exactly one pool per declaration", function () {
         h.emu.state.pool("acme", theirs.id)!.created -= 60_000;
         h.emu.injectFault({ route: "create", drop: "before-commit" });
         h.emu.clearRequests();
-        const checked = await provider.check({} as AgentPoolInputs, { organizationName: "acme", name: "contested" });
-        let message = "";
-        try {
-            await provider.create(checked.inputs!);
-        } catch (err) {
-            message = (err as Error).message;
-        }
+        const { message } = (await rejectionOf(
+            checkThenCreate({ organizationName: "acme", name: "contested" }),
+        )) as Error;
         assert.match(message, /a pool with this name made earlier by someone else exists/);
         assert.match(message, new RegExp(`Nothing was changed.*import: "acme/${theirs.id}"`));
         assert.equal(h.emu.state.pools("acme").length, 1);
