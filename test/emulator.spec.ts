@@ -549,8 +549,22 @@ describe("emulator: faults, request log and state file", () => {
         assert.equal(h.emu.state.pool("acme", created.id)!.agents[0].hostname, "box");
         assert.equal((await admin("POST", "faults", { route: "list", status: 503 })).status, 204);
         assert.equal((await raw(h, "GET", POOLS)).status, 503);
-        const log = (await (await admin("GET", "requests")).json()) as { requests: unknown[] };
-        assert.ok(log.requests.length >= 4);
+        // Every request so far, admin ones included, and this GET itself last: it is logged on arrival.
+        const log = (await (await admin("GET", "requests")).json()) as {
+            requests: { method: string; route: string; status: number }[];
+        };
+        assert.deepEqual(
+            log.requests.map((r) => `${r.method} ${r.route} ${r.status}`),
+            [
+                "POST create 200",
+                "PUT admin 204",
+                "DELETE delete 400",
+                "POST admin 200",
+                "POST admin 204",
+                "GET list 503",
+                "GET admin 200",
+            ],
+        );
     });
 
     it("keeps its data in a state file across a restart, with tokens only as hashes", async () => {
