@@ -1,0 +1,159 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { AGENT_POOL_TYPE, AgentPool } from "../src/agentPool";
+import { providerStub } from "../src/providerStub";
+
+// What the resource class hands to the engine, seen at the resource monitor with Pulumi's mocks in
+// its place. The mocks never call the provider: these are facts about the registration itself.
+
+/** One request the program sent to the resource monitor. */
+interface Sent {
+    kind: "register" | "read";
+    type: string;
+    name: string;
+    /** The engine-level import id (register) or the id to read (read); "" when none. */
+    id: string;
+    inputs: Record<string, unknown>;
+    additionalSecretOutputs: string[];
+}
+
+interface MonitorRequest {
+    getType(): string;
+    getName(): string;
+    getImportid?(): string;
+    getId?(): string;
+    getAdditionalsecretoutputsList?(): string[];
+}
+
+type Monitor = Record<"registerResource" | "readResource", (req: MonitorRequest, cb: unknown) => unknown>;
+
+const sent: Sent[] = [];
+
+/** The value of an output, once the mocks have answered. */
+function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
+}
+
+describe("AgentPool: the resource as registered", () => {
+    before(async () => {
+        await pulumi.runtime.setMocks(
+            {
+                newResource: (args) => ({
+                    id: args.id || `${args.inputs.organizationName}/id-${args.name}`,
+                    state: { ...args.inputs, agentPoolId: `id-${args.name}`, tokenValue: "pool-token", retiring: [] },
+                }),
+                call: (args) => args.inputs,
+            },
+            "project",
+            "stack",
+            false,
+        );
+        // Record each request as the engine would receive it, then let the mocks answer it.
+        const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+        for (const kind of ["register", "read"] as const) {
+            const method = kind === "register" ? "registerResource" : "readResource";
+            const original = monitor[method].bind(monitor);
+            monitor[method] = (req, cb) => {
+                const object = kind === "register" ? "getObject" : "getProperties";
+                const struct = (req as unknown as Record<string, () => { toJavaScript(): Record<string, unknown> }>)[
+                    object
+                ]();
+                sent.push({
+                    kind,
+                    type: req.getType(),
+                    name: req.getName(),
+                    id: (kind === "register" ? req.getImportid?.() : req.getId?.()) ?? "",
+                    inputs: struct?.toJavaScript() ?? {},
+                    additionalSecretOutputs: req.getAdditionalsecretoutputsList?.() ?? [],
+                });
+                return original(req, cb);
+            };
+        }
+    });
+    after(() => {
+        // Give the process back without a monitor, as the other specs expect it.
+        pulumi.runtime.resetOptions("", "", -1, "", "", false, "");
+    });
+
+    const registered = async (pool: AgentPool): Promise<Sent> => {
+        const name = (await valueOf(pool.urn)).split("::").pop();
+        const found = sent.filter((s) => s.name === name);
+        assert.equal(found.length, 1, `one request for ${name}`);
+        return found[0];
+    };
+
+    it("registers with the type token pulumi-nodejs:dynamic/agentpools:AgentPool", async () => {
+        const pool = new AgentPool("typed", { organizationName: "acme", name: "prod" });
+        const req = await registered(pool);
+        assert.equal(AGENT_POOL_TYPE, "pulumi-nodejs:dynamic/agentpools:AgentPool");
+        assert.equal(req.kind, "register");
+        assert.equal(req.type, "pulumi-nodejs:dynamic/agentpools:AgentPool");
+        assert.match(await valueOf(pool.urn), /::pulumi-nodejs:dynamic\/agentpools:AgentPool::typed$/);
+    });
+
+    it("registers the declared inputs and the serialized provider, and reads the outputs back", async () => {
+        const pool = new AgentPool("inputs", { organizationName: "acme", name: "prod", description: "d" });
+        const req = await registered(pool);
+        assert.equal(req.inputs.organizationName, "acme");
+        assert.equal(req.inputs.name, "prod");
+        assert.equal(req.inputs.description, "d");
+        assert.equal(typeof req.inputs.__provider, "string", "the provider travels with the inputs");
+        assert.equal(await valueOf(pool.agentPoolId), "id-inputs");
+    });
+
+    it("asks the engine to keep tokenValue secret, keeping the secret outputs the program names", async () => {
+        const plain = await registered(new AgentPool("secret", { organizationName: "acme", name: "a" }));
+        assert.deepEqual(plain.additionalSecretOutputs, ["tokenValue"]);
+        const more = await registered(
+            new AgentPool(
+                "secret-more",
+                { organizationName: "acme", name: "b" },
+                { additionalSecretOutputs: ["name"] },
+            ),
+        );
+        assert.deepEqual(more.additionalSecretOutputs.sort(), ["name", "tokenValue"]);
+    });
+
+    it("maps the import option to the importId input and does not pass it on as Pulumi's own import", async () => {
+        const req = await registered(
+            new AgentPool("imported", { organizationName: "acme", name: "p" }, { import: "acme/pool-1" }),
+        );
+        assert.equal(req.kind, "register", "created through the provider, not read by the engine");
+        assert.equal(req.inputs.importId, "acme/pool-1");
+        assert.equal(req.id, "", "no engine-level import");
+    });
+
+    it("registers no importId without the import option", async () => {
+        const req = await registered(new AgentPool("not-imported", { organizationName: "acme", name: "p" }));
+        assert.equal(req.inputs.importId, undefined);
+        assert.equal(req.id, "");
+    });
+
+    it("AgentPool.get reads the pool by its id, registering nothing and sending no importId", async () => {
+        const pool = AgentPool.get("looked-up", "acme/pool-7");
+        const req = await registered(pool);
+        assert.equal(req.kind, "read");
+        assert.equal(req.type, AGENT_POOL_TYPE);
+        assert.equal(req.id, "acme/pool-7");
+        assert.equal(req.inputs.importId, undefined);
+        assert.equal(await valueOf(pool.id), "acme/pool-7");
+    });
+
+    it("isInstance is true for an AgentPool and for one from another copy of the package, else false", () => {
+        const pool = new AgentPool("instance", { organizationName: "acme", name: "p" });
+        // A second copy of the package registers the same type token from its own class.
+        class DynamicResource extends pulumi.dynamic.Resource {
+            public constructor(name: string, type: string) {
+                super(providerStub, name, {}, {}, "agentpools", type);
+            }
+        }
+        const copy = new DynamicResource("copy", "AgentPool");
+        const other = new DynamicResource("other", "Other");
+        assert.equal(AgentPool.isInstance(pool), true);
+        assert.equal(AgentPool.isInstance(copy), true);
+        assert.equal(copy instanceof AgentPool, false, "which instanceof would miss");
+        assert.equal(AgentPool.isInstance(other), false);
+        assert.equal(AgentPool.isInstance({ __pulumiType: AGENT_POOL_TYPE }), false, "not a resource");
+        assert.equal(AgentPool.isInstance(undefined), false);
+    });
+});
