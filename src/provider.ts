@@ -1,69 +1,26 @@
 /**
- * The dynamic provider behind {@link AgentPool}: Pulumi semantics (check, diff, replace, import,
- * refresh, secrets) on top of {@link AgentPoolsClient}.
+ * The dynamic provider behind {@link AgentPool}: Pulumi semantics (check, diff, replace, rotation,
+ * import, refresh, secrets) on top of {@link AgentPoolsClient}.
  *
- * This module *is* the provider: its exported functions are the `ResourceProvider` methods, and the
- * resource class hands the module object itself to Pulumi. When the package is installed under
- * `node_modules`, Pulumi serializes that as `require("pulumi-agent-pools/provider")`, so the state
- * holds a short reference instead of a copy of the code, refresh and destroy run the installed
- * version, and upgrading the package changes nothing in the state. Nothing here keeps a credential
- * in a value that could be serialized: settings live on `globalThis` of the provider process.
+ * This module's exported functions are the `ResourceProvider` methods. The resource hands Pulumi a
+ * stub (providerStub.ts) that loads this module by package name in the provider process, so
+ * refresh and destroy run the installed version and upgrading the package changes nothing in the
+ * state. Nothing here keeps a credential in a value that could be serialized: settings live on
+ * `globalThis` of the provider process (providerRuntime.ts).
  */
+
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { AgentPoolsClient, AgentPoolsClientOptions } from "./client";
 import { settingsFromConfig } from "./config";
-import { isPulumiApiError, PulumiApiError, withHint } from "./errors";
-import { isInUse, retire, rotate, RotationSource } from "./rotation";
-import { describeType, descriptionProblem, nameProblem, orgProblem } from "./rules";
+import { adopt } from "./adopt";
+import { createExactlyOnce } from "./createOnce";
+import { isPulumiApiError, withHint } from "./errors";
+import { checkInputs, UNKNOWN } from "./inputs";
+import { client, runtime } from "./providerRuntime";
+import { parseResourceId, resourceId } from "./resourceId";
+import { isInUse, retire, rotate } from "./rotation";
+import { stateInputs } from "./stateInputs";
 import { AgentPoolInputs, AgentPoolOutputs, RetiringPool } from "./types";
-import { CreatedAgentPool, timestampToDate } from "./wire";
-
-/** The value the engine passes for inputs not known until apply. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-const INPUT_KEYS = ["organizationName", "name", "description", "forceDestroy", "rotationTrigger", "importId"];
-// How far the service's clock may be from ours, and how coarse its timestamps are, when deciding
-// whether a pool found after a lost create answer is the one this create made.
-const CLOCK_MARGIN_MS = 5_000;
-const RUNTIME_KEY = "__pulumiAgentPoolsProviderRuntime";
-
-interface Runtime {
-    settings: AgentPoolsClientOptions;
-    client?: AgentPoolsClient;
-    /**
-     * Rotations `diff` has seen in this run, by {@link rotationKey} of the new inputs: the old pool,
-     * from the old state. `create` gets only the new inputs, and `check` only the old *inputs*, which
-     * hold no pool id; the engine calls diff, then create, in this same process.
-     */
-    rotations: Map<string, RotationSource>;
-    /**
-     * Which pool's resource lists a retiring pool, as seen in this run (retiring pool id → id of the
-     * pool whose `retiring` output holds it). A delete leaves alone what another resource tracks.
-     */
-    trackers: Map<string, string>;
-    /** Old pools a rotation deleted in this run: the engine's delete of them has nothing to send. */
-    deletedByRotation: Set<string>;
-}
-
-function runtime(): Runtime {
-    const g = globalThis as unknown as Record<string, Runtime | undefined>;
-    return (g[RUNTIME_KEY] ??= {
-        settings: {},
-        rotations: new Map(),
-        trackers: new Map(),
-        deletedByRotation: new Set(),
-    });
-}
-
-function client(): AgentPoolsClient {
-    const rt = runtime();
-    return (rt.client ??= new AgentPoolsClient(rt.settings));
-}
-
-/** Forgets the settings and client of this process (for tests that configure several times). */
-export function resetProviderRuntime(): void {
-    delete (globalThis as unknown as Record<string, unknown>)[RUNTIME_KEY];
-}
+import { CreatedAgentPool } from "./wire";
 
 /**
  * Reads credentials from the stack config: `pulumi-agent-pools:accessToken` (or
@@ -76,94 +33,12 @@ export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
     rt.client = undefined;
 }
 
-type Props = Record<string, unknown>;
-
 /** Validates inputs and fills in defaults. Reports every problem at once; never throws for bad input. */
 export async function check(
     olds: AgentPoolInputs,
     news: AgentPoolInputs,
 ): Promise<dynamic.CheckResult<AgentPoolInputs>> {
-    const n = news as unknown as Props;
-    const failures: dynamic.CheckFailure[] = [];
-    const fail = (property: string, reason: string) => failures.push({ property, reason });
-    const known = (v: unknown) => v !== UNKNOWN;
-
-    for (const key of Object.keys(n)) {
-        if (key !== "__provider" && !INPUT_KEYS.includes(key)) {
-            fail(
-                key,
-                `AgentPool has no input "${key}"; its inputs are organizationName, name, description, forceDestroy and rotationTrigger`,
-            );
-        }
-    }
-    if (known(n.organizationName)) {
-        const problem = orgProblem(n.organizationName);
-        if (problem) {
-            fail("organizationName", `organizationName ${problem}`);
-        }
-    }
-    if (known(n.name)) {
-        const problem = nameProblem(n.name);
-        if (problem) {
-            fail("name", `name ${problem}`);
-        }
-    }
-    if (n.description !== undefined && known(n.description)) {
-        const problem = descriptionProblem(n.description);
-        if (problem) {
-            fail("description", `description ${problem}`);
-        }
-    }
-    if (n.forceDestroy !== undefined && known(n.forceDestroy) && typeof n.forceDestroy !== "boolean") {
-        fail("forceDestroy", `forceDestroy must be true or false, not ${describeType(n.forceDestroy)}`);
-    }
-    if (n.rotationTrigger !== undefined && known(n.rotationTrigger) && typeof n.rotationTrigger !== "string") {
-        fail(
-            "rotationTrigger",
-            `rotationTrigger must be a string (any value; change it to get a new token), not ${describeType(n.rotationTrigger)}`,
-        );
-    }
-
-    const inputs: AgentPoolInputs = {
-        organizationName: n.organizationName as string,
-        name: n.name as string,
-        description: (n.description as string | undefined) ?? "",
-        forceDestroy: (n.forceDestroy as boolean | undefined) ?? false,
-    };
-    if (n.rotationTrigger !== undefined) {
-        inputs.rotationTrigger = n.rotationTrigger as string;
-    }
-    // The import option only matters for the first create, as with Pulumi's own import: once the
-    // pool is in the state, the option is ignored (and removing it causes no diff).
-    const inState = olds !== undefined && (olds as unknown as Props).organizationName !== undefined;
-    if (n.importId !== undefined && !inState) {
-        const problem = importIdProblem(n.importId, n.organizationName);
-        if (problem) {
-            fail("importId", problem);
-        } else {
-            inputs.importId = n.importId as string;
-        }
-    }
-    return { inputs, failures };
-}
-
-function importIdProblem(importId: unknown, org: unknown): string | undefined {
-    if (importId === UNKNOWN) {
-        return undefined;
-    }
-    if (typeof importId !== "string" || importId.trim() === "" || importId.endsWith("/")) {
-        return (
-            `the import option must be a pool id, "<organizationName>/<poolId>", or the official provider's ` +
-            `"<organizationName>/<name>/<poolId>", not ${importId === "" || typeof importId !== "string" ? describeType(importId) : JSON.stringify(importId)}`
-        );
-    }
-    // The org is the first segment in both "<org>/<poolId>" and "<org>/<name>/<poolId>"; the pool
-    // id is the last. A name in between may itself hold slashes.
-    const slash = importId.indexOf("/");
-    if (slash >= 0 && org !== UNKNOWN && importId.slice(0, slash) !== org) {
-        return `the import option names org "${importId.slice(0, slash)}" but organizationName is "${String(org)}": they must match`;
-    }
-    return undefined;
+    return checkInputs(olds, news);
 }
 
 /** Decides what a change needs: nothing, an update in place, or a replacement. */
@@ -274,137 +149,6 @@ export async function create(inputs: AgentPoolInputs): Promise<dynamic.CreateRes
         throw initFailed(id, outs, err);
     }
     return { id, outs };
-}
-
-/**
- * Sends the create once, and when its answer is lost, finds out what happened: the pool names are
- * unique, so a look-up by name tells. A pool made by this create is useless without its token (the
- * answer that carried it is gone), so it is deleted and made again; a pool someone else made is left
- * alone and reported.
- */
-// A same-name pool younger than this, never used, looks like the leftover of an interrupted `up`.
-const LEFTOVER_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-
-/**
- * A 409 on create: when the pool in the way looks like one an interrupted `pulumi up` made (recent,
- * no runner ever connected, no deployment, not the default), the error says how to recover.
- */
-async function explainClash(api: AgentPoolsClient, org: string, name: string, err: PulumiApiError): Promise<Error> {
-    let found;
-    let serverNow = Date.now();
-    try {
-        const list = await api.list(org);
-        found = list.agentPools.find((p) => p.name === name);
-        serverNow = list.serverTime ?? serverNow;
-    } catch {
-        return err;
-    }
-    if (!found || found.lastSeen > 0 || found.lastDeployment || found.isDefault) {
-        return err;
-    }
-    const ageMs = serverNow - timestampToDate(found.created).getTime();
-    if (ageMs > LEFTOVER_MAX_AGE_MS) {
-        return err;
-    }
-    return withHint(
-        err,
-        `A pool with this name made ${Math.max(1, Math.round(ageMs / 60000))} min ago (id ${found.id}), to which no runner ` +
-            `has ever connected, looks left over from an interrupted \`pulumi up\`, and its token was lost with it. ` +
-            `Run \`pulumi cancel --yes\` if the stack is still locked, then \`npx agent-pools recover\` (it deletes only ` +
-            `the pools that update made and clears its pending creates), then \`pulumi up\` again. If the pool is ` +
-            `someone else's, pick another name or adopt it with the \`import\` resource option`,
-    );
-}
-
-async function createExactlyOnce(
-    api: AgentPoolsClient,
-    org: string,
-    name: string,
-    description: string,
-): Promise<CreatedAgentPool> {
-    // A pool this create made can only have been made after this moment.
-    const started = Date.now();
-    let answerLost = false;
-    for (let attempt = 1; ; attempt++) {
-        try {
-            return await api.create(org, { name, description });
-        } catch (err) {
-            const lost = isPulumiApiError(err) && err.outcome === "unknown";
-            // After a lost answer, a 409 can be the earlier request having landed late.
-            const lateClash = answerLost && isPulumiApiError(err) && err.status === 409;
-            if (!answerLost && isPulumiApiError(err) && err.status === 409) {
-                throw await explainClash(api, org, name, err);
-            }
-            if ((!lost && !lateClash) || attempt >= api.maxAttempts) {
-                throw err;
-            }
-            answerLost = true;
-            const list = await api.list(org);
-            const found = list.agentPools.find((p) => p.name === name);
-            if (!found) {
-                continue; // The lost request did nothing: send it again.
-            }
-            // Judged on the service's clock: how long ago, by its Date header, it made the pool.
-            const serverNow = list.serverTime ?? Date.now();
-            const age = serverNow - timestampToDate(found.created).getTime();
-            if (age > Date.now() - started + CLOCK_MARGIN_MS) {
-                throw new PulumiApiError({
-                    operation: `creating agent pool ${JSON.stringify(name)} in org ${JSON.stringify(org)}`,
-                    method: "POST",
-                    path: `/api/orgs/${encodeURIComponent(org)}/agent-pools`,
-                    attempts: attempt,
-                    outcome: "no",
-                    serviceMessage: `the answer was lost, and a pool with this name made earlier by someone else exists (id ${found.id})`,
-                    hint: `Nothing was changed. Choose another name, or adopt that pool with the resource option { import: "${org}/${found.id}" }`,
-                });
-            }
-            // Ours, and its token went with the lost answer: remove it and create again.
-            await api.delete(org, found.id);
-        }
-    }
-}
-
-async function adopt(api: AgentPoolsClient, inputs: AgentPoolInputs): Promise<dynamic.CreateResult<AgentPoolOutputs>> {
-    const org = inputs.organizationName;
-    const importId = inputs.importId!;
-    const poolId = importId.slice(importId.lastIndexOf("/") + 1);
-    const operation = `importing agent pool ${JSON.stringify(poolId)} in org ${JSON.stringify(org)}`;
-    const live = await api.get(org, poolId);
-    if (!live) {
-        throw new Error(
-            `${operation}: there is no such pool. List the org's pools with \`npx agent-pools list --org ${org}\` and check the id in the import option`,
-        );
-    }
-    const description = inputs.description ?? "";
-    const mismatches: string[] = [];
-    if (live.name !== inputs.name) {
-        mismatches.push(`name: ${JSON.stringify(live.name)} (declared ${JSON.stringify(inputs.name)})`);
-    }
-    if (live.description !== description) {
-        mismatches.push(`description: ${JSON.stringify(live.description)} (declared ${JSON.stringify(description)})`);
-    }
-    if (mismatches.length > 0) {
-        throw new Error(
-            `${operation}: the declared inputs differ from the live pool, and an import changes nothing. ` +
-                `Nothing was changed in the org. Declare the live values, then run \`pulumi up\` again:\n    ` +
-                mismatches.join("\n    "),
-        );
-    }
-    return {
-        id: resourceId(org, live.id),
-        outs: {
-            ...stateInputs(inputs),
-            name: live.name,
-            description: live.description,
-            agentPoolId: live.id,
-            // The service returns a token only when a pool is created; change rotationTrigger to get one.
-            tokenValue: "",
-            created: live.created,
-            agents: live.agents,
-            imported: true,
-            retiring: [],
-        },
-    };
 }
 
 /** Refresh: reads the live pool; a pool that is gone is dropped from the state. */
@@ -545,37 +289,6 @@ async function deletePool(id: string, props: AgentPoolOutputs): Promise<void> {
 }
 export { deletePool as delete };
 
-/** `<organizationName>/<agentPoolId>`: everything needed to find the pool, from the id alone. */
-export function resourceId(org: string, poolId: string): string {
-    return `${org}/${poolId}`;
-}
-
-/** Splits a resource id; prefers the state's own fields when it has them. */
-export function parseResourceId(id: string, props: Partial<AgentPoolOutputs> = {}): { org: string; poolId: string } {
-    if (props.organizationName && props.agentPoolId) {
-        return { org: props.organizationName, poolId: props.agentPoolId };
-    }
-    const slash = id.lastIndexOf("/");
-    if (slash <= 0 || slash === id.length - 1) {
-        throw new Error(`"${id}" is not an AgentPool id: ids look like "<organizationName>/<agentPoolId>"`);
-    }
-    return { org: id.slice(0, slash), poolId: id.slice(slash + 1) };
-}
-
-function stateInputs(
-    inputs: AgentPoolInputs,
-): Pick<AgentPoolOutputs, "organizationName" | "forceDestroy" | "rotationTrigger"> {
-    const out: Pick<AgentPoolOutputs, "organizationName" | "forceDestroy" | "rotationTrigger"> = {
-        organizationName: inputs.organizationName,
-        forceDestroy: inputs.forceDestroy ?? false,
-    };
-    // `undefined` anywhere in the outputs fails the engine's struct conversion: leave the key out.
-    if (inputs.rotationTrigger !== undefined) {
-        out.rotationTrigger = inputs.rotationTrigger;
-    }
-    return out;
-}
-
 /** An error the engine records as "created, but failed to initialize", so the pool stays in the state. */
 function initFailed(id: string, outs: AgentPoolOutputs, cause: unknown): Error {
     const message = cause instanceof Error ? cause.message : String(cause);
@@ -585,3 +298,6 @@ function initFailed(id: string, outs: AgentPoolOutputs, cause: unknown): Error {
         reasons: [message],
     });
 }
+
+// For tests that configure the provider several times in one process.
+export { resetProviderRuntime } from "./providerRuntime";

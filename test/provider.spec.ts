@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { UNKNOWN } from "../src/inputs";
 import * as provider from "../src/provider";
 import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
 import {
@@ -12,7 +13,7 @@ import {
     useHarness,
 } from "./helpers";
 
-const U = provider.UNKNOWN;
+const U = UNKNOWN;
 
 /** Configures the provider as the engine does, with stack config pointing at the emulator. */
 function configureFor(h: Harness, extra: Record<string, string> = {}): Promise<void> {

@@ -1,0 +1,99 @@
+/**
+ * What `check` decides about an AgentPool's inputs: every problem at once (never a throw), and the
+ * defaults filled in. The engine's placeholder for values not known until apply is let through.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { describeType, descriptionProblem, nameProblem, orgProblem } from "./rules";
+import { AgentPoolInputs } from "./types";
+
+/** The value the engine passes for inputs not known until apply. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+const INPUT_KEYS = ["organizationName", "name", "description", "forceDestroy", "rotationTrigger", "importId"];
+
+type Props = Record<string, unknown>;
+
+/** Validates inputs and fills in defaults. Reports every problem at once; never throws for bad input. */
+export function checkInputs(olds: AgentPoolInputs, news: AgentPoolInputs): dynamic.CheckResult<AgentPoolInputs> {
+    const n = news as unknown as Props;
+    const failures: dynamic.CheckFailure[] = [];
+    const fail = (property: string, reason: string) => failures.push({ property, reason });
+    const known = (v: unknown) => v !== UNKNOWN;
+
+    for (const key of Object.keys(n)) {
+        if (key !== "__provider" && !INPUT_KEYS.includes(key)) {
+            fail(
+                key,
+                `AgentPool has no input "${key}"; its inputs are organizationName, name, description, forceDestroy and rotationTrigger`,
+            );
+        }
+    }
+    if (known(n.organizationName)) {
+        const problem = orgProblem(n.organizationName);
+        if (problem) {
+            fail("organizationName", `organizationName ${problem}`);
+        }
+    }
+    if (known(n.name)) {
+        const problem = nameProblem(n.name);
+        if (problem) {
+            fail("name", `name ${problem}`);
+        }
+    }
+    if (n.description !== undefined && known(n.description)) {
+        const problem = descriptionProblem(n.description);
+        if (problem) {
+            fail("description", `description ${problem}`);
+        }
+    }
+    if (n.forceDestroy !== undefined && known(n.forceDestroy) && typeof n.forceDestroy !== "boolean") {
+        fail("forceDestroy", `forceDestroy must be true or false, not ${describeType(n.forceDestroy)}`);
+    }
+    if (n.rotationTrigger !== undefined && known(n.rotationTrigger) && typeof n.rotationTrigger !== "string") {
+        fail(
+            "rotationTrigger",
+            `rotationTrigger must be a string (any value; change it to get a new token), not ${describeType(n.rotationTrigger)}`,
+        );
+    }
+
+    const inputs: AgentPoolInputs = {
+        organizationName: n.organizationName as string,
+        name: n.name as string,
+        description: (n.description as string | undefined) ?? "",
+        forceDestroy: (n.forceDestroy as boolean | undefined) ?? false,
+    };
+    if (n.rotationTrigger !== undefined) {
+        inputs.rotationTrigger = n.rotationTrigger as string;
+    }
+    // The import option only matters for the first create, as with Pulumi's own import: once the
+    // pool is in the state, the option is ignored (and removing it causes no diff).
+    const inState = olds !== undefined && (olds as unknown as Props).organizationName !== undefined;
+    if (n.importId !== undefined && !inState) {
+        const problem = importIdProblem(n.importId, n.organizationName);
+        if (problem) {
+            fail("importId", problem);
+        } else {
+            inputs.importId = n.importId as string;
+        }
+    }
+    return { inputs, failures };
+}
+
+function importIdProblem(importId: unknown, org: unknown): string | undefined {
+    if (importId === UNKNOWN) {
+        return undefined;
+    }
+    if (typeof importId !== "string" || importId.trim() === "" || importId.endsWith("/")) {
+        return (
+            `the import option must be a pool id, "<organizationName>/<poolId>", or the official provider's ` +
+            `"<organizationName>/<name>/<poolId>", not ${importId === "" || typeof importId !== "string" ? describeType(importId) : JSON.stringify(importId)}`
+        );
+    }
+    // The org is the first segment in both "<org>/<poolId>" and "<org>/<name>/<poolId>"; the pool
+    // id is the last. A name in between may itself hold slashes.
+    const slash = importId.indexOf("/");
+    if (slash >= 0 && org !== UNKNOWN && importId.slice(0, slash) !== org) {
+        return `the import option names org "${importId.slice(0, slash)}" but organizationName is "${String(org)}": they must match`;
+    }
+    return undefined;
+}
