@@ -18,8 +18,7 @@ import { Emulator, startEmulator } from "../src/emulator";
 import { newToken } from "../src/emulator/state";
 import * as provider from "../src/provider";
 import { AgentPoolInputs } from "../src/types";
-import { e2eProgramDir, getPulumiBin, Stack } from "../test/e2e/harness";
-import { configureProvider } from "../test/helpers";
+import { BenchConfig, BenchProgram, benchProgramDir, BenchStack, pulumiBin } from "./engine";
 
 /** One line of the table. */
 export interface BenchRow {
@@ -92,6 +91,16 @@ function bareRequest(agent: http.Agent, url: string, token: string, method: stri
         req.on("error", reject);
         req.end(data);
     });
+}
+
+/** Configures the provider as the engine does, from stack config naming the emulator and its token. */
+function configureProvider(apiUrl: string, token: string): Promise<void> {
+    provider.resetProviderRuntime();
+    const config: Record<string, string> = {
+        "pulumi-agent-pools:apiUrl": apiUrl,
+        "pulumi-agent-pools:accessToken": token,
+    };
+    return provider.configure({ config: { get: (k) => config[k], require: (k) => config[k] } });
 }
 
 async function withEmulator<T>(fn: (emu: Emulator, token: string) => Promise<T>): Promise<T> {
@@ -254,7 +263,7 @@ interface EngineEnv {
     programDir: string;
     emu: Emulator;
     token: string;
-    config: Record<string, { value: string; secret?: boolean }>;
+    config: BenchConfig;
 }
 
 async function registration(o: BenchOptions, env: EngineEnv): Promise<BenchRow[]> {
@@ -262,20 +271,17 @@ async function registration(o: BenchOptions, env: EngineEnv): Promise<BenchRow[]
     const repeats = o.quick ? 1 : 3;
     const rows: BenchRow[] = [];
     for (const n of counts) {
-        const pools = new Stack(env.programDir, fs.mkdtempSync(path.join(os.tmpdir(), "bench-")), "reg");
-        const noops = new Stack(env.programDir, fs.mkdtempSync(path.join(os.tmpdir(), "bench-")), "regnoop");
-        const timed = async (stack: Stack, program: object) => {
-            const r = await stack.ok("preview", program, { config: env.config });
-            void r;
-        };
+        const pools = new BenchStack(env.programDir, "reg");
+        const noops = new BenchStack(env.programDir, "regnoop");
+        const timed = (stack: BenchStack, program: BenchProgram) =>
+            stack.ok("preview", program, { config: env.config });
         const [p, b] = await sideBySide(
             repeats,
             () => timed(pools, { many: { count: n, organizationName: "acme", prefix: "reg" } }),
             () => timed(noops, { noop: { count: n } }),
         );
         for (const s of [pools, noops]) {
-            s.removeConfigFile();
-            fs.rmSync(s.backendDir, { recursive: true, force: true });
+            s.dispose();
         }
         const ratio = p / b;
         rows.push({
@@ -299,8 +305,8 @@ async function endToEnd(o: BenchOptions, env: EngineEnv): Promise<BenchRow[]> {
     const runEnv = { NODE_OPTIONS: nodeOptions, BENCH_RSS_DIR: rssDir };
     env.emu.faults.clear();
     env.emu.injectFault({ latencyMs: latency, times: "always" });
-    const pools = new Stack(env.programDir, fs.mkdtempSync(path.join(os.tmpdir(), "bench-")), "e2e");
-    const noops = new Stack(env.programDir, fs.mkdtempSync(path.join(os.tmpdir(), "bench-")), "e2enoop");
+    const pools = new BenchStack(env.programDir, "e2e");
+    const noops = new BenchStack(env.programDir, "e2enoop");
     const time = async (fn: () => Promise<unknown>) => {
         const t0 = now();
         await fn();
@@ -315,8 +321,7 @@ async function endToEnd(o: BenchOptions, env: EngineEnv): Promise<BenchRow[]> {
     env.emu.faults.clear();
     const peaks = fs.readdirSync(rssDir).map((f) => Number(fs.readFileSync(path.join(rssDir, f), "utf8")));
     for (const s of [pools, noops]) {
-        s.removeConfigFile();
-        fs.rmSync(s.backendDir, { recursive: true, force: true });
+        s.dispose();
     }
     fs.rmSync(rssDir, { recursive: true, force: true });
     const serialUp = n * 2 * latency; // POST and GET per pool, one after another
@@ -404,8 +409,8 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
     rows.push(...(await clientOverhead(o)));
     rows.push(await providerOverhead(o));
-    getPulumiBin();
-    const programDir = e2eProgramDir();
+    pulumiBin();
+    const programDir = benchProgramDir();
     rows.push(await serializedSize(programDir));
     const token = newToken();
     const emu = await startEmulator({ accessTokens: [{ token }], maxLogEntries: 1000 });

@@ -1,0 +1,197 @@
+/**
+ * The real Pulumi engine, as the benchmarks drive it: a program folder with this package installed
+ * the way a user installs it, and stacks run with the `pulumi` CLI. It stands on scripts/ alone
+ * (getting the CLI, installing the packed package, running an inline program), so that the
+ * benchmarks import nothing from test/.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const REPO_ROOT = path.resolve(__dirname, "..");
+const PROGRAM_FILE = "bench-program.js";
+
+/** What the benchmark program (bench/program.js) declares. */
+export interface BenchProgram {
+    /** `count` pools named `<prefix>-<i>` in `organizationName`. */
+    many?: { count: number; organizationName: string; prefix: string };
+    /** `count` dynamic resources that do nothing: the floor AgentPool is compared with. */
+    noop?: { count: number };
+}
+
+/** Stack config: key → value, secret or not. */
+export type BenchConfig = Record<string, { value: string; secret?: boolean }>;
+
+let bin: string | undefined;
+
+/** The folder of a real Pulumi CLI, from scripts/get-pulumi-cli.sh (PATH, cache, or a build). */
+export function pulumiBin(): string {
+    if (!bin) {
+        const out = execFileSync("bash", [path.join(REPO_ROOT, "scripts", "get-pulumi-cli.sh")], {
+            cwd: REPO_ROOT,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "inherit"],
+            timeout: 45 * 60 * 1000,
+        });
+        bin = out.trim().split("\n").pop()!;
+        if (!fs.existsSync(path.join(bin, "pulumi"))) {
+            throw new Error(`get-pulumi-cli.sh printed ${bin}, which has no pulumi binary`);
+        }
+    }
+    return bin;
+}
+
+/**
+ * A program folder with the packed package installed (scripts/install-packed.js, in the folder the
+ * end-to-end tests use, so one install serves both) and the benchmark program in it.
+ */
+export function benchProgramDir(): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { installPacked } = require(path.join(REPO_ROOT, "scripts", "install-packed.js")) as {
+        installPacked(target: string): string;
+    };
+    const dir = installPacked(path.join(REPO_ROOT, ".test-output", "program"));
+    fs.copyFileSync(path.join(__dirname, "program.js"), path.join(dir, PROGRAM_FILE));
+    return dir;
+}
+
+/** Pulumi's Node.js language host, when this machine has one (next to the CLI, on PATH, or named). */
+function languageHost(pulumiDir: string): string | undefined {
+    const candidates = [
+        path.join(pulumiDir, "pulumi-language-nodejs"),
+        ...(process.env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, "pulumi-language-nodejs")),
+        process.env.AGENT_POOLS_LANGUAGE_HOST,
+    ];
+    return candidates.find((file): file is string => {
+        try {
+            fs.accessSync(file ?? "", fs.constants.X_OK);
+            return fs.statSync(file!).isFile();
+        } catch {
+            return false;
+        }
+    });
+}
+
+interface Ran {
+    code: number;
+    output: string;
+}
+
+function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdin?: string }) {
+    return new Promise<Ran>((resolve) => {
+        const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+        child.stdin.end(options.stdin ?? "");
+        let output = "";
+        child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+        child.on("close", (code) => resolve({ code: code ?? 1, output }));
+    });
+}
+
+let stacksMade = 0;
+
+/**
+ * One stack of the benchmark program, with its state in a temp folder. Runs `pulumi` in the program
+ * folder with the Node.js language host when there is one, else the program as an Automation API
+ * inline program (scripts/run-program.js).
+ */
+export class BenchStack {
+    /** The folder that holds the stack's state. */
+    public readonly backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
+    private readonly stackName: string;
+
+    public constructor(
+        private readonly programDir: string,
+        name: string,
+    ) {
+        this.stackName = `${name}-${process.pid}-${++stacksMade}`;
+    }
+
+    /** Runs `preview`, `up` or `destroy`; throws, with the engine's output, unless it succeeds. */
+    public async ok(
+        command: "preview" | "up" | "destroy",
+        program: BenchProgram,
+        options: { config?: BenchConfig; env?: NodeJS.ProcessEnv } = {},
+    ): Promise<void> {
+        const pulumiDir = pulumiBin();
+        const host = languageHost(pulumiDir);
+        const programEnv = { AGENT_POOLS_BENCH_PROGRAM: JSON.stringify(program), ...options.env };
+        const r = host
+            ? await this.inProject(pulumiDir, host, command, options.config ?? {}, programEnv)
+            : await this.inline(pulumiDir, command, options.config ?? {}, programEnv);
+        if (r.code !== 0) {
+            throw new Error(`pulumi ${command} failed (exit ${r.code}):\n${r.output}`.slice(-6000));
+        }
+    }
+
+    /** Removes the stack's config file and its state. */
+    public dispose(): void {
+        fs.rmSync(path.join(this.programDir, `Pulumi.${this.stackName}.yaml`), { force: true });
+        fs.rmSync(this.backendDir, { recursive: true, force: true });
+    }
+
+    private async inProject(
+        pulumiDir: string,
+        host: string,
+        command: string,
+        config: BenchConfig,
+        programEnv: NodeJS.ProcessEnv,
+    ): Promise<Ran> {
+        fs.writeFileSync(
+            path.join(this.programDir, "Pulumi.yaml"),
+            `name: agent-pools-bench\nruntime: nodejs\nmain: ${PROGRAM_FILE}\n`,
+        );
+        const dirs = [...new Set([pulumiDir, path.dirname(host)])];
+        const env: NodeJS.ProcessEnv = {
+            PATH: [...dirs, process.env.PATH ?? ""].join(path.delimiter),
+            HOME: this.backendDir,
+            PULUMI_HOME: path.join(this.backendDir, ".pulumi-home"),
+            PULUMI_BACKEND_URL: `file://${this.backendDir}`,
+            PULUMI_CONFIG_PASSPHRASE: "bench-passphrase",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_SKIP_CONFIRMATIONS: "true",
+            ...programEnv,
+        };
+        const pulumi = (args: string[], stdin?: string) =>
+            run(path.join(pulumiDir, "pulumi"), args, { cwd: this.programDir, env, stdin });
+        const stack = ["--stack", this.stackName];
+        const setup = [await pulumi(["stack", "select", "--create", this.stackName, "--non-interactive"])];
+        for (const [key, v] of Object.entries(config)) {
+            // The value goes on standard input, never in argv.
+            setup.push(await pulumi(["config", "set", key, ...stack, v.secret ? "--secret" : "--plaintext"], v.value));
+        }
+        const failed = setup.find((r) => r.code !== 0);
+        if (failed) {
+            return failed;
+        }
+        const engine = [...stack, "--non-interactive", "--color=never"];
+        return pulumi(command === "preview" ? ["preview", ...engine] : [command, "--yes", "--skip-preview", ...engine]);
+    }
+
+    private inline(pulumiDir: string, command: string, config: BenchConfig, programEnv: NodeJS.ProcessEnv) {
+        const spec = JSON.stringify({
+            workDir: this.programDir,
+            program: PROGRAM_FILE,
+            projectName: "agent-pools-bench",
+            stackName: this.stackName,
+            backendDir: this.backendDir,
+            pulumiBin: pulumiDir,
+            command,
+            config,
+        });
+        const env: NodeJS.ProcessEnv = {
+            PATH: process.env.PATH,
+            HOME: this.backendDir,
+            PULUMI_HOME: path.join(this.backendDir, ".pulumi-home"),
+            PULUMI_CONFIG_PASSPHRASE: "bench-passphrase",
+            ...programEnv,
+        };
+        return run(process.execPath, [path.join(REPO_ROOT, "scripts", "run-program.js"), "-"], {
+            cwd: this.programDir,
+            env,
+            stdin: spec,
+        });
+    }
+}
