@@ -95,11 +95,11 @@ export class PulumiApiError extends Error {
         this.status = init.status;
         this.code = init.code;
         this.serviceMessage = serviceMessage;
-        this.requestId = init.requestId;
-        this.networkCode = init.networkCode;
+        this.requestId = clean(init.requestId);
+        this.networkCode = clean(init.networkCode);
         this.attempts = init.attempts;
         this.outcome = init.outcome;
-        this.tokenSource = init.tokenSource;
+        this.tokenSource = clean(init.tokenSource);
         this.hint = clean(init.hint);
         if (init.cause !== undefined) {
             // Keep the cause's words, not the object: an axios error carries the request headers.

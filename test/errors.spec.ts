@@ -143,6 +143,23 @@ describe("errors: no secret in any field", () => {
         assertNoSecrets(withHint(err, "another hint"), [secret], "error with another hint");
     });
 
+    it("removes them from the request id, network code and token source too", () => {
+        const err = new PulumiApiError({
+            operation: "op",
+            method: "GET",
+            path: "/",
+            status: 500,
+            attempts: 1,
+            outcome: "no",
+            requestId: `id ${secret}`,
+            networkCode: `E${secret}`,
+            tokenSource: `stack config ${secret}`,
+            secrets: [secret],
+        });
+        assertNoSecrets(err, [secret], "error");
+        assertNoSecrets(err.toJSON(), [secret], "error JSON");
+    });
+
     it("removes Pulumi tokens, Authorization values and tokenValue fields even when not told about them", () => {
         const token = "pul-0123456789abcdef0123456789abcdef01234567";
         const err = new PulumiApiError({
