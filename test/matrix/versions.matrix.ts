@@ -10,7 +10,7 @@ import { ENGINE_CELLS, NodeMajor, TYPES_NODE, TYPESCRIPT, TYPESCRIPT_CHECKS, UNI
 import { getNodeBin, nodeVersion, packTarball, pathFirst, programFolder } from "./programFolder";
 import { previewCreate, runSteps, STEPS } from "./scenarios";
 
-// The supported versions, proven (run with `npm run test:matrix`, after `npm run build`): the core
+// The supported versions, proven (`npm run test:matrix`, which builds the package first): the core
 // scenarios under the real engine for each cell of Node.js × @pulumi/pulumi, the package's own unit
 // tests on the newer Node.js majors, and a program compiled with each supported TypeScript. Each
 // cell prints one result line; the lines are printed again, with the times, at the end. Cells run
@@ -33,6 +33,16 @@ const seconds = (since: number) => `${Math.round((Date.now() - since) / 1000)} s
 function cellFolder(tarball: Buffer, node: NodeMajor, pulumi: string, typescript = TYPESCRIPT) {
     const deps = { pulumi, typescript, typesNode: TYPES_NODE[node] };
     return programFolder(`node${node}-pulumi${pulumi}-ts${typescript}`, tarball, deps, getNodeBin(node));
+}
+
+/** Runs a cell's set-up (Node.js, npm install); when it fails, the cell still prints its line. */
+function setUp<T>(what: string, steps: () => T): T {
+    try {
+        return steps();
+    } catch (err) {
+        report(`${what}: set-up ✗ (${(err as Error).message.split("\n")[0]})`);
+        throw err;
+    }
 }
 
 /** Runs a command to its end, without a shell, collecting what it prints. */
@@ -77,9 +87,11 @@ describe("supported versions", function () {
         it(`Node.js ${cell.node} + @pulumi/pulumi ${cell.pulumi} (${cell.why}): ${STEPS.join(", ")}`, async function () {
             this.timeout(30 * 60 * 1000);
             const t0 = Date.now();
-            const nodeBin = getNodeBin(cell.node);
-            const version = nodeVersion(nodeBin);
-            const folder = cellFolder(tarball, cell.node, cell.pulumi);
+            const what = `node ${cell.node} + @pulumi/pulumi ${cell.pulumi} (typescript ${TYPESCRIPT})`;
+            const { nodeBin, version, folder } = setUp(what, () => {
+                const bin = getNodeBin(cell.node);
+                return { nodeBin: bin, version: nodeVersion(bin), folder: cellFolder(tarball, cell.node, cell.pulumi) };
+            });
             const installed = folder.installed ? `, npm install ${seconds(t0)}` : "";
             const harness = await startHarness();
             try {
@@ -113,10 +125,12 @@ describe("supported versions", function () {
         it(`a program importing the package compiles (tsc --noEmit) and previews with ${what}`, async function () {
             this.timeout(20 * 60 * 1000);
             const t0 = Date.now();
-            const nodeBin = getNodeBin(check.node);
-            const version = nodeVersion(nodeBin);
             // The program's own TypeScript, as a user has it: tsc, ts-node and Pulumi's serializer use it.
-            const folder = cellFolder(tarball, check.node, check.pulumi, check.typescript);
+            const { nodeBin, version, folder } = setUp(what, () => {
+                const bin = getNodeBin(check.node);
+                const dir = cellFolder(tarball, check.node, check.pulumi, check.typescript);
+                return { nodeBin: bin, version: nodeVersion(bin), folder: dir };
+            });
             const tsc = path.join(folder.dir, "node_modules", "typescript", "bin", "tsc");
             const failures: string[] = [];
             const results: string[] = [];
