@@ -10,7 +10,7 @@ import { ENGINE_CELLS, NodeMajor, TYPES_NODE, TYPESCRIPT, TYPESCRIPT_CHECKS, UNI
 import { getNodeBin, nodeVersion, packTarball, pathFirst, programFolder } from "./programFolder";
 import { previewCreate, runSteps, STEPS } from "./scenarios";
 
-// The supported versions, proven (`npm run test:matrix`, which builds the package first): the core
+// The supported versions, proven (`npm run test:matrix` after `npm run build`; `npm test` runs it last): the core
 // scenarios under the real engine for each cell of Node.js × @pulumi/pulumi, the package's own unit
 // tests on the newer Node.js majors, and a program compiled with each supported TypeScript. Each
 // cell prints one result line; the lines are printed again, with the times, at the end. Cells run
