@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { execFileSync, spawn } from "node:child_process";
+import { Ran, runNode } from "./support/runNode";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "./support/installedPackage";
@@ -8,24 +9,8 @@ import { cleanupTempDirs, emptyDir, Harness, startHarness } from "./helpers";
 // The CLI as a user runs it: a child process of the built `agent-pools` command.
 const CLI = path.join(REPO_ROOT, "dist", "cli", "main.js");
 
-interface Ran {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
-
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
-    return new Promise((resolve) => {
-        const child = spawn(process.execPath, [CLI, ...args], {
-            env: { PATH: process.env.PATH, HOME: emptyDir(), ...env },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    });
+    return runNode(CLI, args, { env: { PATH: process.env.PATH, HOME: emptyDir(), ...env } });
 }
 
 describe("agent-pools command", () => {

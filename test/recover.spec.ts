@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { Ran, runNode } from "./support/runNode";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -17,12 +18,6 @@ const CLI = path.join(REPO_ROOT, "dist", "cli", "main.js");
 const FIXTURE = path.join(REPO_ROOT, "test", "fixtures", "interrupted-up.checkpoint.json");
 const PROJECT = "recover-test";
 const AGENT_POOL = "pulumi-nodejs:dynamic/agentpools:AgentPool";
-
-interface Ran {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
 
 interface Verdict {
     urn: string;
@@ -187,18 +182,7 @@ class Project {
     }
 
     public recover(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
-        return new Promise((resolve) => {
-            const child = spawn(process.execPath, [CLI, "recover", ...args], {
-                cwd: this.dir,
-                env: { ...this.env(), ...env },
-                stdio: ["ignore", "pipe", "pipe"],
-            });
-            let stdout = "";
-            let stderr = "";
-            child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-            child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-            child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-        });
+        return runNode(CLI, ["recover", ...args], { cwd: this.dir, env: { ...this.env(), ...env } });
     }
 
     /** `recover --json`, failing the test unless it exits 0. */

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
+import { Ran, runNode } from "../support/runNode";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Emulator, hashToken } from "../../src/emulator";
@@ -22,12 +22,6 @@ const program: ProgramSpec = {
         args: { organizationName: "acme", name: `bulk-${i}`, description: "interrupted" },
     })),
 };
-
-interface Ran {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
 
 /** `pid` and every process below it, found through /proc (Linux). */
 function processTree(pid: number): number[] {
@@ -65,18 +59,7 @@ async function waitFor(what: string, cond: () => boolean, timeoutMs: number): Pr
 /** `agent-pools recover` from the package installed in the program folder. */
 function recover(cli: ProjectCli, args: string[]): Promise<Ran> {
     const bin = path.join(cli.dir, "node_modules", "pulumi-agent-pools", "dist", "cli", "main.js");
-    return new Promise((resolve) => {
-        const child = spawn(process.execPath, [bin, "recover", ...args], {
-            cwd: cli.dir,
-            env: cli.env(),
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    });
+    return runNode(bin, ["recover", ...args], { cwd: cli.dir, env: cli.env() });
 }
 
 const creates = (emu: Emulator) => emu.requests().filter((r) => r.route === "create" && r.org === "acme");
