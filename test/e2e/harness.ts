@@ -97,6 +97,8 @@ export class Stack {
     public readonly transcript: string[] = [];
     /** The stack's name: the given one made unique, since stack config files share the program folder. */
     public readonly stackName: string;
+    // Whether the stack exists in the backend: created by the first project-folder run, not every one.
+    private created = false;
 
     public constructor(
         public readonly programDir: string,
@@ -134,7 +136,10 @@ export class Stack {
             `name: agent-pools-e2e\nruntime: nodejs\nmain: ${programFile}\n`,
         );
         const cli = this.cli(host, { AGENT_POOLS_E2E_PROGRAM: JSON.stringify(program), ...options.env });
-        await cli.selectStack(this.stackName);
+        if (!this.created) {
+            await cli.selectStack(this.stackName);
+            this.created = true;
+        }
         await cli.setConfig(this.stackName, options.config ?? {});
         const stack = ["--stack", this.stackName];
         const engine = [
@@ -178,6 +183,7 @@ export class Stack {
                 break;
             case "remove":
                 r = await cli.run(["stack", "rm", "--yes", "--force", ...stack]);
+                this.created = false;
                 break;
             default:
                 throw new Error(`unknown command ${command}`);
