@@ -4,6 +4,9 @@ import { Ran, runNode } from "./support/runNode";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "./support/installedPackage";
+import { PulumiCommandError } from "../src/cli/pulumiCli";
+import { isExpected, UsageError } from "../src/cli/usageError";
+import { CredentialsError, PulumiApiError } from "../src/errors";
 import { cleanupTempDirs, emptyDir, Harness, startHarness } from "./helpers";
 
 // The CLI as a user runs it: a child process of the built `agent-pools` command.
@@ -135,6 +138,42 @@ describe("agent-pools command", () => {
         assert.match(missing.stderr, /required option '--org <org>'/);
         const unknown = await cli(["frobnicate"]);
         assert.equal(unknown.code, 1);
+    });
+
+    it("reports every expected failure in one line with no stack, even with AGENT_POOLS_DEBUG set", async () => {
+        const debug = { ...env, AGENT_POOLS_DEBUG: "1" };
+        const failures = [
+            await cli(["emulator", "--port", "99999"], debug),
+            await cli(["show", "--org", "acme", "no-such-pool"], debug),
+            await cli(["list", "--org", "acme"], { ...debug, PULUMI_ACCESS_TOKEN: "pul-wrong" }),
+            await cli(["list", "--org", "acme"], { PULUMI_API: h.emu.url, AGENT_POOLS_DEBUG: "1" }),
+        ];
+        for (const r of failures) {
+            assert.equal(r.code, 1, r.stderr);
+            assert.match(r.stderr, /^agent-pools: .+\n$/, "one line");
+        }
+        assert.match(failures[0].stderr, /--port must be a whole number from 0 to 65535, not "99999"/);
+    });
+
+    it("tells expected failures from bugs: only a bug's stack is worth printing", () => {
+        assert.equal(isExpected(new UsageError("bad input")), true);
+        assert.equal(isExpected(new PulumiCommandError("pulumi stack export", "error: no stack")), true);
+        assert.equal(isExpected(new CredentialsError("no token")), true);
+        assert.equal(
+            isExpected(
+                new PulumiApiError({
+                    operation: "listing",
+                    method: "GET",
+                    path: "/api",
+                    status: 401,
+                    attempts: 1,
+                    outcome: "no",
+                }),
+            ),
+            true,
+        );
+        assert.equal(isExpected(new TypeError("x is undefined")), false);
+        assert.equal(isExpected("a string"), false);
     });
 
     it("runs the emulator until stopped, accepting the token from the environment only", async () => {

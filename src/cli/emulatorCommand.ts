@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { startEmulator } from "../emulator";
+import { UsageError } from "./usageError";
 
 /** `agent-pools emulator`: runs the local agent-pools API until interrupted. */
 export function emulatorCommand(): Command {
@@ -27,10 +28,7 @@ export function emulatorCommand(): Command {
             }) => {
                 const port = Number(opts.port);
                 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-                    throw Object.assign(
-                        new Error(`--port must be a whole number from 0 to 65535, not "${opts.port}"`),
-                        { expected: true },
-                    );
+                    throw new UsageError(`--port must be a whole number from 0 to 65535, not "${opts.port}"`);
                 }
                 const token = process.env[opts.tokenEnv];
                 const orgs =

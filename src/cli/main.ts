@@ -4,11 +4,11 @@
  */
 import { Command, CommanderError } from "commander";
 import { PACKAGE_VERSION } from "../version";
-import { isCredentialsError, isPulumiApiError } from "../errors";
 import { redact } from "../redact";
 import { emulatorCommand } from "./emulatorCommand";
 import { importCommand, listCommand, showCommand } from "./poolCommands";
 import { recoverCommand } from "./recover";
+import { isExpected } from "./usageError";
 
 /** Builds the command tree; `run` parses and executes it. */
 export function buildProgram(): Command {
@@ -40,9 +40,8 @@ export async function run(argv: string[]): Promise<number> {
         }
         // Expected failures get one line, no stack trace.
         const message = err instanceof Error ? err.message : String(err);
-        const expected = isPulumiApiError(err) || isCredentialsError(err) || (err as { expected?: boolean })?.expected;
         process.stderr.write(`agent-pools: ${redact(message)}\n`);
-        if (!expected && err instanceof Error && process.env.AGENT_POOLS_DEBUG) {
+        if (!isExpected(err) && err instanceof Error && process.env.AGENT_POOLS_DEBUG) {
             process.stderr.write(`${redact(err.stack ?? "")}\n`);
         }
         return 1;

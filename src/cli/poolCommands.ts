@@ -3,16 +3,12 @@ import { Command, Option } from "commander";
 import { AgentPoolsClient } from "../client";
 import { AgentPoolDetail, AgentPoolSummary, timestampToDate } from "../wire";
 import { importProgram, Lang } from "./generate";
+import { UsageError } from "./usageError";
 
 interface CommonOptions {
     org: string;
     apiUrl?: string;
     json?: boolean;
-}
-
-/** An error the command reports in one line, without a stack trace. */
-export class UsageError extends Error {
-    public readonly expected = true;
 }
 
 function clientFor(opts: CommonOptions): AgentPoolsClient {

@@ -1,6 +1,6 @@
 /** The `pulumi` command, run as a child process for one stack in one folder (for `recover`). */
 import { execFile } from "node:child_process";
-import { UsageError } from "./poolCommands";
+import { UsageError } from "./usageError";
 
 /** The environment variable that names the `pulumi` binary when `--pulumi` is not given. */
 export const PULUMI_BIN_ENV = "AGENT_POOLS_PULUMI";
@@ -42,7 +42,6 @@ export class PulumiCli {
 }
 
 /** A `pulumi` command that failed: its first error line, and whether the stack was locked. */
-/** A `pulumi` command that failed, with what it printed. */
 export class PulumiCommandError extends UsageError {
     public readonly locked: boolean;
 

@@ -10,7 +10,8 @@
  */
 import * as path from "node:path";
 import { Command } from "commander";
-import { table, UsageError } from "./poolCommands";
+import { table } from "./poolCommands";
+import { UsageError } from "./usageError";
 import {
     AGENT_POOL_TYPE,
     STACK_TYPE,
