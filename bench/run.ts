@@ -124,7 +124,6 @@ async function clientOverhead(o: BenchOptions): Promise<BenchRow[]> {
             for (let i = 0; i < cycles; i++) {
                 const name = `c-${k++}`;
                 const { id } = await client.create("acme", { name, description: "" });
-                await client.get("acme", id);
                 await client.update("acme", id, { name, description: "x" });
                 await client.delete("acme", id);
             }
@@ -209,12 +208,11 @@ async function providerOverhead(o: BenchOptions): Promise<BenchRow> {
                 await provider.delete(made.id, read.props!);
             }
         };
-        // ...and the bare client calls they make: POST + GET, PATCH, GET, DELETE.
+        // ...and the bare client calls they make: POST, PATCH, GET, DELETE.
         const bareClient = async () => {
             for (let i = 0; i < cycles; i++) {
                 const name = `q-${k++}`;
                 const { id } = await client.create("acme", { name, description: "" });
-                await client.get("acme", id);
                 await client.update("acme", id, { name, description: "x" });
                 await client.get("acme", id);
                 await client.delete("acme", id);
@@ -324,7 +322,7 @@ async function endToEnd(o: BenchOptions, env: EngineEnv): Promise<BenchRow[]> {
         s.dispose();
     }
     fs.rmSync(rssDir, { recursive: true, force: true });
-    const serialUp = n * 2 * latency; // POST and GET per pool, one after another
+    const serialUp = n * latency; // one POST per pool, one after another
     const serialDown = n * latency;
     return [
         {

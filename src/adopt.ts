@@ -3,12 +3,12 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { AgentPoolsClient } from "./client";
 import { resourceId } from "./resourceId";
 import { stateInputs } from "./stateInputs";
-import { AgentPoolInputs, AgentPoolOutputs } from "./types";
+import { AgentPoolOutputs, CheckedInputs } from "./types";
 
 /** Adopts the pool named by the inputs' import id, or explains why not (changing nothing). */
 export async function adopt(
     api: AgentPoolsClient,
-    inputs: AgentPoolInputs,
+    inputs: CheckedInputs,
 ): Promise<dynamic.CreateResult<AgentPoolOutputs>> {
     const org = inputs.organizationName;
     const importId = inputs.importId!;
@@ -20,7 +20,7 @@ export async function adopt(
             `${operation}: there is no such pool. List the org's pools with \`npx agent-pools list --org ${org}\` and check the id in the import option`,
         );
     }
-    const description = inputs.description ?? "";
+    const description = inputs.description;
     const mismatches: string[] = [];
     if (live.name !== inputs.name) {
         mismatches.push(`name: ${JSON.stringify(live.name)} (declared ${JSON.stringify(inputs.name)})`);

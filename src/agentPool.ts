@@ -64,9 +64,14 @@ export class AgentPool extends pulumi.dynamic.Resource {
      * is created; change `rotationTrigger` to replace the pool and get one.
      */
     declare public readonly tokenValue: pulumi.Output<string>;
-    /** Creation time, as the service reports it (Unix seconds or milliseconds). */
-    declare public readonly created: pulumi.Output<number>;
-    /** Connected runners as of the last create or `pulumi refresh`. */
+    /**
+     * Creation time, as the service reports it (Unix seconds or milliseconds; `timestampToDate`
+     * reads either). The create answer carries only the id and the token, so for a pool created
+     * here it is `undefined` until the first `pulumi refresh` (or `pulumi up --refresh`); an
+     * imported pool has it at once.
+     */
+    declare public readonly created: pulumi.Output<number | undefined>;
+    /** Connected runners as of the last `pulumi refresh` (`[]` after a create: a new pool has none). */
     declare public readonly agents: pulumi.Output<Agent[]>;
     /** True when the pool was adopted with the `import` option rather than created. */
     declare public readonly imported: pulumi.Output<boolean>;

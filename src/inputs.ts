@@ -3,18 +3,25 @@
  * defaults filled in. The engine's placeholder for values not known until apply is let through.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { describeType, descriptionProblem, nameProblem, orgProblem } from "./rules";
-import { AgentPoolInputs } from "./types";
+import { AgentPoolInputs, CheckedInputs } from "./types";
 
-/** The value the engine passes for inputs not known until apply. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/**
+ * The value the engine passes for inputs not known until apply: `@pulumi/pulumi`'s `unknownValue`.
+ * Its declared type is that literal, so the compiler rejects this line if the two ever differ; it is
+ * not imported at run time because this module runs in the provider process, where loading a second
+ * copy of `@pulumi/pulumi` (an `npm link` or a workspace can put one beside this package) costs
+ * about a second and brings a second set of its globals.
+ */
+export const UNKNOWN: typeof unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 const INPUT_KEYS = ["organizationName", "name", "description", "forceDestroy", "rotationTrigger", "importId"];
 
 type Props = Record<string, unknown>;
 
 /** Validates inputs and fills in defaults. Reports every problem at once; never throws for bad input. */
-export function checkInputs(olds: AgentPoolInputs, news: AgentPoolInputs): dynamic.CheckResult<AgentPoolInputs> {
+export function checkInputs(olds: AgentPoolInputs, news: AgentPoolInputs): dynamic.CheckResult<CheckedInputs> {
     const n = news as unknown as Props;
     const failures: dynamic.CheckFailure[] = [];
     const fail = (property: string, reason: string) => failures.push({ property, reason });
@@ -56,7 +63,7 @@ export function checkInputs(olds: AgentPoolInputs, news: AgentPoolInputs): dynam
         );
     }
 
-    const inputs: AgentPoolInputs = {
+    const inputs: CheckedInputs = {
         organizationName: n.organizationName as string,
         name: n.name as string,
         description: (n.description as string | undefined) ?? "",

@@ -18,8 +18,8 @@ import { checkInputs, UNKNOWN } from "./inputs";
 import { client, runtime } from "./providerRuntime";
 import { parseResourceId, resourceId } from "./resourceId";
 import { isInUse, retire, rotate } from "./rotation";
-import { stateInputs } from "./stateInputs";
-import { AgentPoolInputs, AgentPoolOutputs, RetiringPool } from "./types";
+import { fromState, sameTrigger, stateInputs } from "./stateInputs";
+import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs, RetiringPool } from "./types";
 import { CreatedAgentPool } from "./wire";
 
 /**
@@ -33,29 +33,28 @@ export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
     rt.client = undefined;
 }
 
-/** Validates inputs and fills in defaults. Reports every problem at once; never throws for bad input. */
-export async function check(
-    olds: AgentPoolInputs,
-    news: AgentPoolInputs,
-): Promise<dynamic.CheckResult<AgentPoolInputs>> {
+/**
+ * Validates inputs and fills in defaults, the only place they are applied. Reports every problem at
+ * once; never throws for bad input.
+ */
+export async function check(olds: AgentPoolInputs, news: AgentPoolInputs): Promise<dynamic.CheckResult<CheckedInputs>> {
     return checkInputs(olds, news);
 }
 
 /** Decides what a change needs: nothing, an update in place, or a replacement. */
-export async function diff(_id: string, olds: AgentPoolOutputs, news: AgentPoolInputs): Promise<dynamic.DiffResult> {
+export async function diff(_id: string, state: AgentPoolOutputs, news: CheckedInputs): Promise<dynamic.DiffResult> {
+    const olds = fromState(state);
     const replaces: string[] = [];
     if (news.organizationName !== olds.organizationName) {
         replaces.push("organizationName");
     }
-    if ((news.rotationTrigger ?? "") !== (olds.rotationTrigger ?? "")) {
+    if (!sameTrigger(news.rotationTrigger, olds.rotationTrigger)) {
         replaces.push("rotationTrigger");
     }
     const inPlace =
-        news.name !== olds.name ||
-        (news.description ?? "") !== (olds.description ?? "") ||
-        (news.forceDestroy ?? false) !== (olds.forceDestroy ?? false);
+        news.name !== olds.name || news.description !== olds.description || news.forceDestroy !== olds.forceDestroy;
     const rt = runtime();
-    for (const pool of olds.retiring ?? []) {
+    for (const pool of olds.retiring) {
         rt.trackers.set(pool.agentPoolId, olds.agentPoolId);
     }
     // A new trigger in the same org is a rotation. The successor is created first (create frees the
@@ -70,13 +69,13 @@ export async function diff(_id: string, olds: AgentPoolOutputs, news: AgentPoolI
         rt.rotations.set(rotationKey(news), {
             poolId: olds.agentPoolId,
             name: olds.name,
-            created: olds.created ?? 0,
-            forceDestroy: olds.forceDestroy ?? false,
-            retiring: olds.retiring ?? [],
+            created: olds.created,
+            forceDestroy: olds.forceDestroy,
+            retiring: olds.retiring,
         });
     }
     // While old pools are retiring, every up updates in place: the update tries to delete them.
-    const retiring = (olds.retiring ?? []).length > 0;
+    const retiring = olds.retiring.length > 0;
     return {
         changes: replaces.length > 0 || inPlace || retiring,
         replaces,
@@ -86,21 +85,25 @@ export async function diff(_id: string, olds: AgentPoolOutputs, news: AgentPoolI
 }
 
 /** Identifies a rotation's create by the new inputs, the same in diff and in create. */
-function rotationKey(inputs: AgentPoolInputs): string {
+function rotationKey(inputs: CheckedInputs): string {
     return JSON.stringify([
         inputs.organizationName,
         inputs.name,
-        inputs.description ?? "",
-        inputs.forceDestroy ?? false,
+        inputs.description,
+        inputs.forceDestroy,
         inputs.rotationTrigger ?? "",
     ]);
 }
 
-/** Creates the pool (or adopts it, with the import option) and returns every output. */
-export async function create(inputs: AgentPoolInputs): Promise<dynamic.CreateResult<AgentPoolOutputs>> {
+/**
+ * Creates the pool (or adopts it, with the import option) and returns every output. A create is one
+ * request: the service's answer carries the id and the token, a new pool has no runners yet, and
+ * `created` is left out until the first read (refresh) rather than spending a GET on it.
+ */
+export async function create(inputs: CheckedInputs): Promise<dynamic.CreateResult<AgentPoolOutputs>> {
     const api = client();
     const org = inputs.organizationName;
-    const description = inputs.description ?? "";
+    const description = inputs.description;
     // A rotation comes first: the check before a replacement's create sees no old inputs, so an
     // import option still in the program is passed on, and must not adopt the pool being replaced.
     const rt = runtime();
@@ -132,28 +135,17 @@ export async function create(inputs: AgentPoolInputs): Promise<dynamic.CreateRes
         description,
         agentPoolId: created.id,
         tokenValue: created.tokenValue,
-        created: 0,
         agents: [],
         imported: false,
         retiring,
     };
-    const id = resourceId(org, created.id);
-    try {
-        const live = await api.get(org, created.id);
-        if (live) {
-            outs.created = live.created;
-            outs.agents = live.agents;
-        }
-    } catch (err) {
-        // The pool exists and its token is in hand: keep it in the state rather than orphan it.
-        throw initFailed(id, outs, err);
-    }
-    return { id, outs };
+    return { id: resourceId(org, created.id), outs };
 }
 
 /** Refresh: reads the live pool; a pool that is gone is dropped from the state. */
 export async function read(id: string, props?: AgentPoolOutputs): Promise<dynamic.ReadResult<AgentPoolOutputs>> {
-    const old = (props ?? {}) as Partial<AgentPoolOutputs>;
+    // No props: a read-only reference (`AgentPool.get`), which has no state of its own.
+    const old: Partial<AgentPoolOutputs> = props ?? {};
     const { org, poolId } = parseResourceId(id, old);
     const live = await client().get(org, poolId);
     if (!live) {
@@ -161,17 +153,26 @@ export async function read(id: string, props?: AgentPoolOutputs): Promise<dynami
     }
     // The live name and description become the inputs, so the next preview shows the drift.
     const inputs = {
-        ...stateInputs({ ...old, organizationName: org, name: live.name }),
+        ...stateInputs({
+            organizationName: org,
+            forceDestroy: old.forceDestroy === true,
+            rotationTrigger: old.rotationTrigger,
+        }),
         name: live.name,
         description: live.description,
     };
     // Retiring pools deleted since (by a later up, or by hand) leave the list; the others keep it.
+    // One list answers for all of them.
     const retiring: RetiringPool[] = [];
-    for (const pool of old.retiring ?? []) {
-        const still = await client().get(org, pool.agentPoolId);
-        if (still) {
-            retiring.push({ ...pool, name: still.name });
-            runtime().trackers.set(pool.agentPoolId, live.id);
+    const wasRetiring = old.retiring ?? [];
+    if (wasRetiring.length > 0) {
+        const pools = new Map((await client().list(org)).agentPools.map((p) => [p.id, p]));
+        for (const pool of wasRetiring) {
+            const still = pools.get(pool.agentPoolId);
+            if (still) {
+                retiring.push({ ...pool, name: still.name });
+                runtime().trackers.set(pool.agentPoolId, live.id);
+            }
         }
     }
     const outs: AgentPoolOutputs = {
@@ -193,11 +194,12 @@ export async function read(id: string, props?: AgentPoolOutputs): Promise<dynami
  */
 export async function update(
     id: string,
-    olds: AgentPoolOutputs,
-    news: AgentPoolInputs,
+    state: AgentPoolOutputs,
+    news: CheckedInputs,
 ): Promise<dynamic.UpdateResult<AgentPoolOutputs>> {
+    const olds = fromState(state);
     const { org, poolId } = parseResourceId(id, olds);
-    const description = news.description ?? "";
+    const description = news.description;
     let name = olds.name;
     let liveDescription = olds.description;
     if (news.name !== olds.name || description !== olds.description) {
@@ -217,7 +219,7 @@ export async function update(
         }
     }
     // Each retiring pool goes as soon as no stack uses it (or at once, with forceDestroy).
-    const retiring = await retire(client(), org, olds.retiring ?? [], news.forceDestroy ?? false);
+    const retiring = await retire(client(), org, olds.retiring, news.forceDestroy);
     for (const pool of retiring) {
         runtime().trackers.set(pool.agentPoolId, poolId);
     }
@@ -226,11 +228,12 @@ export async function update(
             ...stateInputs(news),
             name,
             description: liveDescription,
-            agentPoolId: olds.agentPoolId ?? poolId,
-            tokenValue: olds.tokenValue ?? "",
-            created: olds.created ?? 0,
-            agents: olds.agents ?? [],
-            imported: olds.imported ?? false,
+            agentPoolId: olds.agentPoolId,
+            tokenValue: olds.tokenValue,
+            // Left out until a read has filled it: `undefined` fails the engine's struct conversion.
+            ...(olds.created !== undefined ? { created: olds.created } : {}),
+            agents: olds.agents,
+            imported: olds.imported,
             retiring,
         },
     };
@@ -288,16 +291,6 @@ async function deletePool(id: string, props: AgentPoolOutputs): Promise<void> {
     }
 }
 export { deletePool as delete };
-
-/** An error the engine records as "created, but failed to initialize", so the pool stays in the state. */
-function initFailed(id: string, outs: AgentPoolOutputs, cause: unknown): Error {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    return Object.assign(new Error(`the pool was created, but reading it back failed: ${message}`), {
-        id,
-        properties: outs,
-        reasons: [message],
-    });
-}
 
 // For tests that configure the provider several times in one process.
 export { resetProviderRuntime } from "./providerRuntime";

@@ -13,9 +13,12 @@
  * would: `pulumi refresh` and `pulumi destroy` need the package installed there too.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { AgentPoolInputs, AgentPoolOutputs } from "./types";
+import type { AgentPoolOutputs, CheckedInputs } from "./types";
 
-type Provider = dynamic.ResourceProvider<AgentPoolInputs, AgentPoolOutputs>;
+// The engine hands diff, create and update what check returned: inputs with their defaults applied.
+// Check itself takes the program's inputs as they come (the provider's `check` accepts the wider
+// `AgentPoolInputs`, which the compiler allows here).
+type Provider = dynamic.ResourceProvider<CheckedInputs, AgentPoolOutputs>;
 // The installed provider module, typed: each stub method below passes the engine's arguments to it,
 // so the compiler holds the module's methods to the same contract as the stub.
 type ProviderModule = typeof import("./provider");

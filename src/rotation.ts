@@ -19,7 +19,7 @@
  * token) was lost, and is replaced.
  */
 import { AgentPoolsClient } from "./client";
-import { isPulumiApiError, PulumiApiError } from "./errors";
+import { isPulumiApiError, PulumiApiError, withHint } from "./errors";
 import { MAX_NAME_LENGTH } from "./rules";
 import { RetiringPool } from "./types";
 import { AgentPoolSummary, CreatedAgentPool, timestampToDate } from "./wire";
@@ -33,8 +33,8 @@ export interface RotationSource {
     poolId: string;
     /** Its name as last read. */
     name: string;
-    /** Its creation time, as the service reported it. */
-    created: number;
+    /** Its creation time, as the service reported it; absent when no read has filled it in yet. */
+    created?: number;
     /** The old state's `forceDestroy`: the engine's delete of the old resource uses it. */
     forceDestroy: boolean;
     /** Pools the old one was itself still retiring: the successor takes them over. */
@@ -129,6 +129,7 @@ export async function rotate(
     // 1. Free the declared name.
     let oldDeleted = false;
     let kept: RetiringPool | undefined;
+    let oldCreated = from.created;
     try {
         oldDeleted = (await api.delete(org, from.poolId)).deleted;
     } catch (err) {
@@ -137,6 +138,7 @@ export async function rotate(
         }
         const live = await api.get(org, from.poolId);
         if (live) {
+            oldCreated = live.created;
             let name = live.name;
             if (!isRetiringName(live.name, from.poolId)) {
                 const renamed = await api.update(org, from.poolId, {
@@ -162,7 +164,7 @@ export async function rotate(
         // The name was freed by an earlier run of this rotation, which may have made the pool and
         // lost the answer that carried its token.
         const holder = await api.findByName(org, target.name);
-        if (holder && holder.id !== from.poolId && !(await removeLostCreate(api, org, holder, from.created))) {
+        if (holder && holder.id !== from.poolId && !(await removeLostCreate(api, org, holder, oldCreated))) {
             throw withHint(
                 err,
                 `The rotation freed the name (the old pool ${kept ? `is kept as ${quote(kept.name)} and ` : ""}still ` +
@@ -223,23 +225,21 @@ function inUseReason(err: unknown): string {
 
 /**
  * Deletes `holder` when it can only be the pool an interrupted run of this rotation created: made
- * after the old pool, no runner ever connected (its token was lost with the answer), and no stack
- * uses it (the DELETE without `force` succeeds). False, with nothing changed, when it is not.
+ * after the old pool (when the old pool's creation time is known), no runner ever connected (its
+ * token was lost with the answer), no deployment ran on it, and no stack uses it (the DELETE
+ * without `force` succeeds). False, with nothing changed, when it is not.
  */
 async function removeLostCreate(
     api: AgentPoolsClient,
     org: string,
     holder: AgentPoolSummary,
-    oldCreated: number,
+    oldCreated: number | undefined,
 ): Promise<boolean> {
-    if (timestampToDate(holder.created).getTime() < timestampToDate(oldCreated).getTime()) {
+    if (oldCreated !== undefined && timestampToDate(holder.created).getTime() < timestampToDate(oldCreated).getTime()) {
         return false;
     }
-    const detail = await api.get(org, holder.id);
-    if (!detail) {
-        return true;
-    }
-    if (detail.agents.length > 0) {
+    // The list entry says whether a runner was ever seen or a deployment ran: no detail is needed.
+    if (holder.lastSeen > 0 || holder.lastDeployment !== undefined || holder.isDefault) {
         return false;
     }
     try {
@@ -251,15 +251,6 @@ async function removeLostCreate(
         }
         throw err;
     }
-}
-
-function withHint<T extends Error>(err: T, hint: string): T {
-    err.message = `${err.message}. ${hint}`;
-    if (err.stack) {
-        const firstLine = err.stack.indexOf("\n");
-        err.stack = `${err.name}: ${err.message}${firstLine >= 0 ? err.stack.slice(firstLine) : ""}`;
-    }
-    return err;
 }
 
 function quote(s: string): string {

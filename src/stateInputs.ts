@@ -1,16 +1,29 @@
-import { AgentPoolInputs, AgentPoolOutputs } from "./types";
+import { AgentPoolOutputs, CheckedInputs } from "./types";
 
-/** The inputs the state keeps as outputs, with their defaults. */
+/** The inputs the state keeps as outputs. */
 export function stateInputs(
-    inputs: AgentPoolInputs,
+    inputs: Pick<CheckedInputs, "organizationName" | "forceDestroy" | "rotationTrigger">,
 ): Pick<AgentPoolOutputs, "organizationName" | "forceDestroy" | "rotationTrigger"> {
     const out: Pick<AgentPoolOutputs, "organizationName" | "forceDestroy" | "rotationTrigger"> = {
         organizationName: inputs.organizationName,
-        forceDestroy: inputs.forceDestroy ?? false,
+        forceDestroy: inputs.forceDestroy,
     };
     // `undefined` anywhere in the outputs fails the engine's struct conversion: leave the key out.
     if (inputs.rotationTrigger !== undefined) {
         out.rotationTrigger = inputs.rotationTrigger;
     }
     return out;
+}
+
+/**
+ * A state as the engine hands it back, with what a state written by an earlier version of this
+ * package lacks filled in: `retiring` (before rotation kept old pools, nothing was retiring).
+ */
+export function fromState(olds: AgentPoolOutputs): AgentPoolOutputs {
+    return { ...olds, retiring: olds.retiring ?? [] };
+}
+
+/** Rotation triggers compare with a missing one the same as `""`. */
+export function sameTrigger(a: string | undefined, b: string | undefined): boolean {
+    return (a ?? "") === (b ?? "");
 }

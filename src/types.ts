@@ -25,6 +25,17 @@ export interface AgentPoolInputs {
     importId?: string;
 }
 
+/**
+ * The inputs as `check` returns them: the defaults are applied there, once, so every later step
+ * reads `description` and `forceDestroy` as given or defaulted.
+ */
+export interface CheckedInputs extends AgentPoolInputs {
+    /** As given, `""` when not. */
+    description: string;
+    /** As given, `false` when not. */
+    forceDestroy: boolean;
+}
+
 /** Everything the provider returns and the state holds. */
 export interface AgentPoolOutputs {
     /** As given. */
@@ -44,8 +55,12 @@ export interface AgentPoolOutputs {
      * since the service only ever returns a token when a pool is created.
      */
     tokenValue: string;
-    /** Creation time, as the service reports it (Unix seconds or milliseconds). */
-    created: number;
+    /**
+     * Creation time, as the service reports it (Unix seconds or milliseconds). Absent until the pool
+     * is first read: the create answer carries only the id and the token, so a created pool gets it
+     * at its first `pulumi refresh` (or `pulumi up --refresh`); an imported one has it at once.
+     */
+    created?: number;
     /** The runners connected to the pool, as of the last create or refresh. */
     agents: Agent[];
     /** True when the pool was adopted through the `import` option rather than created. */

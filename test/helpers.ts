@@ -9,7 +9,7 @@ import { AgentPoolsClient, AgentPoolsClientOptions } from "../src/client";
 import { startEmulator, Emulator, EmulatorOptions } from "../src/emulator";
 import { newToken } from "../src/emulator/state";
 import * as provider from "../src/provider";
-import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
+import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs } from "../src/types";
 
 /** A running emulator with one access token allowed in org "acme" and a client for it. */
 export interface Harness {
@@ -159,7 +159,7 @@ export function resetProvider(): void {
 export interface CreatedResource {
     id: string;
     outs: AgentPoolOutputs;
-    inputs: AgentPoolInputs;
+    inputs: CheckedInputs;
 }
 
 /**
