@@ -124,6 +124,7 @@ async function clientOverhead(o: BenchOptions): Promise<BenchRow[]> {
             for (let i = 0; i < cycles; i++) {
                 const name = `c-${k++}`;
                 const { id } = await client.create("acme", { name, description: "" });
+                await client.get("acme", id);
                 await client.update("acme", id, { name, description: "x" });
                 await client.delete("acme", id);
             }
