@@ -17,8 +17,9 @@ import { AgentPoolsClient } from "../src/client";
 import { Emulator, startEmulator } from "../src/emulator";
 import { newToken } from "../src/emulator/state";
 import * as provider from "../src/provider";
+import { resetProviderRuntime } from "../src/providerRuntime";
 import { AgentPoolInputs } from "../src/types";
-import { BenchConfig, BenchProgram, benchProgramDir, BenchStack, pulumiBin } from "./engine";
+import { BenchConfig, BenchProgram, benchProgramDir, BenchStack, getPulumiBin } from "./engine";
 
 /** One line of the table. */
 export interface BenchRow {
@@ -95,7 +96,7 @@ function bareRequest(agent: http.Agent, url: string, token: string, method: stri
 
 /** Configures the provider as the engine does, from stack config naming the emulator and its token. */
 function configureProvider(apiUrl: string, token: string): Promise<void> {
-    provider.resetProviderRuntime();
+    resetProviderRuntime();
     const config: Record<string, string> = {
         "pulumi-agent-pools:apiUrl": apiUrl,
         "pulumi-agent-pools:accessToken": token,
@@ -222,7 +223,7 @@ async function providerOverhead(o: BenchOptions): Promise<BenchRow> {
         await viaProvider();
         await bareClient();
         const [p, b] = await sideBySide(repeats, viaProvider, bareClient);
-        provider.resetProviderRuntime();
+        resetProviderRuntime();
         const ratio = p / b;
         return {
             id: "2",
@@ -408,7 +409,7 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
     rows.push(...(await clientOverhead(o)));
     rows.push(await providerOverhead(o));
-    pulumiBin();
+    getPulumiBin();
     const programDir = benchProgramDir();
     rows.push(await serializedSize(programDir));
     const token = newToken();

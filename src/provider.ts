@@ -291,6 +291,3 @@ async function deletePool(id: string, props: AgentPoolOutputs): Promise<void> {
     }
 }
 export { deletePool as delete };
-
-// For tests that configure the provider several times in one process.
-export { resetProviderRuntime } from "./providerRuntime";

@@ -9,6 +9,7 @@ import { AgentPoolsClient, AgentPoolsClientOptions } from "../src/client";
 import { startEmulator, Emulator, EmulatorOptions } from "../src/emulator";
 import { newToken } from "../src/emulator/state";
 import * as provider from "../src/provider";
+import { resetProviderRuntime } from "../src/providerRuntime";
 import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs } from "../src/types";
 
 /** A running emulator with one access token allowed in org "acme" and a client for it. */
@@ -111,7 +112,7 @@ export async function configureProvider(
     token: string,
     extra: Record<string, string> = {},
 ): Promise<void> {
-    provider.resetProviderRuntime();
+    resetProviderRuntime();
     isolateProviderEnv();
     const config: Record<string, string> = {
         "pulumi-agent-pools:apiUrl": apiUrl,
@@ -142,7 +143,7 @@ function isolateProviderEnv(): void {
 
 /** Forgets the provider's settings and client, and puts back the environment {@link configureProvider} replaced. */
 export function resetProvider(): void {
-    provider.resetProviderRuntime();
+    resetProviderRuntime();
     if (savedEnv) {
         for (const [key, value] of Object.entries(savedEnv)) {
             if (value === undefined) {

@@ -100,6 +100,26 @@ describe("provider through the SDK's dynamic-provider host (installed package)",
         console.log(`      (serialized __provider: ${Buffer.byteLength(text)} bytes)`);
     });
 
+    it("loads a provider module that exports the provider's methods and nothing else", () => {
+        // What the stub's require finds from the program's folder: the installed package's provider.
+        const installed = createRequire(path.join(dir, "index.js"))("pulumi-agent-pools/provider") as Record<
+            string,
+            unknown
+        >;
+        assert.deepEqual(Object.keys(installed).sort(), [
+            "check",
+            "configure",
+            "create",
+            "delete",
+            "diff",
+            "read",
+            "update",
+        ]);
+        for (const method of Object.values(installed)) {
+            assert.equal(typeof method, "function");
+        }
+    });
+
     it("runs configure, check, diff, create, read, update and delete over gRPC against the emulator", async () => {
         const config = { "pulumi-agent-pools:apiUrl": emu.url, "pulumi-agent-pools:accessToken": token };
         await call(kit.client, "configure", req("ConfigureRequest", { args: config }));

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { hashToken } from "../src/emulator";
 import * as provider from "../src/provider";
+import { resetProviderRuntime } from "../src/providerRuntime";
 import { isRetiringName, retiringName } from "../src/rotation";
 import { MAX_NAME_LENGTH, nameProblem } from "../src/rules";
 import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
@@ -33,7 +34,7 @@ describe("rotation", () => {
 
     /** A new process of the provider, as after the engine was killed and run again. */
     async function newProcess(): Promise<void> {
-        provider.resetProviderRuntime();
+        resetProviderRuntime();
         await configureProvider(h.emu.url, h.token);
     }
 
