@@ -26,7 +26,7 @@ export type BenchConfig = Record<string, { value: string; secret?: boolean }>;
 let bin: string | undefined;
 
 /** The folder of a real Pulumi CLI, from scripts/get-pulumi-cli.sh (PATH, cache, or a build). */
-export function pulumiBin(): string {
+export function getPulumiBin(): string {
     if (!bin) {
         const out = execFileSync("bash", [path.join(REPO_ROOT, "scripts", "get-pulumi-cli.sh")], {
             cwd: REPO_ROOT,
@@ -114,7 +114,7 @@ export class BenchStack {
         program: BenchProgram,
         options: { config?: BenchConfig; env?: NodeJS.ProcessEnv } = {},
     ): Promise<void> {
-        const pulumiDir = pulumiBin();
+        const pulumiDir = getPulumiBin();
         const host = languageHost(pulumiDir);
         const programEnv = { AGENT_POOLS_BENCH_PROGRAM: JSON.stringify(program), ...options.env };
         const r = host
