@@ -1,50 +1,36 @@
 /**
  * The real Pulumi engine, as the benchmarks drive it: a program folder with this package installed
  * the way a user installs it, and stacks run with the `pulumi` CLI. It stands on scripts/ alone
- * (getting the CLI, installing the packed package, running an inline program), so that the
- * benchmarks import nothing from test/.
+ * (the CLI, the language host and the program, which the end-to-end tests share; installing the
+ * packed package; running an inline program), so that the benchmarks import nothing from test/.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import {
+    ENGINE_PROGRAM,
+    ENGINE_PROGRAM_ENV,
+    EngineProgram,
+    findLanguageHost,
+    getPulumiBin,
+} from "../scripts/engine-driver";
+
+export { getPulumiBin };
 
 const REPO_ROOT = path.resolve(__dirname, "..");
+// The benchmarks' own name for the shared program, beside the end-to-end tests' program.js.
 const PROGRAM_FILE = "bench-program.js";
 
-/** What the benchmark program (bench/program.js) declares. */
-export interface BenchProgram {
-    /** `count` pools named `<prefix>-<i>` in `organizationName`. */
-    many?: { count: number; organizationName: string; prefix: string };
-    /** `count` dynamic resources that do nothing: the floor AgentPool is compared with. */
-    noop?: { count: number };
-}
+/** What the benchmarks ask of the program (scripts/engine-program.js). */
+export type BenchProgram = Pick<EngineProgram, "many" | "noop">;
 
 /** Stack config: key → value, secret or not. */
 export type BenchConfig = Record<string, { value: string; secret?: boolean }>;
 
-let bin: string | undefined;
-
-/** The folder of a real Pulumi CLI, from scripts/get-pulumi-cli.sh (PATH, cache, or a build). */
-export function getPulumiBin(): string {
-    if (!bin) {
-        const out = execFileSync("bash", [path.join(REPO_ROOT, "scripts", "get-pulumi-cli.sh")], {
-            cwd: REPO_ROOT,
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "inherit"],
-            timeout: 45 * 60 * 1000,
-        });
-        bin = out.trim().split("\n").pop()!;
-        if (!fs.existsSync(path.join(bin, "pulumi"))) {
-            throw new Error(`get-pulumi-cli.sh printed ${bin}, which has no pulumi binary`);
-        }
-    }
-    return bin;
-}
-
 /**
  * A program folder with the packed package installed (scripts/install-packed.js, in the folder the
- * end-to-end tests use, so one install serves both) and the benchmark program in it.
+ * end-to-end tests use, so one install serves both) and the program in it.
  */
 export function benchProgramDir(): string {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -52,25 +38,8 @@ export function benchProgramDir(): string {
         installPacked(target: string): string;
     };
     const dir = installPacked(path.join(REPO_ROOT, ".test-output", "program"));
-    fs.copyFileSync(path.join(__dirname, "program.js"), path.join(dir, PROGRAM_FILE));
+    fs.copyFileSync(ENGINE_PROGRAM, path.join(dir, PROGRAM_FILE));
     return dir;
-}
-
-/** Pulumi's Node.js language host, when this machine has one (next to the CLI, on PATH, or named). */
-function languageHost(pulumiDir: string): string | undefined {
-    const candidates = [
-        path.join(pulumiDir, "pulumi-language-nodejs"),
-        ...(process.env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, "pulumi-language-nodejs")),
-        process.env.AGENT_POOLS_LANGUAGE_HOST,
-    ];
-    return candidates.find((file): file is string => {
-        try {
-            fs.accessSync(file ?? "", fs.constants.X_OK);
-            return fs.statSync(file!).isFile();
-        } catch {
-            return false;
-        }
-    });
 }
 
 interface Ran {
@@ -115,8 +84,8 @@ export class BenchStack {
         options: { config?: BenchConfig; env?: NodeJS.ProcessEnv } = {},
     ): Promise<void> {
         const pulumiDir = getPulumiBin();
-        const host = languageHost(pulumiDir);
-        const programEnv = { AGENT_POOLS_BENCH_PROGRAM: JSON.stringify(program), ...options.env };
+        const host = findLanguageHost(pulumiDir);
+        const programEnv = { [ENGINE_PROGRAM_ENV]: JSON.stringify(program), ...options.env };
         const r = host
             ? await this.inProject(pulumiDir, host, command, options.config ?? {}, programEnv)
             : await this.inline(pulumiDir, command, options.config ?? {}, programEnv);

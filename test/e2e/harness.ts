@@ -1,30 +1,19 @@
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import {
+    ENGINE_PROGRAM,
+    ENGINE_PROGRAM_ENV,
+    EngineProgram,
+    findLanguageHost,
+    getPulumiBin,
+} from "../../scripts/engine-driver";
 import { installedProgramDir, REPO_ROOT } from "../support/installedPackage";
-import { findLanguageHost, ProjectCli } from "./project";
+import { ProjectCli } from "./project";
 
-let pulumiBin: string | undefined;
-
-/**
- * The folder of a real Pulumi CLI, from scripts/get-pulumi-cli.sh (PATH, cache, or a build from Go
- * modules). Throws when there is none: the end-to-end tests fail rather than skip.
- */
-export function getPulumiBin(): string {
-    if (!pulumiBin) {
-        const out = execFileSync("bash", [path.join(REPO_ROOT, "scripts", "get-pulumi-cli.sh")], {
-            cwd: REPO_ROOT,
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "inherit"],
-            timeout: 45 * 60 * 1000,
-        });
-        pulumiBin = out.trim().split("\n").pop()!;
-        if (!fs.existsSync(path.join(pulumiBin, "pulumi"))) {
-            throw new Error(`get-pulumi-cli.sh printed ${pulumiBin}, which has no pulumi binary`);
-        }
-    }
-    return pulumiBin;
-}
+// The end-to-end specs take the Pulumi CLI from here with the rest of the harness. It throws when
+// there is none: the end-to-end tests fail rather than skip.
+export { getPulumiBin };
 
 let hostChecked = false;
 let languageHost: string | undefined;
@@ -70,12 +59,8 @@ export interface StateResource {
     external?: boolean;
 }
 
-/** The program's description: see test/e2e/fixtures/program.js. */
-export interface ProgramSpec {
-    pools?: { resource: string; args?: Record<string, unknown>; import?: string; get?: string }[];
-    many?: { count: number; organizationName: string; prefix: string; description?: string };
-    noop?: { count: number };
-}
+/** The program's description: see scripts/engine-program.js. */
+export type ProgramSpec = EngineProgram;
 
 /** Options of one run. */
 export interface RunOptions {
@@ -135,7 +120,7 @@ export class Stack {
             path.join(this.programDir, "Pulumi.yaml"),
             `name: agent-pools-e2e\nruntime: nodejs\nmain: ${programFile}\n`,
         );
-        const cli = this.cli(host, { AGENT_POOLS_E2E_PROGRAM: JSON.stringify(program), ...options.env });
+        const cli = this.cli(host, { [ENGINE_PROGRAM_ENV]: JSON.stringify(program), ...options.env });
         if (!this.created) {
             await cli.selectStack(this.stackName);
             this.created = true;
@@ -222,7 +207,7 @@ export class Stack {
             HOME: this.backendDir,
             PULUMI_HOME: path.join(this.backendDir, ".pulumi-home"),
             PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-            AGENT_POOLS_E2E_PROGRAM: JSON.stringify(program),
+            [ENGINE_PROGRAM_ENV]: JSON.stringify(program),
             ...options.env,
         };
         const child = spawn(process.execPath, [path.join(REPO_ROOT, "scripts", "run-program.js"), "-"], {
@@ -274,7 +259,7 @@ function noChanges(options: RunOptions): string[] {
 export function e2eProgramDir(): string {
     const examples = path.join(REPO_ROOT, "examples");
     return installedProgramDir({
-        "program.js": path.join(REPO_ROOT, "test", "e2e", "fixtures", "program.js"),
+        "program.js": ENGINE_PROGRAM,
         "examples/quickstart.ts": path.join(examples, "quickstart", "index.ts"),
         "examples/javascript.js": path.join(examples, "javascript", "index.js"),
         "examples/runner-env.ts": path.join(examples, "runner-env", "index.ts"),

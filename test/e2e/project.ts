@@ -2,29 +2,6 @@ import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/**
- * Where Pulumi's Node.js language host is, when this machine has one: next to the CLI (as the
- * official installer puts it), on PATH, or at the path in AGENT_POOLS_LANGUAGE_HOST (which .ci/run
- * sets). With it, `pulumi up` runs a program from its project folder exactly as users run it.
- */
-export function findLanguageHost(pulumiBin: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-    const candidates = [
-        path.join(pulumiBin, "pulumi-language-nodejs"),
-        ...(env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, "pulumi-language-nodejs")),
-        env.AGENT_POOLS_LANGUAGE_HOST,
-    ];
-    return candidates.find((file): file is string => !!file && isExecutable(file));
-}
-
-function isExecutable(file: string): boolean {
-    try {
-        fs.accessSync(file, fs.constants.X_OK);
-        return fs.statSync(file).isFile();
-    } catch {
-        return false;
-    }
-}
-
 /** What one `pulumi` command did. */
 export interface CliResult {
     code: number | null;

@@ -3,6 +3,7 @@ import { Ran, runNode } from "../support/runNode";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Emulator, hashToken } from "../../src/emulator";
+import { ENGINE_PROGRAM_ENV } from "../../scripts/engine-driver";
 import { cleanupTempDirs, emptyDir, startHarness } from "../helpers";
 import { e2eProgramDir, getPulumiBin, languageHostOrFallback, ProgramSpec, Stack } from "./harness";
 import { ProjectCli } from "./project";
@@ -109,7 +110,7 @@ describe("recovering from an interrupted pulumi up, with the real engine", funct
         await stack.ok("preview", program, { config });
 
         h.emu.injectFault({ route: "create", latencyMs: CREATE_LATENCY_MS, times: "always" });
-        const cli = stack.cli(undefined, { AGENT_POOLS_E2E_PROGRAM: JSON.stringify(program) });
+        const cli = stack.cli(undefined, { [ENGINE_PROGRAM_ENV]: JSON.stringify(program) });
         const name = ["--stack", stack.stackName];
         const started = Date.now();
         const up = cli.start(["up", "--yes", "--skip-preview", "--non-interactive", "--parallel", "16", ...name]);

@@ -1,0 +1,75 @@
+/**
+ * What drives the real Pulumi engine, shared by the end-to-end tests (test/e2e/) and the
+ * benchmarks (bench/), which import nothing from each other: the Pulumi CLI, Pulumi's Node.js
+ * language host when the machine has one, and the Pulumi program both run.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const REPO_ROOT = path.resolve(__dirname, "..");
+
+/** The Pulumi program of the end-to-end tests and the benchmarks (a file to copy into a program folder). */
+export const ENGINE_PROGRAM = path.join(__dirname, "engine-program.js");
+
+/** The environment variable the program reads its description from, as JSON. */
+export const ENGINE_PROGRAM_ENV = "AGENT_POOLS_PROGRAM";
+
+/** What the program declares: see scripts/engine-program.js. */
+export interface EngineProgram {
+    /** AgentPools: created with `args` (and the `import` option), or read with `AgentPool.get`. */
+    pools?: { resource: string; args?: Record<string, unknown>; import?: string; get?: string }[];
+    /** `count` pools named `<prefix>-<i>` in `organizationName`. */
+    many?: { count: number; organizationName: string; prefix: string; description?: string };
+    /** `count` dynamic resources that do nothing: the floor AgentPool is compared with. */
+    noop?: { count: number };
+    /** Stacks' deployment settings naming a pool of `pools`, played against the emulator. */
+    settings?: { resource: string; pool: string; stack: string; apiUrl: string; org?: string }[];
+}
+
+let pulumiBin: string | undefined;
+
+/**
+ * The folder of a real Pulumi CLI, from scripts/get-pulumi-cli.sh (PATH, cache, or a build from Go
+ * modules), asked once per process. Throws when there is none: what needs the engine fails rather
+ * than skips.
+ */
+export function getPulumiBin(): string {
+    if (!pulumiBin) {
+        const out = execFileSync("bash", [path.join(REPO_ROOT, "scripts", "get-pulumi-cli.sh")], {
+            cwd: REPO_ROOT,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "inherit"],
+            timeout: 45 * 60 * 1000,
+        });
+        const printed = out.trim().split("\n").pop()!;
+        if (!fs.existsSync(path.join(printed, "pulumi"))) {
+            throw new Error(`get-pulumi-cli.sh printed ${printed}, which has no pulumi binary`);
+        }
+        pulumiBin = printed;
+    }
+    return pulumiBin;
+}
+
+/**
+ * Where Pulumi's Node.js language host is, when this machine has one: next to the CLI (as the
+ * official installer puts it), on PATH, or at the path in AGENT_POOLS_LANGUAGE_HOST (which .ci/run
+ * sets). With it, `pulumi up` runs a program from its project folder exactly as users run it.
+ */
+export function findLanguageHost(pulumiBin: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+    const candidates = [
+        path.join(pulumiBin, "pulumi-language-nodejs"),
+        ...(env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, "pulumi-language-nodejs")),
+        env.AGENT_POOLS_LANGUAGE_HOST,
+    ];
+    return candidates.find((file): file is string => !!file && isExecutable(file));
+}
+
+function isExecutable(file: string): boolean {
+    try {
+        fs.accessSync(file, fs.constants.X_OK);
+        return fs.statSync(file).isFile();
+    } catch {
+        return false;
+    }
+}
