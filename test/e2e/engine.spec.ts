@@ -451,7 +451,7 @@ describe("end to end with the real Pulumi engine", function () {
     it("16. fifty pools come up and go away while one request in five fails, with none duplicated or orphaned", async () => {
         const program = { many: { count: 50, organizationName: "acme", prefix: "flaky" } };
         // With one request in five failing, four failures in a row for one request are likely
-        // somewhere among ~250 requests; eight attempts make a give-up about one in 80,000.
+        // somewhere among ~170 requests; eight attempts make a give-up about one in 80,000.
         const config = {
             ...w.config,
             "pulumi-agent-pools:retryBaseDelayMs": { value: "50" },
