@@ -1,8 +1,8 @@
 /**
  * The real Pulumi engine, as the benchmarks drive it: a program folder with this package installed
  * the way a user installs it, and stacks run with the `pulumi` CLI. It stands on scripts/ alone
- * (the CLI, the language host and the program, which the end-to-end tests share; installing the
- * packed package; running an inline program), so that the benchmarks import nothing from test/.
+ * (the CLI, the language host, the program and installing the packed package, which the end-to-end
+ * tests share; running an inline program), so that the benchmarks import nothing from test/.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -15,6 +15,7 @@ import {
     findLanguageHost,
     getPulumiBin,
 } from "../scripts/engine-driver";
+import { installPacked } from "../scripts/install-packed";
 
 export { getPulumiBin };
 
@@ -29,14 +30,10 @@ export type BenchProgram = Pick<EngineProgram, "many" | "noop">;
 export type BenchConfig = Record<string, { value: string; secret?: boolean }>;
 
 /**
- * A program folder with the packed package installed (scripts/install-packed.js, in the folder the
+ * A program folder with the packed package installed (scripts/install-packed.ts, in the folder the
  * end-to-end tests use, so one install serves both) and the program in it.
  */
 export function benchProgramDir(): string {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { installPacked } = require(path.join(REPO_ROOT, "scripts", "install-packed.js")) as {
-        installPacked(target: string): string;
-    };
     const dir = installPacked(path.join(REPO_ROOT, ".test-output", "program"));
     fs.copyFileSync(ENGINE_PROGRAM, path.join(dir, PROGRAM_FILE));
     return dir;

@@ -1,19 +1,19 @@
-#!/usr/bin/env node
 // Installs this package into a folder the way a user does: `npm pack`, then `npm install` of the
 // tarball next to @pulumi/pulumi. Reuses the folder when it already holds the same tarball.
 //
-// Usage: node scripts/install-packed.js <folder>
-// Prints the folder. Needs `npm run build` to have run.
-"use strict";
-const { execFileSync } = require("node:child_process");
-const crypto = require("node:crypto");
-const fs = require("node:fs");
-const os = require("node:os");
-const path = require("node:path");
+// Usage: node_modules/.bin/ts-node scripts/install-packed.ts <folder>
+// Prints the folder. Needs `npm run build` to have run. The tests and benchmarks import
+// installPacked() from here.
+import { execFileSync } from "node:child_process";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 
 const repo = path.resolve(__dirname, "..");
 
-function installPacked(target) {
+/** Installs the packed package into `target` (made when missing) and returns `target`. */
+export function installPacked(target: string): string {
     if (!fs.existsSync(path.join(repo, "dist", "index.js"))) {
         throw new Error("dist/ is missing: run `npm run build` first");
     }
@@ -26,8 +26,16 @@ function installPacked(target) {
             .trim()
             .split("\n")
             .pop();
+        if (!name) {
+            throw new Error("`npm pack` printed no tarball name");
+        }
         const tarball = fs.readFileSync(path.join(packDir, name));
-        const version = (dep) => require(path.join(repo, "node_modules", dep, "package.json")).version;
+        const version = (dep: string): string =>
+            (
+                JSON.parse(fs.readFileSync(path.join(repo, "node_modules", dep, "package.json"), "utf8")) as {
+                    version: string;
+                }
+            ).version;
         // A TypeScript program needs its compiler next to it, as `pulumi new typescript` installs it.
         const manifest =
             JSON.stringify(
@@ -70,11 +78,9 @@ function installPacked(target) {
     }
 }
 
-module.exports = { installPacked };
-
 if (require.main === module) {
     if (!process.argv[2]) {
-        process.stderr.write("usage: node scripts/install-packed.js <folder>\n");
+        process.stderr.write("usage: node_modules/.bin/ts-node scripts/install-packed.ts <folder>\n");
         process.exit(2);
     }
     process.stdout.write(`${installPacked(path.resolve(process.argv[2]))}\n`);
