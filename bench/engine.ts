@@ -1,8 +1,8 @@
 /**
  * The real Pulumi engine, as the benchmarks drive it: a program folder with this package installed
  * the way a user installs it, and stacks run with the `pulumi` CLI. It stands on scripts/ alone
- * (the CLI, the language host, the program and installing the packed package, which the end-to-end
- * tests share; running an inline program), so that the benchmarks import nothing from test/.
+ * (the CLI, the language host, the program, installing the packed package, running an inline
+ * program), which the end-to-end tests share, so that the benchmarks import nothing from test/.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -14,6 +14,7 @@ import {
     EngineProgram,
     findLanguageHost,
     getPulumiBin,
+    runProgram,
 } from "../scripts/engine-driver";
 import { installPacked } from "../scripts/install-packed";
 
@@ -60,7 +61,7 @@ let stacksMade = 0;
 /**
  * One stack of the benchmark program, with its state in a temp folder. Runs `pulumi` in the program
  * folder with the Node.js language host when there is one, else the program as an Automation API
- * inline program (scripts/run-program.js).
+ * inline program (scripts/run-program.ts).
  */
 export class BenchStack {
     /** The folder that holds the stack's state. */
@@ -136,8 +137,13 @@ export class BenchStack {
         return pulumi(command === "preview" ? ["preview", ...engine] : [command, "--yes", "--skip-preview", ...engine]);
     }
 
-    private inline(pulumiDir: string, command: string, config: BenchConfig, programEnv: NodeJS.ProcessEnv) {
-        const spec = JSON.stringify({
+    private async inline(
+        pulumiDir: string,
+        command: "preview" | "up" | "destroy",
+        config: BenchConfig,
+        programEnv: NodeJS.ProcessEnv,
+    ): Promise<Ran> {
+        const spec = {
             workDir: this.programDir,
             program: PROGRAM_FILE,
             projectName: "agent-pools-bench",
@@ -146,7 +152,7 @@ export class BenchStack {
             pulumiBin: pulumiDir,
             command,
             config,
-        });
+        };
         const env: NodeJS.ProcessEnv = {
             PATH: process.env.PATH,
             HOME: this.backendDir,
@@ -154,10 +160,7 @@ export class BenchStack {
             PULUMI_CONFIG_PASSPHRASE: "bench-passphrase",
             ...programEnv,
         };
-        return run(process.execPath, [path.join(REPO_ROOT, "scripts", "run-program.js"), "-"], {
-            cwd: this.programDir,
-            env,
-            stdin: spec,
-        });
+        const r = await runProgram(spec, { cwd: this.programDir, env });
+        return { code: r.code, output: r.stdout + r.stderr };
     }
 }

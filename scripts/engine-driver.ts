@@ -1,11 +1,14 @@
 /**
  * What drives the real Pulumi engine, shared by the end-to-end tests (test/e2e/) and the
  * benchmarks (bench/), which import nothing from each other: the Pulumi CLI, Pulumi's Node.js
- * language host when the machine has one, and the Pulumi program both run.
+ * language host when the machine has one, the Pulumi program both run, and the fallback without a
+ * language host, the program as an Automation API inline program (scripts/run-program.ts).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { RunProgramSpec } from "./run-program";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 
@@ -72,4 +75,74 @@ function isExecutable(file: string): boolean {
     } catch {
         return false;
     }
+}
+
+/** What a run of scripts/run-program.ts printed, and its exit code (1 when it was killed). */
+export interface RunProgramOutput {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+let runProgramJs: { file: string; js: string } | undefined;
+
+/**
+ * scripts/run-program.ts as JavaScript, transpiled once per process. The tests and benchmarks that
+ * call this run under ts-node, so the TypeScript compiler is loaded here already; a child started
+ * through ts-node would load it again, 0.7 s before each run, where plain `node` starts in 0.1 s.
+ * The file is named by its content (two processes write the same bytes, or different files) and
+ * lives in .test-output/, inside the repository, so that its `require("ts-node")` for TypeScript
+ * programs finds this repository's copy. It is written again if it has gone.
+ */
+function runProgramScript(): string {
+    if (!runProgramJs) {
+        const source = path.join(__dirname, "run-program.ts");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const ts = require("typescript") as typeof import("typescript");
+        // The options of tsconfig.json that change the JavaScript written for this file.
+        const js = ts.transpileModule(fs.readFileSync(source, "utf8"), {
+            fileName: source,
+            compilerOptions: {
+                module: ts.ModuleKind.CommonJS,
+                target: ts.ScriptTarget.ES2022,
+                esModuleInterop: true,
+                strict: true,
+            },
+        }).outputText;
+        const hash = crypto.createHash("sha256").update(js).digest("hex").slice(0, 16);
+        runProgramJs = { file: path.join(REPO_ROOT, ".test-output", "scripts", `run-program-${hash}.js`), js };
+    }
+    const { file, js } = runProgramJs;
+    if (!fs.existsSync(file)) {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        const partial = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(partial, js);
+        fs.renameSync(partial, file);
+    }
+    return file;
+}
+
+/**
+ * Runs a program as an Automation API inline program: scripts/run-program.ts (transpiled, see
+ * above) in a child `node`, with `spec` on its standard input so that secret config never touches
+ * the disk. Its last line of stdout is `@@RESULT@@ <json>`.
+ */
+export function runProgram(
+    spec: RunProgramSpec,
+    options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<RunProgramOutput> {
+    const script = runProgramScript();
+    return new Promise((resolve) => {
+        const child = spawn(process.execPath, [script, "-"], {
+            cwd: options.cwd,
+            env: options.env,
+            stdio: ["pipe", "pipe", "pipe"],
+        });
+        child.stdin.end(JSON.stringify(spec));
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    });
 }

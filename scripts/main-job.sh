@@ -8,7 +8,7 @@
 # With Pulumi's Node.js language host (next to the CLI, on PATH, or named by
 # AGENT_POOLS_LANGUAGE_HOST) this is a plain `pulumi up` in the project folder, and what is printed
 # after the set-up is what the CLI prints. Without one, the same program runs through the Automation
-# API as an inline program (scripts/run-program.js), and the job says so.
+# API as an inline program (scripts/run-program.ts, run with ts-node), and the job says so.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -70,7 +70,7 @@ if [[ -n "$language_host" ]]; then
     pulumi up --yes --stack dev
 else
     step "pulumi up of examples/quickstart against the emulator, as an inline program (no Node.js language host here)"
-    node scripts/run-program.js - <<JSON
+    node_modules/.bin/ts-node scripts/run-program.ts - <<JSON
 {
   "workDir": $(node -p 'JSON.stringify(process.argv[1])' "$repo/examples/quickstart"),
   "program": "index.ts",

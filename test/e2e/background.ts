@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ProgramSpec, RunOptions, RunResult, Stack } from "./harness";
+import { Command, ProgramSpec, RunOptions, RunResult, Stack } from "./harness";
 
 // Killing the engine in the middle of a run, as a CI runner or a laptop does: `stack.run(...)` goes on
 // in the background, and when the test says so, the `pulumi` process of that run is killed with
@@ -83,7 +83,7 @@ export interface KilledRun {
  */
 export async function runAndKill(
     stack: Stack,
-    command: string,
+    command: Command,
     program: ProgramSpec,
     options: RunOptions,
     reached: () => boolean,

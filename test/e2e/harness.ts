@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
@@ -7,7 +6,9 @@ import {
     EngineProgram,
     findLanguageHost,
     getPulumiBin,
+    runProgram,
 } from "../../scripts/engine-driver";
+import type { RunProgramSpec } from "../../scripts/run-program";
 import { installedProgramDir, REPO_ROOT } from "../support/installedPackage";
 import { ProjectCli } from "./project";
 
@@ -21,7 +22,7 @@ let languageHost: string | undefined;
 /**
  * Pulumi's Node.js language host when the machine has one (see {@link findLanguageHost}): then every
  * run is a plain `pulumi <command>` in the program's project folder, as users run it. Without one,
- * programs run as Automation API inline programs (scripts/run-program.js), and the suite says so.
+ * programs run as Automation API inline programs (scripts/run-program.ts), and the suite says so.
  */
 export function languageHostOrFallback(): string | undefined {
     if (!hostChecked) {
@@ -62,6 +63,9 @@ export interface StateResource {
 /** The program's description: see scripts/engine-program.js. */
 export type ProgramSpec = EngineProgram;
 
+/** An engine command a {@link Stack} runs. */
+export type Command = RunProgramSpec["command"];
+
 /** Options of one run. */
 export interface RunOptions {
     config?: Record<string, { value: string; secret?: boolean } | null>;
@@ -99,7 +103,7 @@ export class Stack {
     }
 
     /** Runs an engine command with the program described by `program`. */
-    public async run(command: string, program: ProgramSpec, options: RunOptions = {}): Promise<RunResult> {
+    public async run(command: Command, program: ProgramSpec, options: RunOptions = {}): Promise<RunResult> {
         const host = languageHostOrFallback();
         return host ? this.runInProject(host, command, program, options) : this.runInline(command, program, options);
     }
@@ -111,7 +115,7 @@ export class Stack {
 
     private async runInProject(
         host: string,
-        command: string,
+        command: Command,
         program: ProgramSpec,
         options: RunOptions,
     ): Promise<RunResult> {
@@ -187,8 +191,8 @@ export class Stack {
         return { code: r.code ?? 1, stdout: r.stdout, stderr: r.stderr, result };
     }
 
-    private async runInline(command: string, program: ProgramSpec, options: RunOptions): Promise<RunResult> {
-        const spec = JSON.stringify({
+    private async runInline(command: Command, program: ProgramSpec, options: RunOptions): Promise<RunResult> {
+        const spec: RunProgramSpec = {
             workDir: this.programDir,
             program: options.programFile ?? "program.js",
             projectName: "agent-pools-e2e",
@@ -201,7 +205,7 @@ export class Stack {
             showSecrets: options.showSecrets,
             logVerbosity: options.logVerbosity,
             debug: options.debug,
-        });
+        };
         const env: NodeJS.ProcessEnv = {
             PATH: process.env.PATH,
             HOME: this.backendDir,
@@ -210,17 +214,7 @@ export class Stack {
             [ENGINE_PROGRAM_ENV]: JSON.stringify(program),
             ...options.env,
         };
-        const child = spawn(process.execPath, [path.join(REPO_ROOT, "scripts", "run-program.js"), "-"], {
-            cwd: this.programDir,
-            env,
-            stdio: ["pipe", "pipe", "pipe"],
-        });
-        child.stdin.end(spec);
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
+        const { code, stdout, stderr } = await runProgram(spec, { cwd: this.programDir, env });
         this.transcript.push(stdout, stderr);
         const line = stdout.split("\n").find((l) => l.startsWith("@@RESULT@@ "));
         const result = line ? JSON.parse(line.slice("@@RESULT@@ ".length)) : { error: "no result line" };
@@ -228,7 +222,7 @@ export class Stack {
     }
 
     /** Runs and fails the test, with the engine's output, unless the command succeeded. */
-    public async ok(command: string, program: ProgramSpec, options: RunOptions = {}): Promise<RunResult> {
+    public async ok(command: Command, program: ProgramSpec, options: RunOptions = {}): Promise<RunResult> {
         const r = await this.run(command, program, options);
         if (r.code !== 0) {
             throw new Error(`pulumi ${command} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`.slice(-6000));
