@@ -20,6 +20,7 @@ import * as provider from "../src/provider";
 import { resetProviderRuntime } from "../src/providerRuntime";
 import { AgentPoolInputs } from "../src/types";
 import { BenchConfig, BenchProgram, benchProgramDir, BenchStack, getPulumiBin } from "./engine";
+import { serializedProvider } from "../scripts/install-packed";
 
 /** One line of the table. */
 export interface BenchRow {
@@ -238,17 +239,7 @@ async function providerOverhead(o: BenchOptions): Promise<BenchRow> {
 }
 
 async function serializedSize(programDir: string): Promise<BenchRow> {
-    const { stdout } = await promisify(execFile)(
-        process.execPath,
-        [
-            "-e",
-            `const pulumi = require("@pulumi/pulumi");
-             const provider = require("pulumi-agent-pools/provider");
-             pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true }).then((sf) => process.stdout.write(String(Buffer.byteLength(sf.text))));`,
-        ],
-        { cwd: programDir },
-    );
-    const bytes = Number(stdout);
+    const bytes = Buffer.byteLength(serializedProvider(programDir));
     return {
         id: "3a",
         what: "serialized __provider per resource (installed package)",

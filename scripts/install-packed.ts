@@ -3,7 +3,8 @@
 //
 // Usage: node_modules/.bin/ts-node scripts/install-packed.ts <folder>
 // Prints the folder. Needs `npm run build` to have run. The tests and benchmarks import
-// installPacked() from here.
+// installPacked() from here, and serializedProvider(), what such a folder's program stores as
+// `__provider`.
 import { execFileSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -76,6 +77,26 @@ export function installPacked(target: string): string {
     } finally {
         fs.rmSync(packDir, { recursive: true, force: true });
     }
+}
+
+/**
+ * What Pulumi stores as `__provider` for every AgentPool of a program in `programDir`: the object
+ * AgentPool hands Pulumi (the stub), serialized by the installed `@pulumi/pulumi` as
+ * `pulumi.dynamic.Resource` does it.
+ */
+export function serializedProvider(programDir: string): string {
+    return execFileSync(
+        process.execPath,
+        [
+            "-e",
+            `const pulumi = require("@pulumi/pulumi");
+             const dist = require.resolve("pulumi-agent-pools").replace(/index[.]js$/, "");
+             const provider = require(dist + "providerStub.js").providerStub;
+             pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })
+                 .then((sf) => process.stdout.write(sf.text));`,
+        ],
+        { cwd: programDir, encoding: "utf8" },
+    );
 }
 
 if (require.main === module) {

@@ -1,10 +1,11 @@
 import { strict as assert } from "node:assert";
-import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import { createRequire } from "node:module";
 import { startEmulator, Emulator } from "../src/emulator";
 import { hashToken, newToken } from "../src/emulator/state";
 import { installedProgramDir } from "./support/installedPackage";
+import { serializedProvider } from "../scripts/install-packed";
 
 // The provider as Pulumi really runs it: serialized by @pulumi/pulumi's closure serializer in the
 // program's process, rebuilt from that text by the SDK's dynamic-provider gRPC host in a fresh Node
@@ -38,19 +39,7 @@ describe("provider through the SDK's dynamic-provider host (installed package)",
     before(async function () {
         this.timeout(10 * 60 * 1000);
         dir = installedProgramDir();
-        // Serialize exactly as pulumi.dynamic.Resource does, with the object AgentPool passes (the stub).
-        text = execFileSync(
-            process.execPath,
-            [
-                "-e",
-                `const pulumi = require("@pulumi/pulumi");
-                 const dist = require.resolve("pulumi-agent-pools").replace(/index\.js$/, "");
-                 const provider = require(dist + "providerStub.js").providerStub;
-                 pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })
-                     .then((sf) => process.stdout.write(sf.text));`,
-            ],
-            { cwd: dir, encoding: "utf8" },
-        );
+        text = serializedProvider(dir);
         token = newToken();
         emu = await startEmulator({ accessTokens: [{ token, orgs: ["acme"] }] });
 
