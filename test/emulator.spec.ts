@@ -530,6 +530,27 @@ describe("emulator: faults, request log and state file", () => {
         assert.equal(JSON.stringify(log).includes(h.token), false);
     });
 
+    it("logs how many requests were in flight when each arrived: 1 one after another, more when they overlap", async () => {
+        await raw(h, "GET", POOLS);
+        await raw(h, "GET", POOLS);
+        assert.deepEqual(
+            h.emu.requests().map((r) => r.inFlight),
+            [1, 1],
+        );
+        h.emu.clearRequests();
+        h.emu.injectFault({ route: "list", latencyMs: 300, times: "always" });
+        await Promise.all([1, 2, 3, 4, 5].map(() => raw(h, "GET", POOLS)));
+        assert.equal(Math.max(...h.emu.requests().map((r) => r.inFlight)), 5);
+        h.emu.faults.clear();
+        h.emu.clearRequests();
+        await raw(h, "GET", POOLS);
+        assert.deepEqual(
+            h.emu.requests().map((r) => r.inFlight),
+            [1],
+            "every answered request left the count",
+        );
+    });
+
     it("serves its admin routes over HTTP for out-of-process control", async () => {
         const created = (await raw(h, "POST", POOLS, { name: "adm", description: "" })).body as {
             id: string;

@@ -30,6 +30,11 @@ export interface RequestLogEntry {
     userAgent?: string;
     /** `token` when `Authorization: token …` was sent, `none`, or `other`. */
     authScheme: "token" | "none" | "other";
+    /**
+     * How many requests the emulator was handling when this one arrived, this one included: 1 for
+     * requests sent one after another, more for requests that overlap.
+     */
+    inFlight: number;
 }
 
 /** The request log: newest last, bounded (the oldest entries are dropped first). */

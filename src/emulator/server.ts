@@ -75,11 +75,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const faults = new FaultInjector();
     const log = new RequestLog(options.maxLogEntries ?? 100_000);
     const clock = clockFor(options.timestampUnit ?? "ms");
+    let active = 0;
 
     const server = http.createServer((req, res) => {
         void readBody(req).then(
             async (body) => {
+                active++;
+                res.once("close", () => active--);
                 const entry = log.start({
+                    inFlight: active,
                     method: req.method ?? "GET",
                     accept: header(req, "accept"),
                     contentType: header(req, "content-type"),
