@@ -70,9 +70,17 @@ if [[ -n "$language_host" ]]; then
     pulumi up --yes --stack dev
 else
     step "pulumi up of examples/quickstart against the emulator, as an inline program (no Node.js language host here)"
+    # An inline program runs in this process with the Automation API, where the program and the
+    # package must share one copy of @pulumi/pulumi; the quick start's link to this checkout
+    # (file:../..) would bring in the checkout's own. So the program runs from a folder where the
+    # package is installed from `npm pack`, as a user installs it (which also keeps the Automation
+    # API from rewriting the example's Pulumi.yaml).
+    program_dir="$work/quickstart-inline"
+    node_modules/.bin/ts-node scripts/install-packed.ts "$program_dir" >/dev/null
+    cp examples/quickstart/index.ts "$program_dir/index.ts"
     node_modules/.bin/ts-node scripts/run-program.ts - <<JSON
 {
-  "workDir": $(node -p 'JSON.stringify(process.argv[1])' "$repo/examples/quickstart"),
+  "workDir": $(node -p 'JSON.stringify(process.argv[1])' "$program_dir"),
   "program": "index.ts",
   "projectName": "agent-pools-quickstart",
   "stackName": "dev",
