@@ -13,8 +13,11 @@ import * as path from "node:path";
 
 const repo = path.resolve(__dirname, "..");
 
-/** Installs the packed package into `target` (made when missing) and returns `target`. */
-export function installPacked(target: string): string {
+/**
+ * This package as a user gets it: the tarball of `npm pack` of the repository. Needs `npm run
+ * build` to have run.
+ */
+export function packTarball(): Buffer {
     if (!fs.existsSync(path.join(repo, "dist", "index.js"))) {
         throw new Error("dist/ is missing: run `npm run build` first");
     }
@@ -30,53 +33,58 @@ export function installPacked(target: string): string {
         if (!name) {
             throw new Error("`npm pack` printed no tarball name");
         }
-        const tarball = fs.readFileSync(path.join(packDir, name));
-        const version = (dep: string): string =>
-            (
-                JSON.parse(fs.readFileSync(path.join(repo, "node_modules", dep, "package.json"), "utf8")) as {
-                    version: string;
-                }
-            ).version;
-        // A TypeScript program needs its compiler next to it, as `pulumi new typescript` installs it.
-        const manifest =
-            JSON.stringify(
-                {
-                    name: "agent-pools-program",
-                    private: true,
-                    dependencies: {
-                        "pulumi-agent-pools": "file:./pulumi-agent-pools.tgz",
-                        "@pulumi/pulumi": version("@pulumi/pulumi"),
-                    },
-                    devDependencies: {
-                        "@types/node": version("@types/node"),
-                        "ts-node": version("ts-node"),
-                        typescript: version("typescript"),
-                    },
-                },
-                null,
-                2,
-            ) + "\n";
-        const hash = crypto.createHash("sha256").update(tarball).update(manifest).digest("hex");
-        const marker = path.join(target, "node_modules", ".pulumi-agent-pools-tarball");
-        if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === hash) {
-            return target;
-        }
-        fs.mkdirSync(target, { recursive: true });
-        fs.writeFileSync(path.join(target, "pulumi-agent-pools.tgz"), tarball);
-        fs.writeFileSync(path.join(target, "package.json"), manifest);
-        // A stale lock, or npm's hidden one in node_modules, would keep the previous tarball.
-        fs.rmSync(path.join(target, "package-lock.json"), { force: true });
-        fs.rmSync(path.join(target, "node_modules", ".package-lock.json"), { force: true });
-        fs.rmSync(path.join(target, "node_modules", "pulumi-agent-pools"), { recursive: true, force: true });
-        execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
-            cwd: target,
-            stdio: ["ignore", "ignore", "inherit"],
-        });
-        fs.writeFileSync(marker, hash);
-        return target;
+        return fs.readFileSync(path.join(packDir, name));
     } finally {
         fs.rmSync(packDir, { recursive: true, force: true });
     }
+}
+
+/** Installs the packed package into `target` (made when missing) and returns `target`. */
+export function installPacked(target: string): string {
+    const tarball = packTarball();
+    const version = (dep: string): string =>
+        (
+            JSON.parse(fs.readFileSync(path.join(repo, "node_modules", dep, "package.json"), "utf8")) as {
+                version: string;
+            }
+        ).version;
+    // A TypeScript program needs its compiler next to it, as `pulumi new typescript` installs it.
+    const manifest =
+        JSON.stringify(
+            {
+                name: "agent-pools-program",
+                private: true,
+                dependencies: {
+                    "pulumi-agent-pools": "file:./pulumi-agent-pools.tgz",
+                    "@pulumi/pulumi": version("@pulumi/pulumi"),
+                },
+                devDependencies: {
+                    "@types/node": version("@types/node"),
+                    "ts-node": version("ts-node"),
+                    typescript: version("typescript"),
+                },
+            },
+            null,
+            2,
+        ) + "\n";
+    const hash = crypto.createHash("sha256").update(tarball).update(manifest).digest("hex");
+    const marker = path.join(target, "node_modules", ".pulumi-agent-pools-tarball");
+    if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === hash) {
+        return target;
+    }
+    fs.mkdirSync(target, { recursive: true });
+    fs.writeFileSync(path.join(target, "pulumi-agent-pools.tgz"), tarball);
+    fs.writeFileSync(path.join(target, "package.json"), manifest);
+    // A stale lock, or npm's hidden one in node_modules, would keep the previous tarball.
+    fs.rmSync(path.join(target, "package-lock.json"), { force: true });
+    fs.rmSync(path.join(target, "node_modules", ".package-lock.json"), { force: true });
+    fs.rmSync(path.join(target, "node_modules", "pulumi-agent-pools"), { recursive: true, force: true });
+    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
+        cwd: target,
+        stdio: ["ignore", "ignore", "inherit"],
+    });
+    fs.writeFileSync(marker, hash);
+    return target;
 }
 
 /**

@@ -1,7 +1,6 @@
 import { execFileSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { REPO_ROOT } from "../support/installedPackage";
 import { NodeMajor } from "./cells";
@@ -38,25 +37,8 @@ export function pathFirst(dirs: string[], env: NodeJS.ProcessEnv = process.env):
     return { ...env, PATH: [...dirs, env.PATH ?? ""].join(path.delimiter) };
 }
 
-/** This package as a user gets it: `npm pack` of the repository. Needs `npm run build` first. */
-export function packTarball(): Buffer {
-    if (!fs.existsSync(path.join(REPO_ROOT, "dist", "index.js"))) {
-        throw new Error("dist/ is missing: run `npm run build` first");
-    }
-    const packDir = fs.mkdtempSync(path.join(os.tmpdir(), "agent-pools-matrix-pack-"));
-    try {
-        const name = execFileSync("npm", ["pack", "--silent", "--pack-destination", packDir], {
-            cwd: REPO_ROOT,
-            encoding: "utf8",
-        })
-            .trim()
-            .split("\n")
-            .pop()!;
-        return fs.readFileSync(path.join(packDir, name));
-    } finally {
-        fs.rmSync(packDir, { recursive: true, force: true });
-    }
-}
+// This package as a user gets it: `npm pack` of the repository (one way of packing, shared).
+export { packTarball } from "../../scripts/install-packed";
 
 /** The packages of a program folder besides this package. */
 export interface ProgramDependencies {
