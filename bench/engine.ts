@@ -4,7 +4,7 @@
  * (the CLI, the language host, the program, installing the packed package, running an inline
  * program), which the end-to-end tests share, so that the benchmarks import nothing from test/.
  */
-import { spawn } from "node:child_process";
+import { startCollecting } from "../scripts/child";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -45,15 +45,13 @@ interface Ran {
     output: string;
 }
 
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdin?: string }) {
-    return new Promise<Ran>((resolve) => {
-        const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
-        child.stdin.end(options.stdin ?? "");
-        let output = "";
-        child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-        child.on("close", (code) => resolve({ code: code ?? 1, output }));
-    });
+async function run(
+    command: string,
+    args: string[],
+    options: { cwd: string; env: NodeJS.ProcessEnv; stdin?: string },
+): Promise<Ran> {
+    const { code, stdout, stderr } = await startCollecting(command, args, options).done;
+    return { code: code ?? 1, output: stdout + stderr };
 }
 
 let stacksMade = 0;

@@ -4,7 +4,8 @@
  * language host when the machine has one, the Pulumi program both run, and the fallback without a
  * language host, the program as an Automation API inline program (scripts/run-program.ts).
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { startCollecting } from "./child";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -127,22 +128,14 @@ function runProgramScript(): string {
  * above) in a child `node`, with `spec` on its standard input so that secret config never touches
  * the disk. Its last line of stdout is `@@RESULT@@ <json>`.
  */
-export function runProgram(
+export async function runProgram(
     spec: RunProgramSpec,
     options: { cwd: string; env: NodeJS.ProcessEnv },
 ): Promise<RunProgramOutput> {
     const script = runProgramScript();
-    return new Promise((resolve) => {
-        const child = spawn(process.execPath, [script, "-"], {
-            cwd: options.cwd,
-            env: options.env,
-            stdio: ["pipe", "pipe", "pipe"],
-        });
-        child.stdin.end(JSON.stringify(spec));
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    });
+    const { code, stdout, stderr } = await startCollecting(process.execPath, [script, "-"], {
+        ...options,
+        stdin: JSON.stringify(spec),
+    }).done;
+    return { code: code ?? 1, stdout, stderr };
 }

@@ -1,8 +1,9 @@
 import { strict as assert } from "node:assert";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Harness, useHarness } from "./helpers";
+import { Collected, startCollecting } from "../scripts/child";
 
 // The emulator driven by Pulumi's official Go SDK of the Cloud API (test/contract/, its own Go
 // module, SDK version pinned in go.mod and go.sum): every answer is decoded with the SDK's own types,
@@ -56,20 +57,8 @@ function goEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     return { ...process.env, GOTOOLCHAIN: "local", ...extra };
 }
 
-function run(
-    command: string,
-    args: string[],
-    options: { cwd: string; env: NodeJS.ProcessEnv },
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-        child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<Collected> {
+    return startCollecting(command, args, options).done;
 }
 
 describe("contract: the emulator through Pulumi's official Go SDK", function () {

@@ -1,21 +1,12 @@
-import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { Collected, Collecting, startCollecting } from "../../scripts/child";
 
 /** What one `pulumi` command did. */
-export interface CliResult {
-    code: number | null;
-    signal: NodeJS.Signals | null;
-    stdout: string;
-    stderr: string;
-}
+export type CliResult = Collected;
 
-/** A `pulumi` command still running: its output so far, and a way to kill it. */
-export interface RunningCli {
-    child: ChildProcess;
-    output(): string;
-    done: Promise<CliResult>;
-}
+/** A `pulumi` command still running. */
+export type RunningCli = Collecting;
 
 /**
  * A Pulumi project folder run with the real `pulumi` CLI and its Node.js language host, with the
@@ -59,20 +50,11 @@ export class ProjectCli {
 
     /** Starts `pulumi <args>` in the project folder; `stdin` is written to it, then closed. */
     public start(args: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): RunningCli {
-        const child = spawn(path.join(this.pulumiBin, "pulumi"), args, {
+        return startCollecting(path.join(this.pulumiBin, "pulumi"), args, {
             cwd: this.dir,
             env: this.env(options.env),
-            stdio: ["pipe", "pipe", "pipe"],
+            stdin: options.stdin,
         });
-        child.stdin!.end(options.stdin ?? "");
-        let stdout = "";
-        let stderr = "";
-        child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-        const done = new Promise<CliResult>((resolve) =>
-            child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
-        );
-        return { child, output: () => stdout + stderr, done };
     }
 
     /** Runs `pulumi <args>` to the end. */

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
+import { startCollecting } from "../../scripts/child";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cleanupTempDirs, startHarness } from "../helpers";
@@ -44,20 +44,14 @@ function setUp<T>(what: string, steps: () => T): T {
     }
 }
 
-/** Runs a command to its end, without a shell, collecting what it prints. */
-function run(
+/** Runs a command to its end, without a shell, collecting what it prints (stdout, then stderr). */
+async function run(
     command: string,
     args: string[],
     options: { cwd: string; env: NodeJS.ProcessEnv },
 ): Promise<{ code: number | null; output: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
-        let output = "";
-        child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, output }));
-    });
+    const { code, stdout, stderr } = await startCollecting(command, args, options).done;
+    return { code, output: stdout + stderr };
 }
 
 describe("supported versions", function () {

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { startCollecting } from "../../scripts/child";
 
 /** What a finished child process printed, and its exit code (1 when it was killed). */
 export interface Ran {
@@ -8,21 +8,11 @@ export interface Ran {
 }
 
 /** Runs `node <script> <args>` to its end, as a user runs a command, collecting what it prints. */
-export function runNode(
+export async function runNode(
     script: string,
     args: string[],
     options: { cwd?: string; env: NodeJS.ProcessEnv },
 ): Promise<Ran> {
-    return new Promise((resolve) => {
-        const child = spawn(process.execPath, [script, ...args], {
-            cwd: options.cwd,
-            env: options.env,
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    });
+    const { code, stdout, stderr } = await startCollecting(process.execPath, [script, ...args], options).done;
+    return { code: code ?? 1, stdout, stderr };
 }

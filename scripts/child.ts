@@ -1,0 +1,46 @@
+/**
+ * A child process whose output is collected: the one way the test drivers, the tests and the
+ * benchmarks start a command and read what it printed.
+ */
+import { ChildProcess, spawn } from "node:child_process";
+
+/** How a collected child ended, and what it printed. */
+export interface Collected {
+    /** The exit code; `null` when a signal ended it. */
+    code: number | null;
+    /** The signal that ended it, if one did. */
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** A collected child still running. */
+export interface Collecting {
+    child: ChildProcess;
+    /** What it has printed so far, stdout then stderr. */
+    output(): string;
+    done: Promise<Collected>;
+}
+
+/**
+ * Starts `command args`, writes `stdin` (nothing when absent) and closes it, and collects what it
+ * prints. `done` rejects when the command cannot be started at all.
+ */
+export function startCollecting(
+    command: string,
+    args: string[],
+    options: { cwd?: string; env: NodeJS.ProcessEnv; stdin?: string },
+): Collecting {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+    child.stdin!.end(options.stdin ?? "");
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    const done = new Promise<Collected>((resolve, reject) => {
+        // A command that cannot be started (not found, not executable) rejects instead of crashing.
+        child.on("error", reject);
+        child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    });
+    return { child, output: () => stdout + stderr, done };
+}
