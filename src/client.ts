@@ -178,6 +178,25 @@ export class AgentPoolsClient {
         return { deleted: answer.status !== 404 };
     }
 
+    /**
+     * Makes a pool the org's default, where every stack without a pool of its own deploys; `""`
+     * reverts the org to the Pulumi-hosted pool. Sends only `setDefaultAgentPoolID`, so every other
+     * org setting is left as it is. The request is idempotent: a lost answer is retried.
+     */
+    public async setDefaultPool(org: string, poolId: string): Promise<void> {
+        const call: Call = {
+            method: "PATCH",
+            path: `/api/orgs/${pathSegment(org, "organization name")}`,
+            operation:
+                poolId === ""
+                    ? `reverting org ${quote(org)} to the Pulumi-hosted agent pool`
+                    : `making agent pool ${quote(poolId)} the default of org ${quote(org)}`,
+            body: { setDefaultAgentPoolID: poolId },
+        };
+        // The answer is the org's metadata, which does not say which pool is the default.
+        await this.transport.send(call, [200, 204]);
+    }
+
     private poolPath(org: string, poolId: string): string {
         return `/api/orgs/${pathSegment(org, "organization name")}/agent-pools/${pathSegment(poolId, "pool id")}`;
     }

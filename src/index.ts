@@ -5,7 +5,15 @@
  */
 export { AgentPool, AGENT_POOL_TYPE } from "./agentPool";
 export type { AgentPoolArgs } from "./agentPool";
-export type { AgentPoolInputs, AgentPoolOutputs, RetiringPool } from "./types";
+export { DefaultAgentPool, DEFAULT_AGENT_POOL_TYPE } from "./defaultAgentPool";
+export type { DefaultAgentPoolArgs } from "./defaultAgentPool";
+export type {
+    AgentPoolInputs,
+    AgentPoolOutputs,
+    RetiringPool,
+    DefaultAgentPoolInputs,
+    DefaultAgentPoolOutputs,
+} from "./types";
 export { listAgentPools, getAgentPool, listAgentPoolsOutput, getAgentPoolOutput } from "./lookups";
 export type { ListAgentPoolsArgs, GetAgentPoolArgs, LookupSettings } from "./lookups";
 export { AgentPoolsClient } from "./client";

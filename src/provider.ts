@@ -18,6 +18,7 @@ import { checkInputs, UNKNOWN } from "./inputs";
 import { client, runtime } from "./providerRuntime";
 import { parseResourceId, resourceId } from "./resourceId";
 import { isInUse, retire, rotate } from "./rotation";
+import { FALLBACK_WORDS, noteDeleted, orgDefault, warnInRun } from "./orgDefault";
 import { fromState, sameTrigger, stateInputs } from "./stateInputs";
 import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs, RetiringPool } from "./types";
 import { CreatedAgentPool } from "./wire";
@@ -31,6 +32,7 @@ export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
     const rt = runtime();
     rt.settings = settingsFromConfig((key) => req.config.get(key));
     rt.client = undefined;
+    rt.defaults.clear();
 }
 
 /**
@@ -219,7 +221,7 @@ export async function update(
         }
     }
     // Each retiring pool goes as soon as no stack uses it (or at once, with forceDestroy).
-    const retiring = await retire(client(), org, olds.retiring, news.forceDestroy);
+    const retiring = await retire(client(), org, olds.retiring, news.forceDestroy, poolId);
     for (const pool of retiring) {
         runtime().trackers.set(pool.agentPoolId, poolId);
     }
@@ -241,29 +243,47 @@ export async function update(
 
 /**
  * Deletes the pool and the pools it is retiring; one that is already gone counts as deleted. A pool
- * in use that a rotation's successor now retires (the old pool of a rotation, whose resource the
- * engine deletes once the successor exists) is left to that successor.
+ * in use, or the org's default, that a rotation's successor now retires (the old pool of a
+ * rotation, whose resource the engine deletes once the successor exists) is left to that successor.
+ * The org's default pool is not deleted without forceDestroy: the service would let it go and put
+ * the org on Pulumi-hosted runners.
  */
 async function deletePool(id: string, props: AgentPoolOutputs): Promise<void> {
     const { org, poolId } = parseResourceId(id, props);
     const force = props.forceDestroy === true;
     const rt = runtime();
+    const api = client();
     const trackedElsewhere = (pool: string) => (rt.trackers.get(pool) ?? poolId) !== poolId;
+    const operation = `deleting agent pool ${JSON.stringify(props.name)} in org ${JSON.stringify(org)}`;
     if (!rt.deletedByRotation.has(poolId)) {
-        try {
-            await client().delete(org, poolId, { force });
-        } catch (err) {
-            if (!isInUse(err) || force) {
-                throw err;
-            }
-            // A rotation's old pool, renamed and listed as retiring by its successor, stays for the
-            // successor to delete once it is free; any other pool in use stops the delete.
-            if (!trackedElsewhere(poolId)) {
-                throw withHint(
-                    err,
-                    "Stacks' deployment settings still use this pool. Remove it from them, or set forceDestroy: true " +
-                        "on the AgentPool and run `pulumi up` before deleting (those stacks then fall back to Pulumi-hosted runners)",
-                );
+        const isDefault = (await orgDefault(api, org)) === poolId;
+        if (isDefault && !force && !trackedElsewhere(poolId)) {
+            throw new Error(
+                `${operation}: it is the org's default agent pool, and nothing was deleted. ${DEFAULT_REFUSAL}`,
+            );
+        }
+        if (!(isDefault && !force)) {
+            try {
+                await api.delete(org, poolId, { force });
+                if (isDefault) {
+                    await noteDeleted(org, poolId);
+                    warnInRun(
+                        `${operation}: it was the org's default agent pool (forceDestroy is set): ${FALLEN_BACK}`,
+                    );
+                }
+            } catch (err) {
+                if (!isInUse(err) || force) {
+                    throw err;
+                }
+                // A rotation's old pool, renamed and listed as retiring by its successor, stays for the
+                // successor to delete once it is free; any other pool in use stops the delete.
+                if (!trackedElsewhere(poolId)) {
+                    throw withHint(
+                        err,
+                        "Stacks' deployment settings still use this pool. Remove it from them, or set forceDestroy: true " +
+                            "on the AgentPool and run `pulumi up` before deleting (those stacks then fall back to Pulumi-hosted runners)",
+                    );
+                }
             }
         }
     }
@@ -272,22 +292,42 @@ async function deletePool(id: string, props: AgentPoolOutputs): Promise<void> {
         if (trackedElsewhere(pool.agentPoolId)) {
             continue;
         }
+        const label = `${JSON.stringify(pool.name)} (id ${pool.agentPoolId})`;
+        const isDefault = (await orgDefault(api, org)) === pool.agentPoolId;
+        if (isDefault && !force) {
+            stuck.push(`${label}, the org's default agent pool`);
+            continue;
+        }
         try {
-            await client().delete(org, pool.agentPoolId, { force });
+            await api.delete(org, pool.agentPoolId, { force });
+            if (isDefault) {
+                await noteDeleted(org, pool.agentPoolId);
+                warnInRun(`${operation}: the retiring ${label} was the org's default agent pool: ${FALLEN_BACK}`);
+            }
         } catch (err) {
             if (!isInUse(err) || force) {
                 throw err;
             }
-            stuck.push(`${JSON.stringify(pool.name)} (id ${pool.agentPoolId})`);
+            stuck.push(`${label}, in use by stacks' deployment settings`);
         }
     }
     if (stuck.length > 0) {
         throw new Error(
-            `deleting agent pool ${JSON.stringify(props.name)} in org ${JSON.stringify(org)}: the pools it replaced in ` +
-                `a rotation and is still retiring are in use by stacks' deployment settings: ${stuck.join(", ")}. ` +
-                "Remove them from those stacks, or set forceDestroy: true on the AgentPool and run `pulumi up` " +
-                "before deleting (those stacks then fall back to Pulumi-hosted runners)",
+            `${operation}: the pools it replaced in a rotation and is still retiring cannot go yet: ${stuck.join("; ")}. ` +
+                "Remove them from those stacks' deployment settings and make another pool the org's default " +
+                "(a DefaultAgentPool, or the Pulumi Cloud console), or set forceDestroy: true on the AgentPool and run " +
+                "`pulumi up` before deleting (those stacks, or the org, then fall back to Pulumi-hosted runners)",
         );
     }
 }
 export { deletePool as delete };
+
+/** What to do about a refused delete of the org's default pool. */
+const DEFAULT_REFUSAL =
+    `Deleting it, ${FALLBACK_WORDS}. Make another pool the default first (declare a DefaultAgentPool ` +
+    "naming it, or choose one in the Pulumi Cloud console), or set forceDestroy: true on the AgentPool and run " +
+    "`pulumi up` before deleting";
+
+const FALLEN_BACK =
+    "the org now uses Pulumi-hosted runners for every stack without an agent pool of its own. Make another pool " +
+    "the default (a DefaultAgentPool, or the Pulumi Cloud console) to bring them back into your network";

@@ -1,6 +1,8 @@
 /**
- * What the provider keeps between calls in its process: the client settings from `configure`,
- * the client, and what `diff` saw of rotations for `create` and `delete` in the same run. Kept on
+ * What the providers keep between calls in their process: the client settings from `configure`,
+ * the client, what `diff` saw of rotations for `create` and `delete` in the same run, and each
+ * org's default pool. `AgentPool` and `DefaultAgentPool` share it: the engine runs every dynamic
+ * resource in one provider process. Kept on
  * `globalThis`, never in a value Pulumi could serialize into the state.
  */
 import { AgentPoolsClient, AgentPoolsClientOptions } from "./client";
@@ -25,6 +27,8 @@ export interface Runtime {
     trackers: Map<string, string>;
     /** Old pools a rotation deleted in this run: the engine's delete of them has nothing to send. */
     deletedByRotation: Set<string>;
+    /** Each org's default pool id as this run knows it (see orgDefault.ts); `undefined`: the hosted pool. */
+    defaults: Map<string, Promise<string | undefined>>;
 }
 
 /** This process's provider state, made on first use. */
@@ -35,6 +39,7 @@ export function runtime(): Runtime {
         rotations: new Map(),
         trackers: new Map(),
         deletedByRotation: new Set(),
+        defaults: new Map(),
     });
 }
 

@@ -13,7 +13,7 @@
  * would: `pulumi refresh` and `pulumi destroy` need the package installed there too.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { AgentPoolOutputs, CheckedInputs } from "./types";
+import type { AgentPoolOutputs, CheckedInputs, DefaultAgentPoolInputs, DefaultAgentPoolOutputs } from "./types";
 
 // The engine hands diff, create and update what check returned: inputs with their defaults applied.
 // Check itself takes the program's inputs as they come (the provider's `check` accepts the wider
@@ -46,3 +46,29 @@ export const providerStub = {
     update: (id, olds, news) => load().update(id, olds, news),
     delete: (id, props) => load().delete(id, props),
 } satisfies Required<Provider>;
+
+// The same for DefaultAgentPool, whose provider is the module `pulumi-agent-pools/default-pool-provider`.
+type DefaultPoolProvider = dynamic.ResourceProvider<DefaultAgentPoolInputs, DefaultAgentPoolOutputs>;
+type DefaultPoolModule = typeof import("./defaultPoolProvider");
+
+function loadDefaultPool(): DefaultPoolModule {
+    try {
+        return require("pulumi-agent-pools/default-pool-provider");
+    } catch (err) {
+        throw new Error(
+            `${(err as Error).message}\nDefaultAgentPool runs the provider of the package pulumi-agent-pools installed ` +
+                `for the program in ${process.cwd()}: install it there (npm install pulumi-agent-pools)`,
+        );
+    }
+}
+
+/** The provider Pulumi serializes for every {@link DefaultAgentPool}: each method defers to the installed one. */
+export const defaultPoolStub = {
+    configure: (req) => loadDefaultPool().configure(req),
+    check: (olds, news) => loadDefaultPool().check(olds, news),
+    diff: (id, olds, news) => loadDefaultPool().diff(id, olds, news),
+    create: (inputs) => loadDefaultPool().create(inputs),
+    read: (id, props) => loadDefaultPool().read(id, props),
+    update: (id, olds, news) => loadDefaultPool().update(id, olds, news),
+    delete: (id, props) => loadDefaultPool().delete(id, props),
+} satisfies Required<DefaultPoolProvider>;

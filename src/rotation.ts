@@ -20,6 +20,7 @@
  */
 import { AgentPoolsClient } from "./client";
 import { isPulumiApiError, PulumiApiError, withHint } from "./errors";
+import { orgDefault, setOrgDefault, warnInRun } from "./orgDefault";
 import { MAX_NAME_LENGTH } from "./rules";
 import { RetiringPool } from "./types";
 import { AgentPoolSummary, CreatedAgentPool, timestampToDate } from "./wire";
@@ -126,16 +127,26 @@ export async function rotate(
         }
     }
 
-    // 1. Free the declared name.
+    // 1. Free the declared name. The org's default pool is kept like one in use: deleting it would
+    //    send every stack without a pool of its own to Pulumi-hosted runners.
+    const wasDefault = (await orgDefault(api, org)) === from.poolId;
     let oldDeleted = false;
     let kept: RetiringPool | undefined;
     let oldCreated = from.created;
-    try {
-        oldDeleted = (await api.delete(org, from.poolId)).deleted;
-    } catch (err) {
-        if (!isInUse(err)) {
-            throw err;
+    let keepReason: string | undefined;
+    if (wasDefault) {
+        keepReason = DEFAULT_REASON;
+    } else {
+        try {
+            oldDeleted = (await api.delete(org, from.poolId)).deleted;
+        } catch (err) {
+            if (!isInUse(err)) {
+                throw err;
+            }
+            keepReason = inUseReason(err);
         }
+    }
+    if (keepReason !== undefined) {
         const live = await api.get(org, from.poolId);
         if (live) {
             oldCreated = live.created;
@@ -149,7 +160,7 @@ export async function rotate(
                 // The old pool held the name until now: no earlier run can have created under it.
                 strangerOnly = true;
             }
-            kept = { agentPoolId: from.poolId, name, reason: inUseReason(err) };
+            kept = { agentPoolId: from.poolId, name, reason: keepReason };
         }
     }
 
@@ -175,12 +186,19 @@ export async function rotate(
         created = await createOnce();
     }
 
+    // With forceDestroy the old pool goes at the end of this run: the default moves to the successor
+    // now, so that the org is never on the hosted pool.
+    if (wasDefault && from.forceDestroy) {
+        await setOrgDefault(api, org, created.id);
+    }
+
     // 3. What the old pool was retiring passes to the successor; whatever is free by now goes.
     const inherited = await retire(
         api,
         org,
         from.retiring.filter((p) => p.agentPoolId !== from.poolId),
         false,
+        created.id,
     );
     // With forceDestroy, the engine's delete of the old resource (which stays in the state until it
     // succeeds) deletes the kept pool at the end of this run: nothing is left to retire.
@@ -190,28 +208,57 @@ export async function rotate(
 
 /**
  * Tries to delete each retiring pool: one that goes now or is gone already leaves the list, one that
- * stacks still use stays with the reason. Never throws: a delete that fails otherwise leaves the
- * pool listed with the error as its reason, for the next `pulumi up` to try again.
+ * stacks still use stays with the reason. The org's default pool first hands the default to
+ * `successor`, once a runner is online there (at once with `force`), and stays until then. Never
+ * throws: a request that fails leaves the pool listed with the error as its reason, for the next
+ * `pulumi up` to try again.
  */
 export async function retire(
     api: AgentPoolsClient,
     org: string,
     pools: readonly RetiringPool[],
     force: boolean,
+    successor: string,
 ): Promise<RetiringPool[]> {
     const left: RetiringPool[] = [];
     for (const pool of pools) {
+        let step = "deleting it";
         try {
+            if ((await orgDefault(api, org)) === pool.agentPoolId) {
+                if (!force && !(await hasRunnerOnline(api, org, successor))) {
+                    left.push({ ...pool, reason: DEFAULT_REASON });
+                    continue;
+                }
+                step = "making the new pool the org's default";
+                await setOrgDefault(api, org, successor);
+                step = "deleting it";
+                warnInRun(
+                    `agent pool ${successor} is now the default of org ${quote(org)}, in place of the retiring ` +
+                        `${quote(pool.name)} (id ${pool.agentPoolId})`,
+                );
+            }
             await api.delete(org, pool.agentPoolId, { force });
         } catch (err) {
             const reason = isInUse(err)
                 ? inUseReason(err)
-                : `deleting it failed (${err instanceof Error ? err.message : String(err)}); the next \`pulumi up\` tries again`;
+                : `${step} failed (${err instanceof Error ? err.message : String(err)}); the next \`pulumi up\` tries again`;
             left.push({ ...pool, reason });
         }
     }
     return left;
 }
+
+/** Whether a runner is online in the pool: it has picked up the pool's token. */
+async function hasRunnerOnline(api: AgentPoolsClient, org: string, poolId: string): Promise<boolean> {
+    const pool = await api.get(org, poolId);
+    return pool?.agents.some((a) => a.status === "online") ?? false;
+}
+
+/** Why the org's default pool is kept when a rotation replaces it. */
+export const DEFAULT_REASON =
+    "it is the org's default agent pool. The first `pulumi up` after a runner is online on the new pool (start " +
+    "your runners with the new token) makes the new pool the default and deletes this one, so that no deployment " +
+    "waits on a pool with no runner and the org is never on Pulumi-hosted runners";
 
 /** A DELETE without `force` refused because stacks' deployment settings use the pool. */
 export function isInUse(err: unknown): err is PulumiApiError {

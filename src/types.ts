@@ -86,3 +86,27 @@ export interface RetiringPool {
     /** Why it is still there, e.g. that stacks' deployment settings still use it. */
     reason: string;
 }
+
+/**
+ * The inputs of a {@link DefaultAgentPool} as the provider sees them. During a preview either may be
+ * the engine's "unknown" placeholder string.
+ */
+export interface DefaultAgentPoolInputs {
+    /** The org whose default pool this is. Changing it replaces the resource. */
+    organizationName: string;
+    /** The pool to make the org's default. Changes in place. */
+    agentPoolId: string;
+    /**
+     * Set by the resource class from the `import` resource option: the org whose current default is
+     * taken over instead of set. Used by the first create only.
+     */
+    importId?: string;
+}
+
+/** What a {@link DefaultAgentPool}'s state holds. */
+export interface DefaultAgentPoolOutputs {
+    /** As given. */
+    organizationName: string;
+    /** The org's default pool, as this resource set it or last read it. */
+    agentPoolId: string;
+}

@@ -272,12 +272,12 @@ describe("provider: create, read, update and delete against the emulator", () =>
         assert.equal(read.props!.tokenValue, "");
     });
 
-    it("deletes the pool with one DELETE; a second delete succeeds with one DELETE answered 404", async () => {
+    it("deletes the pool with a list (is it the org's default?) and one DELETE; a second delete sends one DELETE, answered 404", async () => {
         const state = await checkThenCreate({ organizationName: "acme", name: "prod" });
         const sent = () => h.emu.requests().map((r) => `${r.method} ${r.route} ${r.status}`);
         h.emu.clearRequests();
         await provider.delete(state.id, state.outs);
-        assert.deepEqual(sent(), ["DELETE delete 204"]);
+        assert.deepEqual(sent(), ["GET list 200", "DELETE delete 204"]);
         assert.equal(h.emu.state.pools("acme").length, 0);
         h.emu.clearRequests();
         await provider.delete(state.id, state.outs);

@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import { hashToken } from "../src/emulator";
 import * as provider from "../src/provider";
-import { resetProviderRuntime } from "../src/providerRuntime";
+import { orgDefault } from "../src/orgDefault";
+import { client as providerClient, resetProviderRuntime } from "../src/providerRuntime";
 import { isRetiringName, retiringName } from "../src/rotation";
 import { MAX_NAME_LENGTH, nameProblem } from "../src/rules";
 import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
@@ -129,7 +130,8 @@ describe("rotation", () => {
             h.emu.state.connectAgent(old.outs.tokenValue, { hostname: "runner-1" });
             h.emu.clearRequests();
             const successor = await rotate(old, args({ rotationTrigger: "2026-11" }));
-            assert.deepEqual(routes(), ["delete 204", "create 200"]);
+            // The list says whether the old pool is the org's default, which is never deleted this way.
+            assert.deepEqual(routes(), ["list 200", "delete 204", "create 200"]);
             assertSuccessor(successor, old);
             assert.equal(pool(old.outs.agentPoolId), undefined);
             assert.deepEqual(successor.outs.retiring, []);
@@ -168,8 +170,15 @@ describe("rotation", () => {
             assert.equal(kept.description, "Prod runners", "the rename keeps the description");
             // Free the name, make the successor, then the engine's delete of the old resource finds the
             // old pool still in use and leaves it to the successor.
-            assert.deepEqual(routes(), ["delete 400", "get 200", "update 200", "create 200", "delete 400"]);
-            assert.equal(h.emu.requests()[0].query, "", "never forced");
+            assert.deepEqual(routes(), [
+                "list 200", // is the old pool the org's default? (once per org and run)
+                "delete 400",
+                "get 200",
+                "update 200",
+                "create 200",
+                "delete 400",
+            ]);
+            assert.equal(h.emu.requests()[1].query, "", "never forced");
             assertNoSecrets(successor.outs.retiring, [old.outs.tokenValue, successor.outs.tokenValue, h.token]);
         });
 
@@ -291,7 +300,7 @@ describe("rotation", () => {
 
             await newProcess();
             const successor = await rotate(old, args({ rotationTrigger: "2026-11" }));
-            assert.deepEqual(routes(), ["delete 400", "get 200", "create 200", "delete 400"]);
+            assert.deepEqual(routes(), ["list 200", "delete 400", "get 200", "create 200", "delete 400"]);
             assertSuccessor(successor, old);
             assertKept(old);
         });
@@ -317,7 +326,9 @@ describe("rotation", () => {
 
         it("replaces a successor whose create answer was lost when the engine was killed waiting for it", async () => {
             const old = await poolInUse();
-            // The POST lands, its answer is lost, and the run dies before it can look (every list fails).
+            // The POST lands, its answer is lost, and the run dies before it can look (every list after the
+            // one that said the old pool is not the org's default fails).
+            await orgDefault(providerClient(), ACME);
             h.emu.injectFault({ route: "create", drop: "after-commit" });
             h.emu.injectFault({ route: "list", status: 500, times: "always" });
             await rejectionOf(createSuccessor(old, args({ rotationTrigger: "2026-11" })));
@@ -418,7 +429,10 @@ describe("rotation", () => {
             // `pulumi destroy` runs no program and no diff: a fresh process.
             await newProcess();
             const err = await rejectionOf(provider.delete(successor.id, successor.outs));
-            assert.match((err as Error).message, /still retiring are in use.*forceDestroy: true/);
+            assert.match(
+                (err as Error).message,
+                /still retiring cannot go yet: .*in use by stacks' deployment settings.*forceDestroy: true/,
+            );
             assert.equal(pool(successor.outs.agentPoolId), undefined, "the successor itself went");
             assertKept(old);
             h.emu.state.setInUse(ACME, old.outs.agentPoolId, []);

@@ -89,6 +89,11 @@ function route(key: string, parts: string[], call: Call, ctx: AdminContext): Rep
             }
         }
     }
+    if (call.method === "GET" && parts.length === 3 && parts[0] === "orgs" && parts[2] === "default") {
+        // The org's default pool (null: the Pulumi-hosted pool) and how often it fell back to hosted.
+        const org = parts[1];
+        return answer(200, { defaultAgentPoolId: state.defaultPoolId(org) ?? null, fallbacks: state.fallbacks(org) });
+    }
     // orgs/{org}/agent-pools/{id}/(in-use|agents|default|last-deployment)
     if (parts.length === 5 && parts[0] === "orgs" && parts[2] === "agent-pools") {
         const [, org, , id, what] = parts;

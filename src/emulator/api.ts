@@ -2,6 +2,7 @@ import type { FaultHit, FaultInjector, Route } from "./faults";
 import { answer, answerFor, Call, errorAnswer, HttpError, Reply } from "./http";
 import { Clock, CreatedJson, poolDetailJson, poolListJson, UpdatedJson } from "./shapes";
 import type { EmulatedPool, EmulatorState } from "./state";
+import { orgMetadataJson, updateOrg } from "./org";
 import { forceParam, poolBody } from "./validate";
 
 /** What the API handler works with. */
@@ -15,18 +16,19 @@ export interface ApiContext {
 }
 
 /**
- * Serves `/api/orgs/{org}/agent-pools[/{poolId}]` as the service does. In order: the route (404,
+ * Serves `/api/orgs/{org}/agent-pools[/{poolId}]` and `PATCH /api/orgs/{org}` as the service does. In order: the route (404,
  * 405), the access token (401), the rate limit (429), injected faults, the org grant (403), then
  * the operation, whose request is checked before anything is looked up or changed (400).
  */
 export async function serveApi(call: Call, ctx: ApiContext): Promise<Reply> {
     const { segments, entry } = call;
+    const orgOnly = segments.length === 3;
     if (
-        segments.length < 4 ||
+        segments.length < 3 ||
         segments.length > 5 ||
         segments[0] !== "api" ||
         segments[1] !== "orgs" ||
-        segments[3] !== "agent-pools"
+        (!orgOnly && segments[3] !== "agent-pools")
     ) {
         return errorAnswer(404);
     }
@@ -34,7 +36,11 @@ export async function serveApi(call: Call, ctx: ApiContext): Promise<Reply> {
     const poolId = segments[4];
     entry.org = org;
     entry.poolId = poolId;
-    const route = routeOf(call.method, poolId !== undefined);
+    const route = orgOnly
+        ? call.method === "PATCH"
+            ? "org-update"
+            : undefined
+        : routeOf(call.method, poolId !== undefined);
     if (!route) {
         return errorAnswer(405, call.method);
     }
@@ -86,6 +92,10 @@ function operate(route: Route, org: string, poolId: string | undefined, call: Ca
     const { state, clock } = ctx;
     const { entry } = call;
     switch (route) {
+        case "org-update":
+            updateOrg(state, org, call.body);
+            entry.committed = true;
+            return answer(200, orgMetadataJson(org));
         case "list":
             return answer(200, poolListJson(state.pools(org), state.defaultPoolId(org), clock));
         case "get":

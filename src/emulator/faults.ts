@@ -1,8 +1,8 @@
 /** The API operations the emulator serves, for matching faults and reading the request log. */
-export type Route = "list" | "get" | "create" | "update" | "delete";
+export type Route = "list" | "get" | "create" | "update" | "delete" | "org-update";
 
-/** Every {@link Route}. */
-export const ROUTES: readonly Route[] = ["list", "get", "create", "update", "delete"];
+/** Every {@link Route}: the pool operations, and `org-update`, the org settings PATCH (the default pool). */
+export const ROUTES: readonly Route[] = ["list", "get", "create", "update", "delete", "org-update"];
 
 /**
  * One injected fault. It matches requests by route (and optionally org) and is used up after

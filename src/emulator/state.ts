@@ -57,9 +57,16 @@ interface AccessGrant {
     orgs: OrgGrant;
 }
 
+interface OrgData {
+    pools: EmulatedPool[];
+    defaultAgentPoolId?: string;
+    /** How many times the org went from a default pool of its own back to the Pulumi-hosted pool. */
+    fallbacks?: number;
+}
+
 interface StateFile {
     version: 1;
-    orgs: Record<string, { pools: EmulatedPool[]; defaultAgentPoolId?: string }>;
+    orgs: Record<string, OrgData>;
     accessTokens: AccessGrant[];
 }
 
@@ -133,10 +140,26 @@ export class EmulatorState {
         return this.data.orgs[org]?.defaultAgentPoolId;
     }
 
-    /** Makes a pool the org's default (as the console can). */
+    /**
+     * Makes a pool the org's default (as the console or `PATCH /api/orgs/{org}` can); `undefined`
+     * reverts the org to the Pulumi-hosted pool, which counts as a fallback when it had a default.
+     */
     public setDefaultPool(org: string, id: string | undefined): void {
-        this.org(org).defaultAgentPoolId = id;
+        const o = this.org(org);
+        if (o.defaultAgentPoolId !== undefined && id === undefined) {
+            o.fallbacks = (o.fallbacks ?? 0) + 1;
+        }
+        o.defaultAgentPoolId = id;
         this.save();
+    }
+
+    /**
+     * How many times the org went from a default pool of its own back to the Pulumi-hosted pool
+     * (its default deleted, or reverted): each time, stacks without a pool of their own would have
+     * deployed on Pulumi's runners.
+     */
+    public fallbacks(org: string): number {
+        return this.data.orgs[org]?.fallbacks ?? 0;
     }
 
     /** Creates a pool; returns it and its token (the only time the token exists in the clear). */
@@ -183,7 +206,8 @@ export class EmulatorState {
         const o = this.org(org);
         o.pools = o.pools.filter((p) => p.id !== id);
         if (o.defaultAgentPoolId === id) {
-            o.defaultAgentPoolId = undefined;
+            // The service does not refuse this: the org silently falls back to the hosted pool.
+            this.setDefaultPool(org, undefined);
         }
         this.save();
     }
@@ -230,7 +254,7 @@ export class EmulatorState {
         this.save();
     }
 
-    private org(org: string): StateFile["orgs"][string] {
+    private org(org: string): OrgData {
         return (this.data.orgs[org] ??= { pools: [] });
     }
 

@@ -1,0 +1,68 @@
+/**
+ * The org's default pool as the provider process knows it. Deleting the default pool is not refused
+ * by the service: the org silently falls back to the Pulumi-hosted pool, and every stack without a
+ * pool of its own then deploys outside the private network. So every delete this package sends is
+ * checked against the default first.
+ *
+ * The list that says which pool is the default is read once per org per provider process (one
+ * `pulumi up`, `refresh` or `destroy`), and every change this process makes to the default updates
+ * what it knows: a `pulumi destroy` of 100 pools sends one list, not 100. What is not seen is a
+ * change made in the console while that one command runs.
+ */
+import { AgentPoolsClient } from "./client";
+import { runtime } from "./providerRuntime";
+
+/** The id of the org's default pool, `undefined` when the org uses the Pulumi-hosted pool. */
+export async function orgDefault(api: AgentPoolsClient, org: string): Promise<string | undefined> {
+    const known = runtime().defaults;
+    let found = known.get(org);
+    if (!found) {
+        found = api.list(org).then((list) => list.defaultAgentPoolId);
+        known.set(org, found);
+        // A failed read is not remembered: the next step asks again.
+        found.catch(() => known.delete(org));
+    }
+    return found;
+}
+
+/** Notes what this process learnt of the org's default from elsewhere (a list it read). */
+export function noteOrgDefault(org: string, poolId: string | undefined): void {
+    runtime().defaults.set(org, Promise.resolve(poolId));
+}
+
+/** Makes `poolId` the org's default (`""`: the Pulumi-hosted pool) and notes it. */
+export async function setOrgDefault(api: AgentPoolsClient, org: string, poolId: string): Promise<void> {
+    try {
+        await api.setDefaultPool(org, poolId);
+    } catch (err) {
+        // Whether it took effect is unknown: read the list again next time.
+        runtime().defaults.delete(org);
+        throw err;
+    }
+    noteOrgDefault(org, poolId === "" ? undefined : poolId);
+}
+
+/**
+ * Notes that a pool this process deleted is gone: if it was the default, the service has reverted
+ * the org to the Pulumi-hosted pool.
+ */
+export async function noteDeleted(org: string, poolId: string): Promise<void> {
+    const known = runtime().defaults.get(org);
+    if (known && (await known.catch(() => undefined)) === poolId) {
+        noteOrgDefault(org, undefined);
+    }
+}
+
+/**
+ * Says something in the engine's output from the provider process. The dynamic-provider host does
+ * not connect `pulumi.log` to the engine there; what a provider writes to its standard error is
+ * shown by the engine as a diagnostic of the run.
+ */
+export function warnInRun(message: string): void {
+    process.stderr.write(`warning: ${message}\n`);
+}
+
+/** The words for what deleting the default pool does. */
+export const FALLBACK_WORDS =
+    "the org would fall back to Pulumi-hosted runners: every stack without an agent pool of its own would " +
+    "then deploy on Pulumi's infrastructure, outside your network";
