@@ -125,7 +125,7 @@ describe("rotation", () => {
     }
 
     describe("of a pool no stack uses", () => {
-        it("deletes the old pool at once and creates the new one in two requests, like a plain replacement", async () => {
+        it("deletes the old pool at once and creates the new one (a list, a DELETE, a POST), like a plain replacement", async () => {
             const old = await up(args());
             h.emu.state.connectAgent(old.outs.tokenValue, { hostname: "runner-1" });
             h.emu.clearRequests();
