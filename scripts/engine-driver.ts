@@ -29,6 +29,8 @@ export interface EngineProgram {
     noop?: { count: number };
     /** Stacks' deployment settings naming a pool of `pools`, played against the emulator. */
     settings?: { resource: string; pool: string; stack: string; apiUrl: string; org?: string }[];
+    /** DefaultAgentPools naming a pool of `pools` (or an id), with the `import` option (the org name). */
+    defaults?: { resource: string; organizationName: string; pool?: string; agentPoolId?: string; import?: string }[];
 }
 
 let pulumiBin: string | undefined;

@@ -110,6 +110,82 @@ describe("agent-pools command", () => {
         assert.match(js.stdout, /exports\.agentPoolIds = /);
     });
 
+    it("writes a DefaultAgentPool, imported by org name, when the org has a default pool", async () => {
+        await h.client.create("acme", { name: "other" });
+        const prod = await h.client.create("acme", { name: "prod" });
+        h.emu.state.setDefaultPool("acme", prod.id);
+        const r = await cli(["import", "--org", "acme"], env);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stderr, /2 pool\(s\) to adopt, and the org's default pool/);
+        assert.match(r.stdout, /import \{ AgentPool, DefaultAgentPool \} from "pulumi-agent-pools";/);
+        assert.match(
+            r.stdout,
+            /new DefaultAgentPool\("default", \{ organizationName, agentPoolId: pool1\.agentPoolId \}, \{ import: organizationName \}\);/,
+        );
+    });
+
+    it("status: runners online, versions, last seen and deployment per pool, the default marked, warnings, exit 0 while the default has a runner", async () => {
+        const prod = await h.client.create("acme", { name: "prod" });
+        const idle = await h.client.create("acme", { name: "idle" });
+        h.emu.state.addAgent("acme", prod.id, { version: "v1.2.0", status: "online", lastSeen: 1715701863000 });
+        h.emu.state.addAgent("acme", prod.id, { version: "v1.1.0", status: "offline", lastSeen: 1715701800000 });
+        h.emu.state.recordDeployment("acme", prod.id, 1715701000000);
+        h.emu.state.setDefaultPool("acme", prod.id);
+        const r = await cli(["status", "--org", "acme"], env);
+        assert.equal(r.code, 0, r.stderr);
+        const lines = r.stdout.trimEnd().split("\n");
+        assert.match(lines[0], /^ID\s+NAME\s+DEFAULT\s+ONLINE\s+VERSIONS\s+LAST SEEN\s+LAST DEPLOYMENT$/);
+        assert.match(
+            lines[1],
+            new RegExp(
+                `^${prod.id}\\s+prod\\s+yes\\s+1/2\\s+v1\\.2\\.0\\s+2024-05-14T15:51:03Z\\s+2024-05-14T15:36:40Z$`,
+            ),
+        );
+        assert.match(lines[2], new RegExp(`^${idle.id}\\s+idle\\s+0/0\\s+-\\s+never\\s+never$`));
+        assert.deepEqual(lines.slice(3), [
+            `warning: pool "idle" (id ${idle.id}) has no runner online: deployments of the stacks that use it wait`,
+        ]);
+
+        const json = await cli(["status", "--org", "acme", "--json"], env);
+        assert.equal(json.code, 0, json.stderr);
+        const parsed = JSON.parse(json.stdout) as {
+            defaultAgentPoolID: string;
+            pools: { id: string; isDefault: boolean; runnersOnline: number; versions: string[] }[];
+            warnings: string[];
+        };
+        assert.equal(parsed.defaultAgentPoolID, prod.id);
+        assert.deepEqual(
+            parsed.pools.map((p) => [p.id, p.isDefault, p.runnersOnline, p.versions]),
+            [
+                [prod.id, true, 1, ["v1.2.0"]],
+                [idle.id, false, 0, []],
+            ],
+        );
+        assert.equal(parsed.warnings.length, 1);
+    });
+
+    it("status exits 1 when the default pool has no runner online, saying so; and warns when the org has no default", async () => {
+        const prod = await h.client.create("acme", { name: "prod" });
+        h.emu.state.addAgent("acme", prod.id, { status: "offline" });
+        const noDefault = await cli(["status", "--org", "acme"], env);
+        assert.equal(noDefault.code, 0, "no default: nothing is stranded on this org's runners");
+        assert.match(
+            noDefault.stdout,
+            /warning: the org has no default pool: stacks without an agent pool of their own deploy on Pulumi-hosted runners/,
+        );
+        h.emu.state.setDefaultPool("acme", prod.id);
+        for (const args of [
+            ["status", "--org", "acme"],
+            ["status", "--org", "acme", "--json"],
+        ]) {
+            const r = await cli(args, env);
+            assert.equal(r.code, 1, args.join(" "));
+            assert.equal(r.stderr, `agent-pools: the default pool of org acme, "prod", has no runner online\n`);
+        }
+        const table = await cli(["status", "--org", "acme"], env);
+        assert.match(table.stdout, /warning: the org's default pool "prod" \(id [0-9a-f-]+\) has no runner online/);
+    });
+
     it("reports a wrong token as a one-line 401 naming its source, never the token", async () => {
         const wrong = "pul-1111111111111111111111111111111111111111";
         const r = await cli(["list", "--org", "acme"], { ...env, PULUMI_ACCESS_TOKEN: wrong });
@@ -128,7 +204,7 @@ describe("agent-pools command", () => {
     });
 
     it("answers --help for every subcommand with exit 0, and usage errors with exit 1", async () => {
-        for (const sub of [[], ["list"], ["show"], ["import"], ["emulator"]]) {
+        for (const sub of [[], ["list"], ["show"], ["status"], ["import"], ["emulator"]]) {
             const r = await cli([...sub, "--help"]);
             assert.equal(r.code, 0, `${sub.join(" ")} --help`);
             assert.match(r.stdout, /^Usage: agent-pools/);

@@ -8,6 +8,7 @@ import { redact } from "../redact";
 import { emulatorCommand } from "./emulatorCommand";
 import { importCommand, listCommand, showCommand } from "./poolCommands";
 import { recoverCommand } from "./recover";
+import { statusCommand } from "./statusCommand";
 import { isExpected } from "./usageError";
 
 /** Builds the command tree; `run` parses and executes it. */
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
         .exitOverride();
     program.addCommand(listCommand());
     program.addCommand(showCommand());
+    program.addCommand(statusCommand());
     program.addCommand(importCommand());
     program.addCommand(recoverCommand());
     program.addCommand(emulatorCommand());

@@ -1,75 +1,30 @@
 import * as fs from "node:fs";
 import { Command, Option } from "commander";
 import { AgentPoolsClient } from "../client";
-import { AgentPoolDetail, AgentPoolSummary, timestampToDate } from "../wire";
+import { AgentPoolDetail, AgentPoolSummary } from "../wire";
 import { importProgram, Lang } from "./generate";
+import { color, mapLimit, table, when } from "./output";
 import { UsageError } from "./usageError";
 
-interface CommonOptions {
+/** The options every pool command takes. */
+export interface CommonOptions {
     org: string;
     apiUrl?: string;
     json?: boolean;
 }
 
-function clientFor(opts: CommonOptions): AgentPoolsClient {
+/** The client for the command's options. */
+export function clientFor(opts: CommonOptions): AgentPoolsClient {
     // The token comes from PULUMI_ACCESS_TOKEN or `pulumi login`, never from a flag: command lines
     // are visible to every user of the machine.
     return new AgentPoolsClient({ apiUrl: opts.apiUrl, apiUrlSource: opts.apiUrl ? "--api-url" : undefined });
 }
 
-function withCommon(cmd: Command): Command {
+/** Adds the options every pool command takes. */
+export function withCommon(cmd: Command): Command {
     return cmd
         .requiredOption("--org <org>", "Pulumi Cloud organization")
         .option("--api-url <url>", "API URL (else PULUMI_API, the pulumi login, or https://api.pulumi.com)");
-}
-
-const color = {
-    enabled: () => process.stdout.isTTY === true && !process.env.NO_COLOR,
-    wrap(code: number, s: string) {
-        return this.enabled() ? `\u001b[${code}m${s}\u001b[0m` : s;
-    },
-    green(s: string) {
-        return this.wrap(32, s);
-    },
-    dim(s: string) {
-        return this.wrap(2, s);
-    },
-    bold(s: string) {
-        return this.wrap(1, s);
-    },
-};
-
-function when(ts: number): string {
-    return ts > 0
-        ? timestampToDate(ts)
-              .toISOString()
-              .replace(/\.\d+Z$/, "Z")
-        : "never";
-}
-
-/** Lays out rows under headers; colour codes do not count towards widths. */
-export function table(headers: string[], rows: string[][]): string {
-    const visible = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, "").length;
-    const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => visible(r[i] ?? ""))));
-    const line = (cells: string[]) =>
-        cells
-            .map((c, i) => (i === cells.length - 1 ? c : c + " ".repeat(widths[i] - visible(c))))
-            .join("  ")
-            .trimEnd();
-    return [line(headers.map((h) => color.bold(h))), ...rows.map(line)].join("\n") + "\n";
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-    const out: R[] = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            out[i] = await fn(items[i]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return out;
 }
 
 /** `agent-pools list`. */
@@ -171,14 +126,15 @@ export function importCommand(): Command {
             if (list.agentPools.length === 0) {
                 throw new UsageError(`no agent pools in org ${opts.org}: nothing to import`);
             }
-            const program = importProgram(opts.org, list.agentPools, opts.lang);
+            const program = importProgram(opts.org, list.agentPools, opts.lang, new Date(), list.defaultAgentPoolId);
             if (opts.out) {
                 fs.writeFileSync(opts.out, program);
             } else {
                 process.stdout.write(program);
             }
             process.stderr.write(
-                `${opts.out ? `wrote ${opts.out}: ` : ""}${list.agentPools.length} pool(s) to adopt. ` +
+                `${opts.out ? `wrote ${opts.out}: ` : ""}${list.agentPools.length} pool(s) to adopt` +
+                    `${list.defaultAgentPoolId ? ", and the org's default pool" : ""}. ` +
                     "Imported pools have no token (the service returns one only on create); set rotationTrigger on a pool to replace it with one that has a token.\n",
             );
         });

@@ -10,7 +10,7 @@
  */
 import * as path from "node:path";
 import { Command } from "commander";
-import { table } from "./poolCommands";
+import { table } from "./output";
 import { UsageError } from "./usageError";
 import {
     AGENT_POOL_TYPE,

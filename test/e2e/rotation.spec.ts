@@ -141,6 +141,7 @@ describe("end to end: token rotation with the real Pulumi engine", function () {
         assert.equal(rotated.result.summary!.replace, 1);
         assert.match(rotated.stdout, RETIRING_WARNING);
         assert.deepEqual(routes(w.emu), [
+            "list 200", // whether the old pool is the org's default (it is not)
             "delete 400", // the old pool is in use: not deleted
             "get 200", // its live name and description, which the rename sends
             "update 200", // renamed to its retiring name, freeing the declared one
@@ -176,14 +177,14 @@ describe("end to end: token rotation with the real Pulumi engine", function () {
         const again = await timed("R1 up while retiring", () => w.stack.ok("up", onePool("2026-11")));
         assert.equal(again.result.summary!.update, 1);
         assert.match(again.stdout, RETIRING_WARNING);
-        assert.deepEqual(routes(w.emu), ["delete 400"]);
+        assert.deepEqual(routes(w.emu), ["list 200", "delete 400"]);
         assertKept(old.id);
 
         // Once no stack uses it, the next up deletes it and nothing else.
         w.emu.state.setInUse("acme", old.id, []);
         w.emu.clearRequests();
         const retired = await timed("R1 retiring up", () => w.stack.ok("up", onePool("2026-11")));
-        assert.deepEqual(routes(w.emu), ["delete 204"]);
+        assert.deepEqual(routes(w.emu), ["list 200", "delete 204"]);
         assert.deepEqual(w.emu.requests().find((r) => r.route === "delete")!.poolId, old.id);
         assert.doesNotMatch(retired.stdout, RETIRING_WARNING);
         assert.deepEqual(retired.result.outputs!.prodRetiring, []);
@@ -212,12 +213,12 @@ describe("end to end: token rotation with the real Pulumi engine", function () {
         assert.deepEqual(successor.inUseBy, ["acme/web/prod"], "the settings moved to the new pool");
         assert.equal(rotated.result.outputs!.webSettingsPoolId, successor.id);
         // Kept while the settings still named it, deleted by the engine's delete after they moved.
-        assert.deepEqual(routes(w.emu), ["delete 400", "get 200", "update 200", "create 200", "delete 204"]);
+        assert.deepEqual(routes(w.emu), ["list 200", "delete 400", "get 200", "update 200", "create 200", "delete 204"]);
 
         // The successor listed it until the next up looks.
         w.emu.clearRequests();
         const next = await w.stack.ok("up", program("2026-11"));
-        assert.deepEqual(routes(w.emu), ["delete 404"]);
+        assert.deepEqual(routes(w.emu), ["list 200", "delete 404"]);
         assert.deepEqual(next.result.outputs!.prodRetiring, []);
         assert.equal(next.result.summary!.update, 1);
     });

@@ -1,0 +1,162 @@
+import { strict as assert } from "node:assert";
+import { Emulator } from "../../src/emulator";
+import { isRetiringName } from "../../src/rotation";
+import { cleanupTempDirs, emptyDir, startHarness } from "../helpers";
+import { e2eProgramDir, getPulumiBin, ProgramSpec, RunOptions, Stack } from "./harness";
+
+// The org's default pool through the real Pulumi engine (CLI, language host or Automation API, the
+// dynamic-provider plugin, the file state backend) against the emulator, with the package installed
+// from `npm pack`. The emulator counts each time the org went from a default of its own back to the
+// Pulumi-hosted pool: the fallbacks that this package exists to prevent.
+
+interface World {
+    emu: Emulator;
+    stack: Stack;
+    config: RunOptions["config"];
+}
+
+let programDir: string;
+
+function pool(extra: Record<string, unknown> = {}): ProgramSpec["pools"] {
+    return [
+        {
+            resource: "prod",
+            args: { organizationName: "acme", name: "production", rotationTrigger: "1", ...extra },
+        },
+    ];
+}
+
+const routes = (emu: Emulator) =>
+    emu
+        .requests()
+        .filter((r) => r.route !== "admin")
+        .map((r) => `${r.route} ${r.status}`);
+
+describe("end to end: the org's default pool with the real Pulumi engine", function () {
+    this.timeout(15 * 60 * 1000);
+    let w: World;
+
+    before(function () {
+        this.timeout(60 * 60 * 1000);
+        getPulumiBin();
+        programDir = e2eProgramDir();
+    });
+    beforeEach(async () => {
+        const { emu, token } = await startHarness();
+        const stack = new Stack(programDir, emptyDir(), "default-pool");
+        const config = {
+            "pulumi-agent-pools:apiUrl": { value: emu.url },
+            "pulumi-agent-pools:accessToken": { value: token, secret: true },
+        };
+        w = { emu, stack, config };
+    });
+    afterEach(async () => {
+        await w.emu.close();
+        w.stack.removeConfigFile();
+        cleanupTempDirs();
+    });
+
+    /** The pool token, read back the way a user does; kept out of the transcript. */
+    async function revealedToken(): Promise<string> {
+        const r = await w.stack.ok("outputs", {}, { showSecrets: true });
+        w.stack.transcript.splice(-2, 2);
+        return r.result.outputs!.prodToken as string;
+    }
+
+    it("D1. a default set outside Pulumi, rotated: never on hosted runners; the successor takes over once a runner is online", async () => {
+        await w.stack.ok("up", { pools: pool() }, { config: w.config });
+        const [old] = w.emu.state.pools("acme");
+        w.emu.state.setDefaultPool("acme", old.id); // in the console
+
+        const rotated = await w.stack.ok("up", { pools: pool({ rotationTrigger: "2" }) });
+        assert.equal(rotated.result.summary!.replace, 1);
+        assert.match(rotated.stdout, /is kept: it is the org's default agent pool/);
+        const kept = w.emu.state.pool("acme", old.id);
+        assert.ok(kept && isRetiringName(kept.name, old.id), "the old pool is kept under its retiring name");
+        assert.equal(w.emu.state.defaultPoolId("acme"), old.id, "still the default: the successor has no runner");
+        const successor = w.emu.state.poolByName("acme", "production")!;
+        assert.notEqual(successor.id, old.id);
+
+        // Runners restarted with the new token; the next up moves the default, then retires the old pool.
+        w.emu.state.connectAgent(await revealedToken(), { hostname: "runner-new" });
+        w.emu.clearRequests();
+        const moved = await w.stack.ok("up", { pools: pool({ rotationTrigger: "2" }) });
+        assert.deepEqual(routes(w.emu), ["list 200", "get 200", "org-update 200", "delete 204"]);
+        assert.match(moved.stdout, /is now the default of org "acme", in place of the retiring/);
+        assert.equal(w.emu.state.defaultPoolId("acme"), successor.id);
+        assert.deepEqual(
+            w.emu.state.pools("acme").map((p) => p.id),
+            [successor.id],
+        );
+        assert.deepEqual(moved.result.outputs!.prodRetiring, []);
+        assert.equal(w.emu.state.fallbacks("acme"), 0, "the org was never on the hosted pool");
+    });
+
+    it("D2. destroy of the default pool fails without forceDestroy, deleting nothing; with it, the pool goes and the run warns", async () => {
+        await w.stack.ok("up", { pools: pool() }, { config: w.config });
+        const [p] = w.emu.state.pools("acme");
+        w.emu.state.setDefaultPool("acme", p.id);
+
+        const refused = await w.stack.run("destroy", { pools: pool() });
+        assert.notEqual(refused.code, 0);
+        assert.match(
+            refused.stdout + refused.stderr,
+            /it is the org's default agent pool, and nothing was deleted\. Deleting it, the org would fall back to Pulumi-hosted runners/,
+        );
+        assert.ok(w.emu.state.pool("acme", p.id), "nothing deleted");
+        assert.equal(w.emu.state.fallbacks("acme"), 0);
+
+        await w.stack.ok("up", { pools: pool({ forceDestroy: true }) });
+        const forced = await w.stack.ok("destroy", { pools: pool({ forceDestroy: true }) });
+        assert.equal(w.emu.state.pools("acme").length, 0);
+        assert.match(forced.stdout, /the org now uses Pulumi-hosted runners for every stack without an agent pool/);
+        assert.equal(w.emu.state.fallbacks("acme"), 1, "gone, as forceDestroy asked");
+    });
+
+    it("D3. DefaultAgentPool sets the default, refresh shows drift that up puts back, a rotation moves it, destroy leaves nothing", async () => {
+        const program = (rotationTrigger: string): ProgramSpec => ({
+            pools: pool({ rotationTrigger }),
+            defaults: [{ resource: "default", organizationName: "acme", pool: "prod" }],
+        });
+        const first = await w.stack.ok("up", program("1"), { config: w.config });
+        const [p] = w.emu.state.pools("acme");
+        assert.equal(w.emu.state.defaultPoolId("acme"), p.id);
+        assert.equal(first.result.outputs!.defaultDefaultPoolId, p.id);
+
+        // Someone picks another default in the console: refresh shows it, the next up puts ours back.
+        const other = w.emu.state.createPool("acme", "other", "").pool;
+        w.emu.state.setDefaultPool("acme", other.id);
+        const refreshed = await w.stack.ok("refresh", program("1"));
+        assert.equal(refreshed.result.summary!.update, 1, "the drift is in the state");
+        await w.stack.ok("up", program("1"));
+        assert.equal(w.emu.state.defaultPoolId("acme"), p.id);
+
+        // A rotation: the default follows the successor in the same up; the old pool goes at its end.
+        const rotated = await w.stack.ok("up", program("2"));
+        const successor = w.emu.state.poolByName("acme", "production")!;
+        assert.notEqual(successor.id, p.id);
+        assert.equal(w.emu.state.defaultPoolId("acme"), successor.id);
+        assert.equal(rotated.result.outputs!.defaultDefaultPoolId, successor.id);
+        assert.equal(w.emu.state.pool("acme", p.id), undefined, "the old pool is gone");
+        assert.equal(w.emu.state.fallbacks("acme"), 0, "never on the hosted pool");
+
+        // Destroy: the engine deletes the default first, so the pool can go.
+        w.emu.state.deletePool("acme", other.id);
+        await w.stack.ok("destroy", program("2"));
+        assert.deepEqual(w.emu.state.pools("acme"), []);
+        assert.equal(w.emu.state.defaultPoolId("acme"), undefined);
+    });
+
+    it("D4. imports the org's default by org name, sending no change", async () => {
+        const { pool: live } = w.emu.state.createPool("acme", "runners", "");
+        w.emu.state.setDefaultPool("acme", live.id);
+        const program: ProgramSpec = {
+            defaults: [{ resource: "default", organizationName: "acme", agentPoolId: live.id, import: "acme" }],
+        };
+        const imported = await w.stack.ok("up", program, { config: w.config });
+        assert.equal(imported.result.outputs!.defaultDefaultPoolId, live.id);
+        assert.deepEqual(routes(w.emu), ["list 200"], "read, not changed");
+        await w.stack.ok("up", program, { expectNoChanges: true });
+        assert.equal(w.emu.state.defaultPoolId("acme"), live.id);
+    });
+});
