@@ -150,6 +150,66 @@ func (s *suite) run() {
 		return nil
 	})
 
+	// The org's default pool: the SDK's UpdateOrganizationSettings sends UpdateOrganizationRequest with
+	// only setDefaultAgentPoolID, and the answer decodes strictly as OrganizationMetadata.
+	setDefault := func(id string) error {
+		if _, err := c.UpdateOrganizationSettings(s.ctx, s.org, apitype.UpdateOrganizationRequest{SetDefaultAgentPoolID: &id}); err != nil {
+			return err
+		}
+		if err := c.expectStatus(http.StatusOK); err != nil {
+			return err
+		}
+		_, err := decodeStrict[apitype.OrganizationMetadata](c.last.body)
+		return err
+	}
+	defaultIs := func(want string) error {
+		list, err := pools()
+		if err != nil {
+			return err
+		}
+		got := ""
+		if list.DefaultAgentPoolID != nil {
+			got = *list.DefaultAgentPoolID
+		}
+		if got != want {
+			return fmt.Errorf("defaultAgentPoolID is %q, want %q", got, want)
+		}
+		return nil
+	}
+	s.check("org-set-default", func() error {
+		if a == "" || b == "" {
+			return errNoPool
+		}
+		if err := setDefault(a); err != nil {
+			return err
+		}
+		return defaultIs(a)
+	})
+	s.check("org-revert-default", func() error {
+		if b == "" {
+			return errNoPool
+		}
+		if err := setDefault(""); err != nil {
+			return err
+		}
+		if err := defaultIs(""); err != nil {
+			return err
+		}
+		// Back to b, as the later checks expect.
+		if err := setDefault(b); err != nil {
+			return err
+		}
+		return defaultIs(b)
+	})
+	s.check("error-400-org-unknown-pool", func() error {
+		unknown := "no-such-pool"
+		_, err := c.UpdateOrganizationSettings(s.ctx, s.org, apitype.UpdateOrganizationRequest{SetDefaultAgentPoolID: &unknown})
+		if err := c.expectError(err, http.StatusBadRequest, "Invalid organization settings"); err != nil {
+			return err
+		}
+		return defaultIs(b)
+	})
+
 	s.check("get-with-agents", func() error {
 		if a == "" {
 			return errNoPool

@@ -34,6 +34,9 @@ type validator interface{ IsValid() bool }
 
 var validatorType = reflect.TypeFor[validator]()
 
+// A type that decodes itself (time.Time, as RFC 3339 text) is checked by decoding it.
+var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+
 func requireFields(raw json.RawMessage, t reflect.Type, path string) error {
 	if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
 		return fmt.Errorf("%s is null: the definition has a value there, or no key at all", path)
@@ -48,6 +51,12 @@ func requireFields(raw json.RawMessage, t reflect.Type, path string) error {
 		}
 		if !v.Elem().Interface().(validator).IsValid() {
 			return fmt.Errorf("%s is %s, not a value of %s", path, raw, t.Name())
+		}
+		return nil
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
 		}
 		return nil
 	}
