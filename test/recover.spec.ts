@@ -368,6 +368,18 @@ describe("agent-pools recover", function () {
         assert.equal(deletes().length, 0);
     });
 
+    it("leaves alone a pool that is the org's default, made the default since the interrupted up", async () => {
+        const made = await h.client.create("acme", { name: "bulk-0" });
+        h.emu.state.setDefaultPool("acme", made.id);
+        project.writeCheckpoint({ pending: [{ org: "acme", name: "bulk-0" }] });
+        const v = byName(await project.recoverJson(), "bulk-0");
+        assert.equal(v.action, "left alone");
+        assert.match(v.reason, /it is the org's default pool: someone else's/);
+        assert.ok(h.emu.state.pool("acme", made.id));
+        assert.equal(deletes().length, 0);
+        assert.equal(h.emu.state.fallbacks("acme"), 0);
+    });
+
     it("leaves alone a same-named pool in another org, and never asks that org", async () => {
         const elsewhere = await h.client.create("other-org", { name: "bulk-0" });
         h.emu.clearRequests();
