@@ -9,8 +9,15 @@ describe("examples", () => {
     const examplesDir = path.join(REPO_ROOT, "examples");
     const examples = fs.readdirSync(examplesDir).filter((d) => fs.statSync(path.join(examplesDir, d)).isDirectory());
 
-    it("include a quick start, an import, runner wiring, Kubernetes and plain JavaScript", () => {
-        assert.deepEqual(examples.sort(), ["import", "javascript", "kubernetes", "quickstart", "runner-env"]);
+    it("include a quick start, the org's default pool, an import, runner wiring, Kubernetes and plain JavaScript", () => {
+        assert.deepEqual(examples.sort(), [
+            "default-pool",
+            "import",
+            "javascript",
+            "kubernetes",
+            "quickstart",
+            "runner-env",
+        ]);
     });
 
     for (const example of examples) {

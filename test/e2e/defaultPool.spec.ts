@@ -159,4 +159,28 @@ describe("end to end: the org's default pool with the real Pulumi engine", funct
         await w.stack.ok("up", program, { expectNoChanges: true });
         assert.equal(w.emu.state.defaultPoolId("acme"), live.id);
     });
+
+    it("D5. the default-pool example runs as written: up sets the default, a rotation moves it, destroy leaves nothing", async () => {
+        const example = { programFile: "examples/default-pool.ts" };
+        const up = await w.stack.ok("up", {}, { ...example, config: w.config });
+        const first = w.emu.state.poolByName("acme", "default-runners")!;
+        assert.equal(up.result.outputs!.defaultAgentPoolId, first.id);
+        assert.equal(w.emu.state.defaultPoolId("acme"), first.id);
+        const rotated = await w.stack.ok(
+            "up",
+            {},
+            {
+                ...example,
+                config: { "agent-pools-e2e:rotationTrigger": { value: "2027-01" } },
+            },
+        );
+        const second = w.emu.state.poolByName("acme", "default-runners")!;
+        assert.notEqual(second.id, first.id);
+        assert.equal(rotated.result.outputs!.defaultAgentPoolId, second.id);
+        assert.equal(w.emu.state.defaultPoolId("acme"), second.id);
+        await w.stack.ok("destroy", {}, example);
+        assert.deepEqual(w.emu.state.pools("acme"), []);
+        assert.equal(w.emu.state.defaultPoolId("acme"), undefined);
+        assert.equal(w.emu.state.fallbacks("acme"), 1, "only the destroy put the org back on the hosted pool");
+    });
 });

@@ -258,5 +258,6 @@ export function e2eProgramDir(): string {
         "examples/javascript.js": path.join(examples, "javascript", "index.js"),
         "examples/runner-env.ts": path.join(examples, "runner-env", "index.ts"),
         "examples/import.ts": path.join(examples, "import", "index.ts"),
+        "examples/default-pool.ts": path.join(examples, "default-pool", "index.ts"),
     });
 }

@@ -213,7 +213,14 @@ describe("end to end: token rotation with the real Pulumi engine", function () {
         assert.deepEqual(successor.inUseBy, ["acme/web/prod"], "the settings moved to the new pool");
         assert.equal(rotated.result.outputs!.webSettingsPoolId, successor.id);
         // Kept while the settings still named it, deleted by the engine's delete after they moved.
-        assert.deepEqual(routes(w.emu), ["list 200", "delete 400", "get 200", "update 200", "create 200", "delete 204"]);
+        assert.deepEqual(routes(w.emu), [
+            "list 200",
+            "delete 400",
+            "get 200",
+            "update 200",
+            "create 200",
+            "delete 204",
+        ]);
 
         // The successor listed it until the next up looks.
         w.emu.clearRequests();
