@@ -262,7 +262,7 @@ export const DEFAULT_REASON =
 
 /** A DELETE without `force` refused because stacks' deployment settings use the pool. */
 export function isInUse(err: unknown): err is PulumiApiError {
-    return isPulumiApiError(err) && err.status === 400;
+    return isPulumiApiError(err) && err.status === 400 && err.method === "DELETE";
 }
 
 function inUseReason(err: unknown): string {

@@ -261,6 +261,22 @@ describe("the org's default pool", () => {
             );
         });
 
+        it("sets the default once when the PATCH's answer is lost or a 502 comes after it took effect", async () => {
+            const a = h.emu.state.createPool(ACME, "a", "").pool;
+            h.emu.injectFault({ route: "org-update", drop: "after-commit" });
+            await declare({ organizationName: ACME, agentPoolId: a.id });
+            const b = h.emu.state.createPool(ACME, "b", "").pool;
+            h.emu.injectFault({ route: "org-update", status: 502, afterCommit: true });
+            await defaultPool.update(
+                ACME,
+                { organizationName: ACME, agentPoolId: a.id },
+                { organizationName: ACME, agentPoolId: b.id },
+            );
+            assert.equal(h.emu.requests().filter((r) => r.route === "org-update").length, 4, "each sent again once");
+            assert.equal(h.emu.state.defaultPoolId(ACME), b.id);
+            assert.equal(h.emu.state.fallbacks(ACME), 0);
+        });
+
         it("explains a pool the service refuses as the default", async () => {
             const err = await rejectionOf(declare({ organizationName: ACME, agentPoolId: "nope" }));
             assert.match((err as Error).message, /400 Bad Request.*check that it is the id of a pool in that org/);
@@ -377,6 +393,30 @@ describe("the org's default pool", () => {
             assert.deepEqual(routes(), ["list 200", "get 200", "org-update 200", "delete 204"]);
             assert.match(said, /is now the default of org "acme", in place of the retiring/);
             assert.equal(h.emu.state.fallbacks(ACME), 0, "the org was never on the hosted pool");
+        });
+
+        it("keeps the old default retiring, with the reason, when moving the default fails; the next up tries again", async () => {
+            const old = await defaultPoolOf();
+            const successor = await successorOf(old, args({ rotationTrigger: "2" }));
+            await provider.delete(old.id, old.outs);
+            h.emu.state.connectAgent(successor.outs.tokenValue, { hostname: "runner-new" });
+            await newProcess();
+            h.emu.injectFault({ route: "org-update", status: 400 });
+            const failed = await laterUp(successor);
+            assert.deepEqual(
+                failed.outs.retiring.map((p) => p.agentPoolId),
+                [old.outs.agentPoolId],
+            );
+            assert.match(
+                failed.outs.retiring[0].reason,
+                /^making the new pool the org's default failed \(.*400.*\); the next `pulumi up` tries again$/,
+            );
+            assert.equal(h.emu.state.defaultPoolId(ACME), old.outs.agentPoolId, "nothing deleted, still the default");
+            await newProcess();
+            const done = await laterUp(failed);
+            assert.deepEqual(done.outs.retiring, []);
+            assert.equal(h.emu.state.defaultPoolId(ACME), successor.outs.agentPoolId);
+            assert.equal(h.emu.state.fallbacks(ACME), 0);
         });
 
         it("with forceDestroy, a rotation moves the default to the successor at once and the old pool goes", async () => {
