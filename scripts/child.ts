@@ -3,6 +3,7 @@
  * benchmarks start a command and read what it printed.
  */
 import { ChildProcess, spawn } from "node:child_process";
+import * as path from "node:path";
 
 /** How a collected child ended, and what it printed. */
 export interface Collected {
@@ -23,6 +24,17 @@ export interface Collecting {
 }
 
 /**
+ * Counts a command of a kind (`pulumi`, `npm install`, …) that this process started: the test
+ * reporter prints, per spec file, how many of each it cost. Kept on `globalThis` so that every copy
+ * of this module (ts-node may load it under two paths) adds to the same counts.
+ */
+export function countRun(kind: string): void {
+    const g = globalThis as unknown as { __agentPoolsRuns?: Record<string, number> };
+    const runs = (g.__agentPoolsRuns ??= {});
+    runs[kind] = (runs[kind] ?? 0) + 1;
+}
+
+/**
  * Starts `command args`, writes `stdin` (nothing when absent) and closes it, and collects what it
  * prints. `done` rejects when the command cannot be started at all.
  */
@@ -31,6 +43,9 @@ export function startCollecting(
     args: string[],
     options: { cwd?: string; env: NodeJS.ProcessEnv; stdin?: string },
 ): Collecting {
+    if (path.basename(command) === "pulumi") {
+        countRun("pulumi");
+    }
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     child.stdin!.end(options.stdin ?? "");
     let stdout = "";

@@ -5,7 +5,7 @@
  * language host, the program as an Automation API inline program (scripts/run-program.ts).
  */
 import { execFileSync } from "node:child_process";
-import { startCollecting } from "./child";
+import { countRun, startCollecting } from "./child";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -135,6 +135,7 @@ export async function runProgram(
     options: { cwd: string; env: NodeJS.ProcessEnv },
 ): Promise<RunProgramOutput> {
     const script = runProgramScript();
+    countRun("pulumi");
     const { code, stdout, stderr } = await startCollecting(process.execPath, [script, "-"], {
         ...options,
         stdin: JSON.stringify(spec),

@@ -6,6 +6,7 @@
 // installPacked() from here, and serializedProvider(), what such a folder's program stores as
 // `__provider`.
 import { execFileSync } from "node:child_process";
+import { countRun } from "./child";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -79,6 +80,7 @@ export function installPacked(target: string): string {
     fs.rmSync(path.join(target, "package-lock.json"), { force: true });
     fs.rmSync(path.join(target, "node_modules", ".package-lock.json"), { force: true });
     fs.rmSync(path.join(target, "node_modules", "pulumi-agent-pools"), { recursive: true, force: true });
+    countRun("npm install");
     execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
         cwd: target,
         stdio: ["ignore", "ignore", "inherit"],

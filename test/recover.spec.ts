@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
+import { countRun } from "../scripts/child";
 import { Ran, runNode } from "./support/runNode";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -89,6 +90,7 @@ class Project {
     }
 
     public pulumi(args: string[], input = ""): string {
+        countRun("pulumi");
         return execFileSync(path.join(getPulumiBin(), "pulumi"), [...args, "--non-interactive"], {
             cwd: this.dir,
             env: this.env(),

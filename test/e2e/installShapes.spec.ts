@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
+import { countRun } from "../../scripts/child";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -58,6 +59,9 @@ const ownVersion = (pkgDir: string): string =>
 let pmPath = "";
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
+    if (args[0] === "install" || args[0] === "add" || args[0] === "link") {
+        countRun(`${path.basename(cmd)} ${args[0]}`);
+    }
     return execFileSync(cmd, args, {
         cwd,
         encoding: "utf8",

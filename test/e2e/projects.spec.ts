@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
+import { countRun } from "../../scripts/child";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { hashToken } from "../../src/emulator/state";
@@ -16,6 +17,7 @@ import { ProjectCli } from "./project";
 const STACK = `projects-${process.pid}`;
 
 function npmInstall(dir: string): void {
+    countRun("npm install");
     execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
         cwd: dir,
         stdio: ["ignore", "ignore", "inherit"],

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { countRun } from "../../scripts/child";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -97,6 +98,7 @@ export function programFolder(
         fs.rmSync(path.join(dir, "package-lock.json"), { force: true });
         fs.rmSync(path.join(dir, "node_modules", ".package-lock.json"), { force: true });
         fs.rmSync(path.join(dir, "node_modules", "pulumi-agent-pools"), { recursive: true, force: true });
+        countRun("npm install");
         execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
             cwd: dir,
             env: pathFirst([nodeBin]),
