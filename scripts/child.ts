@@ -3,7 +3,6 @@
  * benchmarks start a command and read what it printed.
  */
 import { ChildProcess, spawn } from "node:child_process";
-import * as path from "node:path";
 
 /** How a collected child ended, and what it printed. */
 export interface Collected {
@@ -28,11 +27,21 @@ export interface Collecting {
  * reporter prints, per spec file, how many of each it cost. Kept on `globalThis` so that every copy
  * of this module (ts-node may load it under two paths) adds to the same counts.
  */
-export function countRun(kind: string): void {
-    const g = globalThis as unknown as { __agentPoolsRuns?: Record<string, number> };
+export function countRun(kind: string, mode?: EngineMode): void {
+    const g = globalThis as unknown as { __agentPoolsRuns?: Record<string, number>; __agentPoolsModes?: Set<string> };
     const runs = (g.__agentPoolsRuns ??= {});
     runs[kind] = (runs[kind] ?? 0) + 1;
+    if (mode) {
+        (g.__agentPoolsModes ??= new Set()).add(mode);
+    }
 }
+
+/**
+ * How a test ran a Pulumi program: `pulumi` in its project folder with the Node.js language host, as
+ * users run it, or as an Automation API inline program where there is no language host. The test
+ * reporter counts the tests of each.
+ */
+export type EngineMode = "project folder" | "inline program";
 
 /**
  * Starts `command args`, writes `stdin` (nothing when absent) and closes it, and collects what it
@@ -43,9 +52,6 @@ export function startCollecting(
     args: string[],
     options: { cwd?: string; env: NodeJS.ProcessEnv; stdin?: string },
 ): Collecting {
-    if (path.basename(command) === "pulumi") {
-        countRun("pulumi");
-    }
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     child.stdin!.end(options.stdin ?? "");
     let stdout = "";

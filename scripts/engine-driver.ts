@@ -135,7 +135,7 @@ export async function runProgram(
     options: { cwd: string; env: NodeJS.ProcessEnv },
 ): Promise<RunProgramOutput> {
     const script = runProgramScript();
-    countRun("pulumi");
+    countRun("pulumi", "inline program");
     const { code, stdout, stderr } = await startCollecting(process.execPath, [script, "-"], {
         ...options,
         stdin: JSON.stringify(spec),

@@ -6,8 +6,11 @@
 #   2. one cached by an earlier run of this script: in <repo>/.tools (ignored by git), or in the
 #      machine-wide cache ~/.cache/pulumi-agent-pools that every clone on the machine shares
 #      (PULUMI_CLI_CACHE=<dir> replaces both with one folder);
-#   3. one built here from the Go module proxy (needs Go >= 1.24; no other network);
-#   4. the official installer, for machines that can reach get.pulumi.com.
+#   3. the official distribution, when get.pulumi.com answers (within 5 s): it brings the Node.js
+#      language host, so programs run from their project folder;
+#   4. one built here from the Go module proxy (needs Go >= 1.24; no other network), without the
+#      language host (see below).
+# It says on stderr which one it used.
 #
 # What we learned building it offline (recorded so the next person does not relearn it):
 #   - `go install github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@vX` is refused because pkg/go.mod has
@@ -82,7 +85,37 @@ for root in "${cache_roots[@]}"; do
     fi
 done
 
-# 3. Build from the Go module proxy.
+# 3. The official distribution, when its site answers: it brings the Node.js language host.
+official_install() {
+    command -v curl >/dev/null 2>&1 || return 1
+    local installer root
+    installer="$(mktemp)"
+    if ! curl -fsSL --connect-timeout 5 --max-time 20 https://get.pulumi.com -o "$installer" 2>/dev/null; then
+        rm -f "$installer"
+        return 1
+    fi
+    log "installing the official Pulumi CLI $PULUMI_VERSION (with its Node.js language host)"
+    if ! sh "$installer" --version "${PULUMI_VERSION#v}" --install-root "$cache_root/pulumi-$PULUMI_VERSION" --no-edit-path >&2; then
+        rm -f "$installer"
+        return 1
+    fi
+    rm -f "$installer"
+    for root in "${cache_roots[@]:1}"; do
+        mkdir -p "$root/pulumi-$PULUMI_VERSION/bin"
+        cp "$bin_dir"/* "$root/pulumi-$PULUMI_VERSION/bin/"
+    done
+    return 0
+}
+
+if official_install; then
+    copy_plugin_script "$bin_dir"
+    log "using the official distribution of pulumi $("$bin_dir/pulumi" version) ($bin_dir)"
+    echo "$bin_dir"
+    exit 0
+fi
+log "the official installer cannot be reached from here; building the CLI from Go modules instead"
+
+# 4. Build from the Go module proxy.
 build_from_go_modules() {
     command -v go >/dev/null 2>&1 || { log "no Go toolchain"; return 1; }
     local work started
@@ -134,19 +167,11 @@ EOF
 if build_from_go_modules; then
     copy_plugin_script "$bin_dir"
     place_language_host "$bin_dir"
+    if [[ ! -x "$bin_dir/pulumi-language-nodejs" ]]; then
+        log "built from Go modules, without the Node.js language host: programs run as inline programs"
+    fi
     echo "$bin_dir"
     exit 0
 fi
-
-# 4. The official installer, for machines with internet.
-log "building from Go modules failed; trying the official installer"
-installer="$(mktemp)"
-trap 'rm -f "$installer"' EXIT
-if curl -fsSL --max-time 20 https://get.pulumi.com -o "$installer" 2>/dev/null; then
-    sh "$installer" --version "${PULUMI_VERSION#v}" --install-root "$cache_root/pulumi-$PULUMI_VERSION" >&2
-    copy_plugin_script "$bin_dir"
-    echo "$bin_dir"
-    exit 0
-fi
-log "no way to get a Pulumi CLI on this machine"
+log "no way to get a Pulumi CLI on this machine (no official installer, no Go toolchain or module proxy)"
 exit 1

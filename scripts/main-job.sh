@@ -88,6 +88,7 @@ else
   "pulumiBin": $(node -p 'JSON.stringify(process.argv[1])' "$pulumi_bin"),
   "command": "up",
   "color": "auto",
+  "resultLine": false,
   "config": {
     "pulumi-agent-pools:apiUrl": { "value": $(node -p 'JSON.stringify(process.argv[1])' "$api_url") },
     "agent-pools-quickstart:organizationName": { "value": "acme" }

@@ -40,6 +40,11 @@ export interface RunProgramSpec {
     debug?: boolean;
     /** @default "never" */
     color?: "always" | "never" | "raw" | "auto";
+    /**
+     * Print the closing `@@RESULT@@` line, which the drivers read. A person reading the output (the
+     * main job) has no use for it. @default true
+     */
+    resultLine?: boolean;
 }
 
 /** What happened: the JSON after `@@RESULT@@ `. */
@@ -53,9 +58,13 @@ export interface RunProgramResult {
     error?: string;
 }
 
+// The spec being run, for the closing line of a run that fails.
+let running: RunProgramSpec | undefined;
+
 async function main(): Promise<void> {
     // The spec comes on standard input ("-") or from a file; stdin keeps secret config off the disk.
     const spec = JSON.parse(fs.readFileSync(process.argv[2] === "-" ? 0 : process.argv[2], "utf8")) as RunProgramSpec;
+    running = spec;
     const fromProgram = createRequire(path.join(spec.workDir, "package.json"));
     // The program's own copy of the Automation API, typed by this repository's (the same version).
     const auto = fromProgram("@pulumi/pulumi/automation") as typeof automation;
@@ -166,7 +175,13 @@ async function main(): Promise<void> {
             // The spec is JSON from outside: any other word ends here.
             throw new Error(`unknown command ${String(spec.command)}`);
     }
-    process.stdout.write(`\n@@RESULT@@ ${JSON.stringify(result)}\n`);
+    printResult(spec, result);
+}
+
+function printResult(spec: Pick<RunProgramSpec, "resultLine"> | undefined, result: RunProgramResult): void {
+    if (spec?.resultLine !== false) {
+        process.stdout.write(`\n@@RESULT@@ ${JSON.stringify(result)}\n`);
+    }
 }
 
 /**
@@ -206,8 +221,7 @@ if (require.main === module) {
         // The Automation API's errors carry the engine's stderr and stdout: print them, they are the
         // engine's own words (and hold no token: the provider never puts one in a message).
         process.stderr.write(`${messageOf(err)}\n`);
-        const result: RunProgramResult = { error: messageOf(err) };
-        process.stdout.write(`\n@@RESULT@@ ${JSON.stringify(result)}\n`);
+        printResult(running, { error: messageOf(err) });
         process.exitCode = 1;
     });
 }

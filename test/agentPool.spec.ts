@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { AGENT_POOL_TYPE, AgentPool } from "../src/agentPool";
+import * as api from "../src/index";
 import { providerStub } from "../src/providerStub";
 
 // What the resource class hands to the engine, seen at the resource monitor with Pulumi's mocks in
@@ -155,5 +156,33 @@ describe("AgentPool: the resource as registered", () => {
         assert.equal(AgentPool.isInstance(other), false);
         assert.equal(AgentPool.isInstance({ __pulumiType: AGENT_POOL_TYPE }), false, "not a resource");
         assert.equal(AgentPool.isInstance(undefined), false);
+    });
+
+    it("DefaultAgentPool registers its org and pool with its own provider and type token, and maps import to importId", async () => {
+        const pool = new api.AgentPool("for-default", { organizationName: "acme", name: "p" });
+        const def = new api.DefaultAgentPool("org-default", {
+            organizationName: "acme",
+            agentPoolId: pool.agentPoolId,
+        });
+        const name = (await valueOf(def.urn)).split("::").pop();
+        const [req] = sent.filter((x) => x.name === name);
+        assert.equal(api.DEFAULT_AGENT_POOL_TYPE, "pulumi-nodejs:dynamic/agentpools:DefaultAgentPool");
+        assert.equal(req.type, api.DEFAULT_AGENT_POOL_TYPE);
+        assert.deepEqual([req.inputs.organizationName, req.inputs.agentPoolId], ["acme", "id-for-default"]);
+        assert.match(String(req.inputs.__provider), /pulumi-agent-pools\/default-pool-provider/);
+        assert.doesNotMatch(String(req.inputs.__provider), /pulumi-agent-pools\/provider"/, "not AgentPool's provider");
+        assert.deepEqual(req.additionalSecretOutputs, [], "nothing secret in it");
+        const imported = new api.DefaultAgentPool(
+            "org-default-imported",
+            { organizationName: "acme", agentPoolId: "p-1" },
+            { import: "acme" },
+        );
+        const importedName = (await valueOf(imported.urn)).split("::").pop();
+        const [ireq] = sent.filter((x) => x.name === importedName);
+        assert.equal(ireq.inputs.importId, "acme");
+        assert.equal(ireq.id, "", "no engine-level import");
+        assert.equal(api.DefaultAgentPool.isInstance(def), true);
+        assert.equal(api.DefaultAgentPool.isInstance(pool), false);
+        assert.equal(api.AgentPool.isInstance(def), false);
     });
 });

@@ -1,30 +1,23 @@
 import { strict as assert } from "node:assert";
-import { execFileSync, spawn } from "node:child_process";
-import { Ran, runNode } from "./support/runNode";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT } from "./support/installedPackage";
+import { Ran } from "./support/runNode";
+import { runCli } from "./support/runCli";
 import { PulumiCommandError } from "../src/cli/pulumiCli";
 import { isExpected, UsageError } from "../src/cli/usageError";
 import { CredentialsError, PulumiApiError } from "../src/errors";
 import { cleanupTempDirs, emptyDir, Harness, startHarness } from "./helpers";
 
-// The CLI as a user runs it: a child process of the built `agent-pools` command.
-const CLI = path.join(REPO_ROOT, "dist", "cli", "main.js");
-
+// The `agent-pools` command as a user runs it, run in this process from its source (test/support/
+// runCli.ts): the same arguments, environment, output and exit codes. The built file as a child
+// process, and the emulator running until stopped, are test/cliProcess.spec.ts's.
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
-    return runNode(CLI, args, { env: { PATH: process.env.PATH, HOME: emptyDir(), ...env } });
+    return runCli(args, { HOME: emptyDir(), ...env });
 }
 
 describe("agent-pools command", () => {
     let h: Harness;
     let env: NodeJS.ProcessEnv;
-    before(function () {
-        if (!fs.existsSync(CLI)) {
-            this.timeout(120_000);
-            execFileSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "ignore" });
-        }
-    });
     beforeEach(async () => {
         h = await startHarness();
         env = { PULUMI_ACCESS_TOKEN: h.token, PULUMI_API: h.emu.url };
@@ -250,33 +243,5 @@ describe("agent-pools command", () => {
         );
         assert.equal(isExpected(new TypeError("x is undefined")), false);
         assert.equal(isExpected("a string"), false);
-    });
-
-    it("runs the emulator until stopped, accepting the token from the environment only", async () => {
-        const state = path.join(emptyDir(), "state.json");
-        const child = spawn(process.execPath, [CLI, "emulator", "--port", "0", "--state", state, "--orgs", "acme"], {
-            env: { PATH: process.env.PATH, PULUMI_ACCESS_TOKEN: h.token },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        const url = await new Promise<string>((resolve, reject) => {
-            let out = "";
-            child.stdout.on("data", (d: Buffer) => {
-                out += d.toString();
-                const m = /listening on (http:\/\/\S+)/.exec(out);
-                if (m) {
-                    resolve(m[1]);
-                }
-            });
-            child.once("exit", (code) => reject(new Error(`emulator exited ${code}`)));
-        });
-        const list = await cli(["list", "--org", "acme", "--api-url", url], { PULUMI_ACCESS_TOKEN: h.token });
-        assert.equal(list.code, 0, list.stderr);
-        assert.match(list.stdout, /no agent pools in org acme/);
-        const other = await cli(["list", "--org", "other", "--api-url", url], { PULUMI_ACCESS_TOKEN: h.token });
-        assert.match(other.stderr, /403 Forbidden/);
-        child.kill("SIGTERM");
-        const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
-        assert.equal(code, 0);
-        assert.equal(fs.readFileSync(state, "utf8").includes(h.token), false);
     });
 });

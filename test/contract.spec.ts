@@ -108,4 +108,16 @@ describe("contract: the emulator through Pulumi's official Go SDK", function () 
             assert.match(r.userAgent ?? "", /^Go-http-client\//);
         }
     });
+
+    it("the strict decoder's own Go tests pass (go test): it accepts the official shapes and refuses what they forbid", async () => {
+        const { code, stdout, stderr } = await run("go", ["test", "-count=1", "-v", "."], {
+            cwd: CONTRACT_DIR,
+            env: goEnv({}),
+        });
+        const output = `exit ${code}\n${stdout}${stderr}`;
+        const passed = [...stdout.matchAll(/^--- PASS: (\S+)/gm)].map((m) => m[1]);
+        assert.ok(passed.length >= 2, `the Go tests that ran:\n${output}`);
+        assert.doesNotMatch(stdout, /^--- FAIL/m, output);
+        assert.equal(code, 0, output);
+    });
 });

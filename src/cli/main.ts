@@ -20,12 +20,18 @@ export function buildProgram(): Command {
         .version(PACKAGE_VERSION)
         .showHelpAfterError("(run with --help for usage)")
         .exitOverride();
-    program.addCommand(listCommand());
-    program.addCommand(showCommand());
-    program.addCommand(statusCommand());
-    program.addCommand(importCommand());
-    program.addCommand(recoverCommand());
-    program.addCommand(emulatorCommand());
+    for (const command of [
+        listCommand(),
+        showCommand(),
+        statusCommand(),
+        importCommand(),
+        recoverCommand(),
+        emulatorCommand(),
+    ]) {
+        // addCommand copies no settings: without this, a subcommand's --help or usage error would
+        // call process.exit itself instead of ending `run` with its exit code.
+        program.addCommand(command.exitOverride());
+    }
     return program;
 }
 

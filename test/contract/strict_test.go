@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi-cloud-sdk/go/apitype"
 )
@@ -48,5 +49,17 @@ func TestDecodeStrictRefuses(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.about) {
 			t.Errorf("%s: got %v, want an error about %q", c.body, err, c.about)
 		}
+	}
+}
+
+func TestDecodeStrictChecksSelfDecodingTypesByDecodingThem(t *testing.T) {
+	type withTime struct {
+		Created time.Time `json:"created"`
+	}
+	if _, err := decodeStrict[withTime]([]byte(`{"created":"2024-01-01T00:00:00Z"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := decodeStrict[withTime]([]byte(`{"created":"yesterday"}`)); err == nil {
+		t.Fatal("a time that is not RFC 3339 was accepted")
 	}
 }

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Collected, Collecting, startCollecting } from "../../scripts/child";
+import { Collected, Collecting, countRun, startCollecting } from "../../scripts/child";
 
 /** What one `pulumi` command did. */
 export type CliResult = Collected;
@@ -50,6 +50,7 @@ export class ProjectCli {
 
     /** Starts `pulumi <args>` in the project folder; `stdin` is written to it, then closed. */
     public start(args: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): RunningCli {
+        countRun("pulumi", "project folder");
         return startCollecting(path.join(this.pulumiBin, "pulumi"), args, {
             cwd: this.dir,
             env: this.env(options.env),

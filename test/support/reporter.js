@@ -40,6 +40,17 @@ class SpecWithSummary extends Mocha.reporters.Spec {
                 }
             }
         });
+        // Tests that ran a Pulumi program, by how they ran it (scripts/child.ts's countRun).
+        const modes = {};
+        const countMode = () => {
+            const seen = globalThis.__agentPoolsModes;
+            if (seen && seen.size > 0) {
+                const mode = [...seen].sort().join(" and ");
+                modes[mode] = (modes[mode] || 0) + 1;
+                seen.clear();
+            }
+        };
+        runner.on("test end", countMode);
         runner.on("pass", (t) => {
             const e = entry(fileOf(t));
             e.tests++;
@@ -71,6 +82,15 @@ class SpecWithSummary extends Mocha.reporters.Spec {
                 const line = (cells) =>
                     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
                 process.stdout.write(`\nWhere the time went:\n${line(header)}\n${body.map(line).join("\n")}\n`);
+            }
+            const modeLine = Object.entries(modes)
+                .map(
+                    ([mode, n]) =>
+                        `${n} test(s) ran programs as ${mode === "project folder" ? "project folders (pulumi with the Node.js language host)" : mode === "inline program" ? "inline programs (no language host)" : mode}`,
+                )
+                .join("; ");
+            if (modeLine) {
+                process.stdout.write(`\nEngine runs: ${modeLine}\n`);
             }
             const skipped = s.pending ? `, ${s.pending} skipped` : "";
             process.stdout.write(`\n${s.passes} passed, ${s.failures} failed${skipped}\n`);
