@@ -13,8 +13,10 @@ const CLOCK_MARGIN_MS = 5_000;
 const LEFTOVER_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 /**
- * A 409 on create: when the pool in the way looks like one an interrupted `pulumi up` made (recent,
- * no runner ever connected, no deployment, not the default), the error says how to recover.
+ * A 409 on create: says what the pool in the way is (its age, whether a runner ever connected or a
+ * deployment ran, whether it is the default), then what to do, likeliest reading first. Two stacks
+ * declaring the same name is the commonest cause; a pool left by an interrupted `pulumi up` (recent,
+ * never used, its token lost) is offered as the other reading only when the pool could be one.
  */
 async function explainClash(api: AgentPoolsClient, org: string, name: string, err: PulumiApiError): Promise<Error> {
     let found;
@@ -26,21 +28,40 @@ async function explainClash(api: AgentPoolsClient, org: string, name: string, er
     } catch {
         return err;
     }
-    if (!found || found.lastSeen > 0 || found.lastDeployment || found.isDefault) {
+    if (!found) {
         return err;
     }
     const ageMs = serverNow - timestampToDate(found.created).getTime();
-    if (ageMs > LEFTOVER_MAX_AGE_MS) {
-        return err;
+    const used = [
+        found.lastSeen > 0 ? "runners have connected to it" : "no runner has connected to it",
+        found.lastDeployment !== undefined ? "deployments have run on it" : "no deployment has run on it",
+        ...(found.isDefault ? ["it is the org's default pool"] : []),
+    ];
+    const what = `A pool named ${JSON.stringify(name)} exists (id ${found.id}, made ${age(ageMs)} ago; ${used.join(", ")})`;
+    const another =
+        `If another stack declares the same name, pick another name here, or adopt that pool with the ` +
+        `resource option { import: "${org}/${found.id}" }`;
+    const leftover =
+        !found.lastSeen && found.lastDeployment === undefined && !found.isDefault && ageMs <= LEFTOVER_MAX_AGE_MS;
+    if (!leftover) {
+        return withHint(err, `${what}. ${another}`);
     }
     return withHint(
         err,
-        `A pool with this name made ${Math.max(1, Math.round(ageMs / 60000))} min ago (id ${found.id}), to which no runner ` +
-            `has ever connected, looks left over from an interrupted \`pulumi up\`, and its token was lost with it. ` +
-            `Run \`pulumi cancel --yes\` if the stack is still locked, then \`npx agent-pools recover\` (it deletes only ` +
-            `the pools that update made and clears its pending creates), then \`pulumi up\` again. If the pool is ` +
-            `someone else's, pick another name or adopt it with the \`import\` resource option`,
+        `${what}. ${another}. If it was left by an interrupted \`pulumi up\` of this stack (its token was lost ` +
+            `with it): \`pulumi cancel --yes\` if the stack is still locked, then \`npx agent-pools recover\` (it ` +
+            `deletes only the pools that update made), then \`pulumi up\``,
     );
+}
+
+/** An age in words: minutes below two hours, hours below two days, else days. */
+function age(ms: number): string {
+    const minutes = Math.max(1, Math.round(ms / 60_000));
+    if (minutes < 120) {
+        return `${minutes} min`;
+    }
+    const hours = Math.round(minutes / 60);
+    return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} days`;
 }
 
 /**

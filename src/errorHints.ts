@@ -22,9 +22,9 @@ export interface HintContext {
 export function hintForStatus(status: number, c: HintContext): string | undefined {
     switch (status) {
         case 401:
-            return `The access token from ${c.tokenSource} was not accepted by ${c.apiUrl}: check that it is valid and not expired (\`pulumi login\`, or set PULUMI_ACCESS_TOKEN)`;
+            return `The access token from ${c.tokenSource} was not accepted by ${c.apiUrl}: it is wrong or expired. ${changeToken(c.tokenSource)}`;
         case 403:
-            return `The access token from ${c.tokenSource} has no rights to agent pools in this org: use a token of an org admin, or check the org name`;
+            return `The access token from ${c.tokenSource} has no rights to agent pools in this org: check the org name, or use a token of an org admin. ${changeToken(c.tokenSource)}`;
         case 409:
             return c.method === "POST"
                 ? "Pool names are unique in an org: pick another name, or adopt the existing pool with the `import` resource option"
@@ -37,6 +37,25 @@ export function hintForStatus(status: number, c: HintContext): string | undefine
             }
             return undefined;
     }
+}
+
+/**
+ * How to replace the token that came from `source`: the way to change that source, since the one
+ * used wins over every other (stack config over PULUMI_ACCESS_TOKEN over the login).
+ */
+export function changeToken(source: string): string {
+    const key = /^stack config (\S+)$/.exec(source)?.[1];
+    if (key) {
+        return `Stack config wins over PULUMI_ACCESS_TOKEN and the login: replace it with \`pulumi config set --secret ${key} <token>\`, or remove it with \`pulumi config rm ${key}\``;
+    }
+    if (source === "PULUMI_ACCESS_TOKEN") {
+        return "It wins over the Pulumi login: set PULUMI_ACCESS_TOKEN to a valid token, or unset it to use the login";
+    }
+    const login = / \(login for (\S+)\)$/.exec(source)?.[1];
+    if (login) {
+        return `Log in again with \`pulumi login ${login}\`, or set PULUMI_ACCESS_TOKEN`;
+    }
+    return "Pass a valid token";
 }
 
 /** The hint when no answer came: it may have taken effect, or the service could not be reached. */

@@ -1,8 +1,10 @@
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { AgentPoolsClient, PACKAGE_VERSION } from "../src/client";
 import { isPulumiApiError, PulumiApiError } from "../src/errors";
 import { newToken } from "../src/emulator/state";
-import { Harness, isolatedEnv, rejectionOf, useHarness } from "./helpers";
+import { emptyDir, Harness, isolatedEnv, rejectionOf, useHarness } from "./helpers";
 
 describe("AgentPoolsClient against the emulator", () => {
     let h: Harness;
@@ -93,6 +95,45 @@ describe("AgentPoolsClient against the emulator", () => {
         assert.match(err.message, /PULUMI_ACCESS_TOKEN/);
         assert.equal(err.message.includes(wrong), false);
         assert.equal(err.tokenSource, "PULUMI_ACCESS_TOKEN");
+    });
+
+    it("on a 401, says how to change the token's own source, which wins over the others", async () => {
+        const wrong = newToken();
+        const hintOf = async (options: ConstructorParameters<typeof AgentPoolsClient>[0]) => {
+            const err = await rejectionOf(new AgentPoolsClient({ apiUrl: h.emu.url, ...options }).list("acme"));
+            assert.ok(isPulumiApiError(err));
+            assert.equal(err.message.includes(wrong), false);
+            return err.hint;
+        };
+        assert.equal(
+            await hintOf({
+                accessToken: wrong,
+                accessTokenSource: "stack config pulumi-agent-pools:accessToken",
+                env: isolatedEnv({ PULUMI_ACCESS_TOKEN: h.token }),
+            }),
+            `The access token from stack config pulumi-agent-pools:accessToken was not accepted by ${h.emu.url}: it is ` +
+                "wrong or expired. Stack config wins over PULUMI_ACCESS_TOKEN and the login: replace it with " +
+                "`pulumi config set --secret pulumi-agent-pools:accessToken <token>`, or remove it with " +
+                "`pulumi config rm pulumi-agent-pools:accessToken`",
+        );
+        assert.equal(
+            await hintOf({ env: isolatedEnv({ PULUMI_ACCESS_TOKEN: wrong }) }),
+            `The access token from PULUMI_ACCESS_TOKEN was not accepted by ${h.emu.url}: it is wrong or expired. It ` +
+                "wins over the Pulumi login: set PULUMI_ACCESS_TOKEN to a valid token, or unset it to use the login",
+        );
+        const home = emptyDir();
+        fs.mkdirSync(path.join(home, ".pulumi"));
+        fs.writeFileSync(
+            path.join(home, ".pulumi", "credentials.json"),
+            JSON.stringify({ current: h.emu.url, accessTokens: { [h.emu.url]: wrong } }),
+        );
+        assert.match(
+            (await hintOf({ env: isolatedEnv({ PULUMI_HOME: path.join(home, ".pulumi") }) }))!,
+            new RegExp(
+                `^The access token from .*credentials\\.json \\(login for ${h.emu.url.replace(/[.]/g, "\\.")}\\) was not ` +
+                    `accepted by .*: it is wrong or expired\\. Log in again with \`pulumi login ${h.emu.url.replace(/[.]/g, "\\.")}\`, or set PULUMI_ACCESS_TOKEN$`,
+            ),
+        );
     });
 
     it("explains a 403 for an org the token has no rights on", async () => {

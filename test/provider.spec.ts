@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { PulumiApiError } from "../src/errors";
 import { UNKNOWN } from "../src/inputs";
 import * as provider from "../src/provider";
 import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs } from "../src/types";
@@ -316,18 +317,39 @@ describe("provider: create, read, update and delete against the emulator", () =>
         assert.match(outs.tokenValue, /^pul-/);
     });
 
-    it("names the recovery command when a create meets a recent, never-used pool of the same name", async () => {
-        await h.client.create("acme", { name: "leftover", description: "" });
-        const err = (await rejectionOf(checkThenCreate({ organizationName: "acme", name: "leftover" }))) as Error;
-        assert.match(err.message, /409 Conflict/);
-        assert.match(err.message, /interrupted `pulumi up`.*npx agent-pools recover/s);
+    it("on a 409, says what the pool in the way is, then another stack's name first and an interrupted up second", async () => {
+        const left = await h.client.create("acme", { name: "leftover", description: "" });
+        const err = (await rejectionOf(
+            checkThenCreate({ organizationName: "acme", name: "leftover" }),
+        )) as PulumiApiError;
+        assert.match(
+            err.message,
+            /^creating agent pool "leftover" in org "acme": 409 Conflict: an agent pool with this name already exists \(request id [0-9a-f-]+\)\. A pool named "leftover" exists/,
+        );
+        assert.equal(
+            err.hint,
+            `A pool named "leftover" exists (id ${left.id}, made 1 min ago; no runner has connected to it, no ` +
+                `deployment has run on it). If another stack declares the same name, pick another name here, or adopt ` +
+                `that pool with the resource option { import: "acme/${left.id}" }. If it was left by an interrupted ` +
+                "`pulumi up` of this stack (its token was lost with it): `pulumi cancel --yes` if the stack is still " +
+                "locked, then `npx agent-pools recover` (it deletes only the pools that update made), then `pulumi up`",
+        );
         assert.equal(h.emu.state.pools("acme").length, 1, "nothing created or deleted");
 
         const used = await h.client.create("acme", { name: "in-use", description: "" });
         h.emu.state.addAgent("acme", used.id, { hostname: "runner-1" });
-        const plain = (await rejectionOf(checkThenCreate({ organizationName: "acme", name: "in-use" }))) as Error;
-        assert.match(plain.message, /409 Conflict/);
-        assert.doesNotMatch(plain.message, /recover/, "a pool runners have used is nobody's leftover");
+        h.emu.state.recordDeployment("acme", used.id);
+        h.emu.state.setDefaultPool("acme", used.id);
+        const plain = (await rejectionOf(
+            checkThenCreate({ organizationName: "acme", name: "in-use" }),
+        )) as PulumiApiError;
+        assert.equal(
+            plain.hint,
+            `A pool named "in-use" exists (id ${used.id}, made 1 min ago; runners have connected to it, ` +
+                `deployments have run on it, it is the org's default pool). If another stack declares the same name, ` +
+                `pick another name here, or adopt that pool with the resource option { import: "acme/${used.id}" }`,
+            "a pool runners have used is nobody's leftover: no recovery advice",
+        );
     });
 
     it("adopts a pool through the import id without creating one, and without a token", async () => {
