@@ -19,6 +19,7 @@ const NOT_UNIT = {
     "test/providerHost.spec.ts": ["integration", "npm pack, and the SDK's dynamic-provider host in a child process"],
     "test/contract.spec.ts": ["integration", "a Go program built with the official SDK of the Cloud API"],
     "test/recover.spec.ts": ["integration", "the real pulumi CLI"],
+    "test/cliStack.spec.ts": ["integration", "the built command in a Pulumi project, with the real pulumi CLI"],
     "test/load.spec.ts": ["load", "200 pools at once against a rate limit: minutes"],
     "test/bench.spec.ts": ["bench", "the benchmarks' quick variant: the real engine, timings"],
 };

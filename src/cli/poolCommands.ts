@@ -1,30 +1,41 @@
 import * as fs from "node:fs";
 import { Command, Option } from "commander";
-import { AgentPoolsClient } from "../client";
+import type { AgentPoolsClient } from "../client";
 import { AgentPoolDetail, AgentPoolSummary } from "../wire";
 import { importProgram, Lang } from "./generate";
 import { color, mapLimit, table, when } from "./output";
+import { commandClient } from "./stackSettings";
 import { UsageError } from "./usageError";
 
 /** The options every pool command takes. */
 export interface CommonOptions {
     org: string;
     apiUrl?: string;
+    stack?: string;
     json?: boolean;
 }
 
-/** The client for the command's options. */
-export function clientFor(opts: CommonOptions): AgentPoolsClient {
-    // The token comes from PULUMI_ACCESS_TOKEN or `pulumi login`, never from a flag: command lines
-    // are visible to every user of the machine.
-    return new AgentPoolsClient({ apiUrl: opts.apiUrl, apiUrlSource: opts.apiUrl ? "--api-url" : undefined });
+/**
+ * The client for the command's options, with the settings a program in this folder would use (see
+ * stackSettings.ts). The token never comes from a flag: command lines are visible to every user of
+ * the machine.
+ */
+export function clientFor(opts: CommonOptions): Promise<AgentPoolsClient> {
+    return commandClient({ apiUrl: opts.apiUrl, stack: opts.stack });
 }
 
 /** Adds the options every pool command takes. */
 export function withCommon(cmd: Command): Command {
     return cmd
         .requiredOption("--org <org>", "Pulumi Cloud organization")
-        .option("--api-url <url>", "API URL (else PULUMI_API, the pulumi login, or https://api.pulumi.com)");
+        .option(
+            "--api-url <url>",
+            "API URL (else the stack's pulumi-agent-pools:apiUrl in a Pulumi project, PULUMI_API, the pulumi login, or https://api.pulumi.com)",
+        )
+        .option(
+            "-s, --stack <name>",
+            "in a Pulumi project folder, the stack whose pulumi-agent-pools:* config to use (else the current stack)",
+        );
 }
 
 /** `agent-pools list`. */
@@ -33,7 +44,7 @@ export function listCommand(): Command {
         .option("--json", "print JSON for scripts")
         .option("--no-agents", "skip counting connected runners (one request per pool)")
         .action(async (opts: CommonOptions & { agents: boolean }) => {
-            const client = clientFor(opts);
+            const client = await clientFor(opts);
             const list = await client.list(opts.org);
             const pools = list.agentPools;
             const details = opts.agents
@@ -76,7 +87,7 @@ export function showCommand(): Command {
         .argument("<pool>", "pool id or name")
         .option("--json", "print JSON for scripts")
         .action(async (pool: string, opts: CommonOptions) => {
-            const client = clientFor(opts);
+            const client = await clientFor(opts);
             let detail = await client.get(opts.org, pool);
             if (!detail) {
                 const byName = await client.findByName(opts.org, pool);
@@ -122,7 +133,7 @@ export function importCommand(): Command {
         .option("--out <file>", "write the program to this file (stdout without it)")
         .addOption(new Option("--lang <lang>", "language of the program").choices(["ts", "js"]).default("ts"))
         .action(async (opts: CommonOptions & { out?: string; lang: Lang }) => {
-            const list = await clientFor(opts).list(opts.org);
+            const list = await (await clientFor(opts)).list(opts.org);
             if (list.agentPools.length === 0) {
                 throw new UsageError(`no agent pools in org ${opts.org}: nothing to import`);
             }

@@ -25,10 +25,10 @@ import {
     poolLabel,
     stackAndProject,
     interruptedUpdateBound,
-    stackClient,
     judge,
 } from "./recoverPlan";
 import { PULUMI_BIN_ENV, PulumiCli, PulumiCommandError } from "./pulumiCli";
+import { commandClient } from "./stackSettings";
 
 function report(
     opts: RecoverOptions,
@@ -133,7 +133,10 @@ async function recover(opts: RecoverOptions): Promise<void> {
                 "if it was interrupted, run `pulumi cancel --yes` first, then `agent-pools recover` again; nothing was changed",
         );
     }
-    const client = await stackClient(cli, configText, opts.apiUrl);
+    const client = await commandClient(
+        { apiUrl: opts.apiUrl, cwd: opts.cwd, stack: opts.stack, pulumi: opts.pulumi },
+        configText,
+    );
     const bound = interruptedUpdateBound(dep, history);
     const { verdicts, orgs } = await judge(client, creates, dep, bound, opts.dryRun === true);
     const named = new Set(verdicts.map((v) => v.poolId).filter(Boolean));

@@ -5,9 +5,7 @@
  */
 import { AgentPoolsClient } from "../client";
 import { isPulumiApiError } from "../errors";
-import { CONFIG_KEYS } from "../config";
 import { AgentPoolSummary, timestampToDate } from "../wire";
-import { PulumiCli } from "./pulumiCli";
 
 // The resource class's type token. Checked against the exported constant at compile time; not
 // imported, because that module loads @pulumi/pulumi, which takes over a second.
@@ -141,33 +139,6 @@ export function interruptedUpdateBound(
     }
     const best = candidates.reduce((a, b) => (b.at > a.at ? b : a));
     return { after: best.at - MARGIN_MS, basis: best.basis };
-}
-
-/** The API settings the provider would use for this stack: its config, then the environment. */
-export async function stackClient(
-    cli: PulumiCli,
-    configText: string,
-    apiUrlFlag: string | undefined,
-): Promise<AgentPoolsClient> {
-    const config = JSON.parse(configText || "{}") as Record<string, { value?: unknown; secret?: boolean } | undefined>;
-    const pick = (keys: readonly string[]) =>
-        keys.find((key) => {
-            const entry = config[key];
-            return entry !== undefined && (entry.secret === true || (entry.value !== undefined && entry.value !== ""));
-        });
-    const valueOf = async (key: string): Promise<string> => {
-        const entry = config[key]!;
-        // A secret's value is not in the listing: read just that one key, never printing it.
-        return entry.secret ? (await cli.run(["config", "get", key])).replace(/\r?\n$/, "") : String(entry.value);
-    };
-    const urlKey = apiUrlFlag ? undefined : pick(CONFIG_KEYS.apiUrl);
-    const tokenKey = pick(CONFIG_KEYS.accessToken);
-    return new AgentPoolsClient({
-        apiUrl: apiUrlFlag ?? (urlKey ? await valueOf(urlKey) : undefined),
-        apiUrlSource: apiUrlFlag ? "--api-url" : urlKey ? `stack config ${urlKey}` : undefined,
-        accessToken: tokenKey ? await valueOf(tokenKey) : undefined,
-        accessTokenSource: tokenKey ? `stack config ${tokenKey}` : undefined,
-    });
 }
 
 /** One org's pools as the service listed them, and its clock's lead over ours. */

@@ -72,7 +72,7 @@ export function statusCommand(): Command {
     )
         .option("--json", "print JSON for scripts")
         .action(async (opts: CommonOptions) => {
-            const client = clientFor(opts);
+            const client = await clientFor(opts);
             const list = await client.list(opts.org);
             const details = await mapLimit(list.agentPools, 16, (p) => client.get(opts.org, p.id));
             const report = poolStatuses(list.agentPools, details, list.defaultAgentPoolId);

@@ -1,3 +1,6 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { run } from "../../src/cli/main";
 import { Ran } from "./runNode";
 
@@ -7,8 +10,11 @@ import { Ran } from "./runNode";
  * writes collected. Fast enough for the unit tier, and never a stale build. The command as a child
  * process of the built file is tested in test/cliProcess.spec.ts.
  */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<Ran> {
     const savedEnv = { ...process.env };
+    const savedCwd = process.cwd();
+    // A folder of its own: the repository root is a Pulumi project, whose stack config the command reads.
+    process.chdir(cwd ?? fs.mkdtempSync(path.join(os.tmpdir(), "agent-pools-cli-")));
     const out = process.stdout;
     const err = process.stderr;
     const savedWrites = { out: out.write, err: err.write };
@@ -27,6 +33,7 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
         const code = await run(args);
         return { code, stdout, stderr };
     } finally {
+        process.chdir(savedCwd);
         out.write = savedWrites.out;
         err.write = savedWrites.err;
         out.isTTY = savedTty;

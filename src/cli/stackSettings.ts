@@ -1,0 +1,93 @@
+/**
+ * The API settings the `agent-pools` command uses: the same as a program in the same folder would.
+ * In order: `--api-url`; the current stack's `pulumi-agent-pools:*` (or `pulumiservice:*`) config
+ * when the folder is a Pulumi project, read through the `pulumi` CLI and turned into settings by the
+ * provider's own reader (config.ts); then `PULUMI_API`/`PULUMI_ACCESS_TOKEN` and the login
+ * (credentials.ts). What was read, or why the stack's config could not be, goes with the settings so
+ * that a failure can say where the URL and token came from (never the token).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { AgentPoolsClient, AgentPoolsClientOptions } from "../client";
+import { CONFIG_KEYS, settingsFromConfig, TUNING_KEYS } from "../config";
+import { PULUMI_BIN_ENV, PulumiCli } from "./pulumiCli";
+
+/** Where the command runs and which stack's config it reads. */
+export interface StackSettingsOptions {
+    /** `--api-url`: wins over everything. */
+    apiUrl?: string;
+    /** The project folder. @default the working folder */
+    cwd?: string;
+    /** The stack. @default the project's current stack */
+    stack?: string;
+    /** The `pulumi` binary. @default `AGENT_POOLS_PULUMI`, else `pulumi` on PATH */
+    pulumi?: string;
+}
+
+/** The settings, and what was learnt of the stack's config on the way. */
+export interface StackSettings {
+    settings: AgentPoolsClientOptions;
+    /** Why the stack's config was not used, when the folder is a project but it could not be read. */
+    unread?: string;
+}
+
+/** Whether `dir` holds a Pulumi project. */
+export function isPulumiProject(dir: string): boolean {
+    return ["Pulumi.yaml", "Pulumi.yml"].some((f) => fs.existsSync(path.join(dir, f)));
+}
+
+/**
+ * Reads the stack's config keys the provider reads, from `pulumi config --json` (a secret's value
+ * through `pulumi config get`, one key at a time, never printed), as a `get` for the provider's reader.
+ */
+export async function stackConfigReader(
+    cli: PulumiCli,
+    configText?: string,
+): Promise<(key: string) => string | undefined> {
+    const listed = JSON.parse((configText ?? (await cli.run(["config", "--json"]))) || "{}") as Record<
+        string,
+        { value?: unknown; secret?: boolean } | undefined
+    >;
+    const keys = [...CONFIG_KEYS.accessToken, ...CONFIG_KEYS.apiUrl, ...Object.values(TUNING_KEYS)];
+    const values = new Map<string, string>();
+    for (const key of keys) {
+        const entry = listed[key];
+        if (entry?.secret) {
+            values.set(key, (await cli.run(["config", "get", key])).replace(/\r?\n$/, ""));
+        } else if (entry?.value !== undefined) {
+            values.set(key, String(entry.value));
+        }
+    }
+    return (key) => values.get(key);
+}
+
+/** The settings for the command's options (see the module comment). */
+export async function stackSettings(opts: StackSettingsOptions, configText?: string): Promise<StackSettings> {
+    const cwd = path.resolve(opts.cwd ?? ".");
+    let settings: AgentPoolsClientOptions = {};
+    let unread: string | undefined;
+    if (configText !== undefined || isPulumiProject(cwd)) {
+        const cli = new PulumiCli(opts.pulumi ?? process.env[PULUMI_BIN_ENV] ?? "pulumi", cwd, opts.stack);
+        try {
+            settings = settingsFromConfig(await stackConfigReader(cli, configText));
+        } catch (err) {
+            unread = err instanceof Error ? err.message : String(err);
+        }
+    }
+    if (opts.apiUrl) {
+        settings = { ...settings, apiUrl: opts.apiUrl, apiUrlSource: "--api-url" };
+    }
+    return { settings, unread };
+}
+
+/** A client for the command's options; a stack config that could not be read is said on stderr. */
+export async function commandClient(opts: StackSettingsOptions, configText?: string): Promise<AgentPoolsClient> {
+    const { settings, unread } = await stackSettings(opts, configText);
+    if (unread) {
+        process.stderr.write(
+            `agent-pools: this folder is a Pulumi project, but its stack's config could not be read (${unread}); ` +
+                "using PULUMI_API, PULUMI_ACCESS_TOKEN and the login instead\n",
+        );
+    }
+    return new AgentPoolsClient(settings);
+}

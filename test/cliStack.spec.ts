@@ -1,0 +1,123 @@
+import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { countRun } from "../scripts/child";
+import { getPulumiBin } from "../scripts/engine-driver";
+import { newToken } from "../src/emulator";
+import { cleanupTempDirs, emptyDir, Harness, startHarness } from "./helpers";
+import { REPO_ROOT } from "./support/installedPackage";
+import { runNode } from "./support/runNode";
+
+// The built `agent-pools` command in a Pulumi project folder reads the current stack's
+// `pulumi-agent-pools:*` config, as a program in that folder would, through the real `pulumi` CLI
+// and a file backend: the README's emulator steps, followed by `agent-pools list` in the same folder.
+const CLI = path.join(REPO_ROOT, "dist", "cli", "main.js");
+
+describe("agent-pools in a Pulumi project folder: the stack's settings", function () {
+    this.timeout(5 * 60_000);
+    let h: Harness;
+    let dir: string;
+    let env: NodeJS.ProcessEnv;
+
+    const pulumi = (args: string[], input = "") => {
+        countRun("pulumi");
+        return execFileSync(path.join(getPulumiBin(), "pulumi"), [...args, "--non-interactive"], {
+            cwd: dir,
+            env,
+            input,
+            encoding: "utf8",
+            stdio: ["pipe", "pipe", "pipe"],
+        });
+    };
+    const cli = (args: string[], more: NodeJS.ProcessEnv = {}) =>
+        runNode(CLI, args, { cwd: dir, env: { ...env, ...more } });
+
+    before(function () {
+        this.timeout(60 * 60_000);
+        getPulumiBin();
+        if (!fs.existsSync(CLI)) {
+            execFileSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "ignore" });
+        }
+    });
+    beforeEach(async () => {
+        h = await startHarness();
+        dir = emptyDir();
+        const backend = emptyDir();
+        // No PULUMI_API and no PULUMI_ACCESS_TOKEN: only the stack's config can lead to the emulator.
+        env = {
+            PATH: [getPulumiBin(), process.env.PATH].join(path.delimiter),
+            HOME: backend,
+            PULUMI_HOME: path.join(backend, ".pulumi-home"),
+            PULUMI_BACKEND_URL: `file://${backend}`,
+            PULUMI_CONFIG_PASSPHRASE: "cli-stack-test",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+        };
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: cli-stack\nruntime: nodejs\n");
+        pulumi(["stack", "init", "dev"]);
+        pulumi(["config", "set", "pulumi-agent-pools:apiUrl", h.emu.url]);
+        pulumi(["config", "set", "--secret", "pulumi-agent-pools:accessToken"], h.token);
+    });
+    afterEach(async () => {
+        await h.emu.close();
+        cleanupTempDirs();
+    });
+
+    it("list, show, status and import reach the URL and use the token of the stack's config, and print no token", async () => {
+        const made = await h.client.create("acme", { name: "staging", description: "from the console" });
+        h.emu.clearRequests();
+        const runs = [
+            await cli(["list", "--org", "acme"]),
+            await cli(["show", "--org", "acme", "staging"]),
+            await cli(["status", "--org", "acme"]),
+            await cli(["import", "--org", "acme"]),
+        ];
+        for (const r of runs) {
+            assert.equal(r.code, 0, r.stderr);
+            assert.equal((r.stdout + r.stderr).includes(h.token), false, "no token printed");
+        }
+        assert.match(runs[0].stdout, new RegExp(`${made.id}\\s+staging`));
+        assert.match(runs[1].stdout, /NAME\s+staging/);
+        assert.match(runs[3].stdout, /\{ import: "acme\/[0-9a-f-]+" \}/);
+        assert.ok(h.emu.requests().length >= 4, "the emulator the stack names got the requests");
+    });
+
+    it("a wrong token in the stack's config wins over a valid PULUMI_ACCESS_TOKEN, and the 401 says to change the config", async () => {
+        pulumi(["config", "set", "--secret", "pulumi-agent-pools:accessToken"], newToken());
+        const r = await cli(["list", "--org", "acme"], { PULUMI_ACCESS_TOKEN: h.token });
+        assert.equal(r.code, 1);
+        assert.match(
+            r.stderr,
+            /^agent-pools: listing agent pools in org "acme": 401 Unauthorized.* The access token from stack config pulumi-agent-pools:accessToken was not accepted .*`pulumi config set --secret pulumi-agent-pools:accessToken <token>`/,
+        );
+    });
+
+    it("--api-url wins over the stack's apiUrl; a folder with no stack selected says why its config was not read", async () => {
+        const other = await startHarness();
+        try {
+            const r = await cli(["list", "--org", "acme", "--api-url", other.emu.url], {
+                PULUMI_ACCESS_TOKEN: other.token,
+            });
+            // The stack's token goes to the --api-url emulator, which does not know it.
+            assert.equal(r.code, 1);
+            assert.match(
+                r.stderr,
+                new RegExp(`401 Unauthorized.*not accepted by ${other.emu.url.replace(/\./g, "\\.")}`),
+            );
+        } finally {
+            await other.emu.close();
+        }
+        // A project folder with no stack: the command says so, and goes on with the environment.
+        const bare = emptyDir();
+        fs.writeFileSync(path.join(bare, "Pulumi.yaml"), "name: bare\nruntime: nodejs\n");
+        const unread = await runNode(CLI, ["list", "--org", "acme"], {
+            cwd: bare,
+            env: { ...env, PULUMI_API: h.emu.url, PULUMI_ACCESS_TOKEN: h.token },
+        });
+        assert.equal(unread.code, 0, unread.stderr);
+        assert.match(
+            unread.stderr,
+            /^agent-pools: this folder is a Pulumi project, but its stack's config could not be read \(.+\); using PULUMI_API, PULUMI_ACCESS_TOKEN and the login instead\n$/,
+        );
+    });
+});
