@@ -62,7 +62,11 @@ export function changeToken(source: string): string {
 export function hintForNoAnswer(outcome: PulumiApiError["outcome"], c: HintContext): string {
     return outcome === "unknown" && c.method !== "GET"
         ? `The request was sent but no answer came back, so it may or may not have taken effect (API at ${c.apiUrl}, from ${c.apiUrlSource})`
-        : `Could not reach ${c.apiUrl} (from ${c.apiUrlSource}): check the URL and the network`;
+        : c.apiUrlSource === "the default"
+          ? `Could not reach ${c.apiUrl}, the default: nothing named another API URL. For another service (or the ` +
+            "local emulator), set it with stack config pulumi-agent-pools:apiUrl, PULUMI_API, `pulumi login <url>` or, " +
+            "for the agent-pools command, --api-url; else check the network"
+          : `Could not reach ${c.apiUrl} (from ${c.apiUrlSource}): check the URL and the network`;
 }
 
 /** The hint when an answer came in a shape this package does not understand. */

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { hintForNoAnswer } from "../src/errorHints";
 import * as net from "node:net";
 import { AgentPoolsClient, parseRetryAfter, RetryEvent } from "../src/client";
 import { isPulumiApiError } from "../src/errors";
@@ -169,6 +170,20 @@ describe("client retries", () => {
         assert.equal(err.attempts, 3);
         assert.equal(err.outcome, "no");
         assert.match(err.message, /no answer from the service \(ECONNREFUSED\).*Could not reach/);
+    });
+
+    it("when the default URL cannot be reached, names every way to set another, as no setting named one", () => {
+        const context = { method: "GET", attempts: 4, apiUrlSource: "the default", tokenSource: "PULUMI_ACCESS_TOKEN" };
+        assert.equal(
+            hintForNoAnswer("no", { ...context, apiUrl: "https://api.pulumi.com" }),
+            "Could not reach https://api.pulumi.com, the default: nothing named another API URL. For another service " +
+                "(or the local emulator), set it with stack config pulumi-agent-pools:apiUrl, PULUMI_API, `pulumi login " +
+                "<url>` or, for the agent-pools command, --api-url; else check the network",
+        );
+        assert.equal(
+            hintForNoAnswer("no", { ...context, apiUrl: "http://127.0.0.1:9", apiUrlSource: "PULUMI_API" }),
+            "Could not reach http://127.0.0.1:9 (from PULUMI_API): check the URL and the network",
+        );
     });
 });
 
