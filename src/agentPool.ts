@@ -117,8 +117,12 @@ export class AgentPool extends pulumi.dynamic.Resource {
             "agentpools",
             "AgentPool",
         );
-        // What is retiring shows in `pulumi up`'s own output, next to this resource.
+        // What is retiring shows in `pulumi up`'s own output, next to this resource: once, from the
+        // update (a `pulumi up` runs the program for its preview too, with the state before it).
         this.retiring.apply((pools) => {
+            if (pulumi.runtime.isDryRun()) {
+                return;
+            }
             for (const pool of pools ?? []) {
                 pulumi.log.warn(
                     `retiring agent pool ${JSON.stringify(pool.name)} (id ${pool.agentPoolId}) is kept: ${pool.reason}. ` +

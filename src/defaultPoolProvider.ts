@@ -7,6 +7,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { settingsFromConfig } from "./config";
+import { forTheEngine } from "./engineErrors";
 import { isPulumiApiError, withHint } from "./errors";
 import { UNKNOWN } from "./inputs";
 import { noteOrgDefault, setOrgDefault, warnInRun } from "./orgDefault";
@@ -115,7 +116,7 @@ export async function create(inputs: DefaultAgentPoolInputs): Promise<dynamic.Cr
  * (the next preview shows the drift and the next `pulumi up` puts the declared pool back); an org
  * without a default means the resource is gone.
  */
-export async function read(
+async function readDefault(
     id: string,
     props?: DefaultAgentPoolOutputs,
 ): Promise<dynamic.ReadResult<DefaultAgentPoolOutputs>> {
@@ -158,7 +159,10 @@ async function deleteDefault(id: string, props: DefaultAgentPoolOutputs): Promis
                 : `is now pool ${JSON.stringify(live)}, set outside this stack, not ${JSON.stringify(props.agentPoolId)}`),
     );
 }
-export { deleteDefault as delete };
+// The two the host reports with a stack trace, and the engine again: said once (engineErrors.ts).
+const readForTheEngine = forTheEngine(readDefault);
+const deleteForTheEngine = forTheEngine(deleteDefault);
+export { readForTheEngine as read, deleteForTheEngine as delete };
 
 async function setDefault(org: string, poolId: string): Promise<void> {
     try {

@@ -13,6 +13,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { settingsFromConfig } from "./config";
 import { adopt } from "./adopt";
 import { createExactlyOnce } from "./createOnce";
+import { forTheEngine } from "./engineErrors";
 import { isPulumiApiError, withHint } from "./errors";
 import { checkInputs, UNKNOWN } from "./inputs";
 import { client, runtime } from "./providerRuntime";
@@ -145,7 +146,7 @@ export async function create(inputs: CheckedInputs): Promise<dynamic.CreateResul
 }
 
 /** Refresh: reads the live pool; a pool that is gone is dropped from the state. */
-export async function read(id: string, props?: AgentPoolOutputs): Promise<dynamic.ReadResult<AgentPoolOutputs>> {
+async function readPool(id: string, props?: AgentPoolOutputs): Promise<dynamic.ReadResult<AgentPoolOutputs>> {
     // No props: a read-only reference (`AgentPool.get`), which has no state of its own.
     const old: Partial<AgentPoolOutputs> = props ?? {};
     const { org, poolId } = parseResourceId(id, old);
@@ -320,7 +321,10 @@ async function deletePool(id: string, props: AgentPoolOutputs): Promise<void> {
         );
     }
 }
-export { deletePool as delete };
+// The two the host reports with a stack trace, and the engine again: said once (engineErrors.ts).
+const readForTheEngine = forTheEngine(readPool);
+const deleteForTheEngine = forTheEngine(deletePool);
+export { readForTheEngine as read, deleteForTheEngine as delete };
 
 /** What to do about a refused delete of the org's default pool. */
 const DEFAULT_REFUSAL =

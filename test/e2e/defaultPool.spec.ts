@@ -105,6 +105,11 @@ describe("end to end: the org's default pool with the real Pulumi engine", funct
         );
         assert.ok(w.emu.state.pool("acme", p.id), "nothing deleted");
         assert.equal(w.emu.state.fallbacks("acme"), 0);
+        // Said once, by the engine for the resource: no JavaScript stack, no second copy on the stack.
+        const said = refused.stdout + refused.stderr;
+        assert.doesNotMatch(said, /^\s+at /m, "no stack trace");
+        const diagnostics = said.slice(said.indexOf("Diagnostics:"));
+        assert.equal(diagnostics.split("nothing was deleted").length - 1, 1, diagnostics);
 
         await w.stack.ok("up", { pools: pool({ forceDestroy: true }) });
         const forced = await w.stack.ok("destroy", { pools: pool({ forceDestroy: true }) });

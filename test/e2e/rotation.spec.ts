@@ -140,6 +140,10 @@ describe("end to end: token rotation with the real Pulumi engine", function () {
         const rotated = await timed("R1 rotating up", () => w.stack.ok("up", onePool("2026-11")));
         assert.equal(rotated.result.summary!.replace, 1);
         assert.match(rotated.stdout, RETIRING_WARNING);
+        // One warning per pool and up: the Diagnostics section lists it once (the progress lines above
+        // it repeat the resource's latest message on each of its status lines: the engine's display).
+        const diagnostics = rotated.stdout.slice(rotated.stdout.indexOf("Diagnostics:"));
+        assert.equal(diagnostics.split(RETIRING_WARNING).length - 1, 1, diagnostics);
         assert.deepEqual(routes(w.emu), [
             "list 200", // whether the old pool is the org's default (it is not)
             "delete 400", // the old pool is in use: not deleted
