@@ -4,6 +4,50 @@ import { AgentPoolsClient } from "./client";
 import { resourceId } from "./resourceId";
 import { stateInputs } from "./stateInputs";
 import { AgentPoolOutputs, CheckedInputs } from "./types";
+import { AgentPoolDetail } from "./wire";
+
+/** The pool id of an import id: `org/poolId`, `org/name/poolId` (the official provider's) or a bare id. */
+function importedPoolId(importId: string): string {
+    return importId.slice(importId.lastIndexOf("/") + 1);
+}
+
+/**
+ * What stands in the way of importing the pool the inputs name: no such pool, or a live name or
+ * description other than the declared one (an import changes nothing, so they must match). One
+ * `GET`. Each problem names the property and the live value, as `check` reports it at preview time.
+ */
+export async function importProblems(
+    api: AgentPoolsClient,
+    inputs: CheckedInputs,
+): Promise<{ live?: AgentPoolDetail; problems: dynamic.CheckFailure[] }> {
+    const org = inputs.organizationName;
+    const poolId = importedPoolId(inputs.importId!);
+    const live = await api.get(org, poolId);
+    if (!live) {
+        return {
+            problems: [
+                {
+                    property: "importId",
+                    reason:
+                        `the import option names pool ${JSON.stringify(poolId)}, and org ${JSON.stringify(org)} has no such pool. ` +
+                        `List the org's pools with \`npx agent-pools list --org ${org}\` and check the id`,
+                },
+            ],
+        };
+    }
+    const problems: dynamic.CheckFailure[] = [];
+    for (const key of ["name", "description"] as const) {
+        if (live[key] !== inputs[key]) {
+            problems.push({
+                property: key,
+                reason:
+                    `the pool being imported has ${key} ${JSON.stringify(live[key])}, not the declared ` +
+                    `${JSON.stringify(inputs[key])}, and an import changes nothing: declare ${key}: ${JSON.stringify(live[key])}`,
+            });
+        }
+    }
+    return { live, problems };
+}
 
 /** Adopts the pool named by the inputs' import id, or explains why not (changing nothing). */
 export async function adopt(
@@ -11,28 +55,11 @@ export async function adopt(
     inputs: CheckedInputs,
 ): Promise<dynamic.CreateResult<AgentPoolOutputs>> {
     const org = inputs.organizationName;
-    const importId = inputs.importId!;
-    const poolId = importId.slice(importId.lastIndexOf("/") + 1);
-    const operation = `importing agent pool ${JSON.stringify(poolId)} in org ${JSON.stringify(org)}`;
-    const live = await api.get(org, poolId);
-    if (!live) {
+    const operation = `importing agent pool ${JSON.stringify(importedPoolId(inputs.importId!))} in org ${JSON.stringify(org)}`;
+    const { live, problems } = await importProblems(api, inputs);
+    if (!live || problems.length > 0) {
         throw new Error(
-            `${operation}: there is no such pool. List the org's pools with \`npx agent-pools list --org ${org}\` and check the id in the import option`,
-        );
-    }
-    const description = inputs.description;
-    const mismatches: string[] = [];
-    if (live.name !== inputs.name) {
-        mismatches.push(`name: ${JSON.stringify(live.name)} (declared ${JSON.stringify(inputs.name)})`);
-    }
-    if (live.description !== description) {
-        mismatches.push(`description: ${JSON.stringify(live.description)} (declared ${JSON.stringify(description)})`);
-    }
-    if (mismatches.length > 0) {
-        throw new Error(
-            `${operation}: the declared inputs differ from the live pool, and an import changes nothing. ` +
-                `Nothing was changed in the org. Declare the live values, then run \`pulumi up\` again:\n    ` +
-                mismatches.join("\n    "),
+            `${operation}: nothing was changed in the org. ${problems.map((p) => p.reason).join("; ")}, then run \`pulumi up\` again`,
         );
     }
     return {

@@ -11,7 +11,7 @@
 
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { settingsFromConfig } from "./config";
-import { adopt } from "./adopt";
+import { adopt, importProblems } from "./adopt";
 import { createExactlyOnce } from "./createOnce";
 import { forTheEngine } from "./engineErrors";
 import { isPulumiApiError, withHint } from "./errors";
@@ -40,8 +40,20 @@ export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
  * Validates inputs and fills in defaults, the only place they are applied. Reports every problem at
  * once; never throws for bad input.
  */
-export async function check(olds: AgentPoolInputs, news: AgentPoolInputs): Promise<dynamic.CheckResult<CheckedInputs>> {
-    return checkInputs(olds, news);
+async function checkPool(olds: AgentPoolInputs, news: AgentPoolInputs): Promise<dynamic.CheckResult<CheckedInputs>> {
+    const result = checkInputs(olds, news);
+    const inputs = result.inputs!;
+    // An import is checked against the live pool here, so that the preview shows what the import
+    // will do. Not for a rotation's create, which replaces the pool instead of adopting it.
+    const importing =
+        inputs.importId !== undefined &&
+        result.failures?.length === 0 &&
+        [inputs.importId, inputs.organizationName, inputs.name, inputs.description].every((v) => v !== UNKNOWN) &&
+        !runtime().rotations.has(rotationKey(inputs));
+    if (importing) {
+        return { inputs, failures: (await importProblems(client(), inputs)).problems };
+    }
+    return result;
 }
 
 /** Decides what a change needs: nothing, an update in place, or a replacement. */
@@ -322,9 +334,10 @@ async function deletePool(id: string, props: AgentPoolOutputs): Promise<void> {
     }
 }
 // The two the host reports with a stack trace, and the engine again: said once (engineErrors.ts).
+const checkForTheEngine = forTheEngine(checkPool);
 const readForTheEngine = forTheEngine(readPool);
 const deleteForTheEngine = forTheEngine(deletePool);
-export { readForTheEngine as read, deleteForTheEngine as delete };
+export { checkForTheEngine as check, readForTheEngine as read, deleteForTheEngine as delete };
 
 /** What to do about a refused delete of the org's default pool. */
 const DEFAULT_REFUSAL =

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { PulumiApiError } from "../src/errors";
-import { UNKNOWN } from "../src/inputs";
+import { checkInputs, UNKNOWN } from "../src/inputs";
 import * as provider from "../src/provider";
 import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs } from "../src/types";
 import {
@@ -76,20 +76,20 @@ describe("provider: check", () => {
         assert.deepEqual(r.failures, []);
     });
 
-    it("keeps the import id on the first create only", async () => {
-        const first = await provider.check({} as AgentPoolInputs, {
+    it("keeps the import id on the first create only (the inputs check, before the live pool is read)", () => {
+        const first = checkInputs({} as AgentPoolInputs, {
             organizationName: "acme",
             name: "p",
             importId: "acme/123",
         });
         assert.equal(first.inputs!.importId, "acme/123");
-        const later = await provider.check(first.inputs!, {
+        const later = checkInputs(first.inputs!, {
             organizationName: "acme",
             name: "p",
             importId: "acme/123",
         });
         assert.equal(later.inputs!.importId, undefined);
-        const wrongOrg = await provider.check({} as AgentPoolInputs, {
+        const wrongOrg = checkInputs({} as AgentPoolInputs, {
             organizationName: "acme",
             name: "p",
             importId: "other/123",
@@ -389,34 +389,53 @@ describe("provider: create, read, update and delete against the emulator", () =>
         assert.match(wrongOrg.failures![0].reason, /names org "other-org" but organizationName is "acme"/);
     });
 
-    it("refuses an import whose declared inputs differ, printing the live values and changing nothing", async () => {
+    it("reports at check (preview) an import whose declared inputs differ, with the live values, sending one GET", async () => {
         const existing = await h.client.create("acme", { name: "handmade", description: "live text" });
         h.emu.clearRequests();
-        const err = await rejectionOf(
-            checkThenCreate({
-                organizationName: "acme",
-                name: "declared",
-                importId: existing.id,
-            }),
+        const news = { organizationName: "acme", name: "declared", importId: existing.id } as AgentPoolInputs;
+        const checked = await provider.check({} as AgentPoolInputs, news);
+        assert.deepEqual(checked.failures, [
+            {
+                property: "name",
+                reason: 'the pool being imported has name "handmade", not the declared "declared", and an import changes nothing: declare name: "handmade"',
+            },
+            {
+                property: "description",
+                reason: 'the pool being imported has description "live text", not the declared "", and an import changes nothing: declare description: "live text"',
+            },
+        ]);
+        assert.deepEqual(
+            h.emu.requests().map((r) => `${r.method} ${r.route}`),
+            ["GET get"],
         );
-        assert.match((err as Error).message, /name: "handmade" \(declared "declared"\)/);
-        assert.match((err as Error).message, /description: "live text" \(declared ""\)/);
-        assert.match((err as Error).message, /Nothing was changed/);
+        // Create refuses it too (a check that could not read the pool cannot let it through).
+        const err = await rejectionOf(provider.create({ ...checked.inputs!, importId: existing.id }));
+        assert.match(
+            (err as Error).message,
+            /^importing agent pool ".+" in org "acme": nothing was changed in the org\. the pool being imported has name "handmade"/,
+        );
         assert.deepEqual(
             h.emu.requests().map((r) => r.method),
-            ["GET"],
+            ["GET", "GET"],
+            "nothing but reads",
         );
     });
 
-    it("says so when the pool to import does not exist", async () => {
-        const err = await rejectionOf(
-            checkThenCreate({
+    it("reports at check (preview) an import of a pool that does not exist, naming the way to list them", async () => {
+        const checked = await provider.check(
+            {} as AgentPoolInputs,
+            {
                 organizationName: "acme",
                 name: "x",
                 importId: "acme/nope",
-            }),
+            } as AgentPoolInputs,
         );
-        assert.match((err as Error).message, /there is no such pool.*agent-pools list --org acme/);
+        assert.deepEqual(checked.failures, [
+            {
+                property: "importId",
+                reason: 'the import option names pool "nope", and org "acme" has no such pool. List the org\'s pools with `npx agent-pools list --org acme` and check the id',
+            },
+        ]);
     });
 
     it("takes credentials from pulumiservice:* config keys too", async () => {

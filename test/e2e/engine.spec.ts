@@ -191,11 +191,20 @@ describe("end to end with the real Pulumi engine", function () {
         const args = { name: "handmade", description: "made in the console" };
         w.emu.clearRequests();
 
-        const wrong = await w.stack.run("up", onePool({ name: "handmade" }, { import: `acme/${existing.id}` }), {
-            config: w.config,
-        });
+        // The preview already says what the import would meet, with the live value.
+        const previewed = await w.stack.run(
+            "preview",
+            onePool({ name: "handmade" }, { import: `acme/${existing.id}` }),
+            { config: w.config },
+        );
+        assert.notEqual(previewed.code, 0);
+        assert.match(
+            previewed.stdout + previewed.stderr,
+            /property description .* has a problem: the pool being imported has description "made in the console", not the declared "", and an import changes nothing: declare description: "made in the console"/,
+        );
+        const wrong = await w.stack.run("up", onePool({ name: "handmade" }, { import: `acme/${existing.id}` }));
         assert.notEqual(wrong.code, 0);
-        assert.match(wrong.stdout + wrong.stderr, /description: "made in the console" \(declared ""\)/);
+        assert.match(wrong.stdout + wrong.stderr, /the pool being imported has description "made in the console"/);
         assert.deepEqual(
             w.emu.requests().filter((q) => q.route !== "get" && q.route !== "list"),
             [],
