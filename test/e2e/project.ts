@@ -50,7 +50,8 @@ export class ProjectCli {
 
     /** Starts `pulumi <args>` in the project folder; `stdin` is written to it, then closed. */
     public start(args: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): RunningCli {
-        countRun("pulumi", "project folder");
+        // Only the commands that run the program count as a program run in its project folder.
+        countRun("pulumi", ["up", "preview", "refresh", "destroy"].includes(args[0]) ? "project folder" : undefined);
         return startCollecting(path.join(this.pulumiBin, "pulumi"), args, {
             cwd: this.dir,
             env: this.env(options.env),
