@@ -50,9 +50,20 @@ export type EngineMode = "project folder" | "inline program";
 export function startCollecting(
     command: string,
     args: string[],
-    options: { cwd?: string; env: NodeJS.ProcessEnv; stdin?: string },
+    options: {
+        cwd?: string;
+        env: NodeJS.ProcessEnv;
+        stdin?: string;
+        /** Start it as the leader of a process group of its own, which `kill(-child.pid)` ends whole. */
+        group?: boolean;
+    },
 ): Collecting {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+        cwd: options.cwd,
+        env: options.env,
+        stdio: ["pipe", "pipe", "pipe"],
+        detached: options.group === true,
+    });
     child.stdin!.end(options.stdin ?? "");
     let stdout = "";
     let stderr = "";

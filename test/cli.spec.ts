@@ -179,6 +179,74 @@ describe("agent-pools command", () => {
         assert.match(table.stdout, /warning: the org's default pool "prod" \(id [0-9a-f-]+\) has no runner online/);
     });
 
+    it("emulator change: renames a pool and marks it as the console would, found by name, over the admin routes", async () => {
+        const a = await h.client.create("acme", { name: "alpha", description: "first" });
+        const r = await cli(
+            [
+                "emulator",
+                "change",
+                "alpha",
+                "--org",
+                "acme",
+                "--api-url",
+                h.emu.url,
+                "--rename",
+                "renamed in the console",
+                "--in-use",
+                "acme/web/prod,acme/api/prod",
+                "--add-runner",
+                "runner-9",
+                "--runner-version",
+                "v1.4.0",
+                "--deployment",
+                "--make-default",
+            ],
+            {},
+        );
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(
+            r.stdout,
+            `agent pool "alpha" (id ${a.id}): renamed to "renamed in the console"; in use by acme/web/prod, acme/api/prod; ` +
+                `runner "runner-9" connected (online); a deployment ran on it; made the default of org acme\n`,
+        );
+        const pool = h.emu.state.pool("acme", a.id)!;
+        assert.equal(pool.name, "renamed in the console");
+        assert.equal(pool.description, "first", "only what was given changes");
+        assert.deepEqual(pool.inUseBy, ["acme/web/prod", "acme/api/prod"]);
+        assert.deepEqual(
+            pool.agents.map((x) => [x.hostname, x.status, x.version]),
+            [["runner-9", "online", "v1.4.0"]],
+        );
+        assert.ok(pool.lastDeployment);
+        assert.equal(h.emu.state.defaultPoolId("acme"), a.id);
+
+        const free = await cli(["emulator", "change", a.id, "--org", "acme", "--api-url", h.emu.url, "--free"]);
+        assert.equal(free.code, 0, free.stderr);
+        assert.deepEqual(h.emu.state.pool("acme", a.id)!.inUseBy, []);
+
+        const missing = await cli(["emulator", "change", "nope", "--org", "acme", "--api-url", h.emu.url, "--free"]);
+        assert.equal(missing.code, 1);
+        assert.match(
+            missing.stderr,
+            /^agent-pools: no agent pool with id or name "nope" in org acme of the emulator at /,
+        );
+        const nothing = await cli(["emulator", "change", a.id, "--org", "acme", "--api-url", h.emu.url]);
+        assert.match(nothing.stderr, /nothing to change: give at least one of the change options/);
+        const clash = await h.client.create("acme", { name: "taken" });
+        const taken = await cli([
+            "emulator",
+            "change",
+            clash.id,
+            "--org",
+            "acme",
+            "--api-url",
+            h.emu.url,
+            "--rename",
+            "renamed in the console",
+        ]);
+        assert.match(taken.stderr, /refused PATCH .*409|already exists/);
+    });
+
     it("reports a wrong token as a one-line 401 naming its source, never the token", async () => {
         const wrong = "pul-1111111111111111111111111111111111111111";
         const r = await cli(["list", "--org", "acme"], { ...env, PULUMI_ACCESS_TOKEN: wrong });
@@ -197,7 +265,7 @@ describe("agent-pools command", () => {
     });
 
     it("answers --help for every subcommand with exit 0, and usage errors with exit 1", async () => {
-        for (const sub of [[], ["list"], ["show"], ["status"], ["import"], ["emulator"]]) {
+        for (const sub of [[], ["list"], ["show"], ["status"], ["import"], ["emulator"], ["emulator", "change"]]) {
             const r = await cli([...sub, "--help"]);
             assert.equal(r.code, 0, `${sub.join(" ")} --help`);
             assert.match(r.stdout, /^Usage: agent-pools/);

@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { startEmulator } from "../emulator";
+import { emulatorChangeCommand } from "./emulatorChange";
 import { UsageError } from "./usageError";
 
 /** `agent-pools emulator`: runs the local agent-pools API until interrupted. */
@@ -17,6 +18,7 @@ export function emulatorCommand(): Command {
         .addOption(
             new Option("--timestamps <unit>", "unit of timestamps in answers").choices(["ms", "s"]).default("ms"),
         )
+        .addCommand(emulatorChangeCommand().exitOverride())
         .action(
             async (opts: {
                 port: string;
@@ -54,6 +56,13 @@ export function emulatorCommand(): Command {
                 if (opts.state) {
                     process.stdout.write(`state file: ${opts.state}\n`);
                 }
+                process.stdout.write(
+                    `\nTo use it from another shell, export the same ${opts.tokenEnv} there, then:\n` +
+                        `    pulumi config set pulumi-agent-pools:apiUrl ${emu.url}   # in your Pulumi project\n` +
+                        `    npx agent-pools list --org acme                      # in that project; elsewhere add --api-url ${emu.url}\n` +
+                        `To change a pool as the Pulumi Cloud console would (drift, runners, the default pool):\n` +
+                        `    npx agent-pools emulator change --api-url ${emu.url} --org acme <pool> --rename <name>   # see --help\n`,
+                );
                 await new Promise<void>((resolve) => {
                     const stop = () => {
                         void emu.close().then(resolve);

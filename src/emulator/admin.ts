@@ -89,6 +89,26 @@ function route(key: string, parts: string[], call: Call, ctx: AdminContext): Rep
             }
         }
     }
+    if (call.method === "GET" && parts.length === 3 && parts[0] === "orgs" && parts[2] === "agent-pools") {
+        // The org's pools as the console lists them: ids and names, for finding one by name.
+        const pools = state.pools(parts[1]).map((p) => ({ id: p.id, name: p.name, description: p.description }));
+        return answer(200, { pools });
+    }
+    if (call.method === "PATCH" && parts.length === 4 && parts[0] === "orgs" && parts[2] === "agent-pools") {
+        // A change made in the console: either field alone (the API's PATCH needs both).
+        const [, org, , id] = parts;
+        if (!state.pool(org, id)) {
+            throw new HttpError(404, `no agent pool ${id} in org ${org}`);
+        }
+        const input = body(call);
+        onlyKeys(input, ["name", "description"]);
+        const name = optionalString(input, "name");
+        if (name !== undefined && state.poolByName(org, name) && state.poolByName(org, name)!.id !== id) {
+            throw new HttpError(409, `an agent pool named ${JSON.stringify(name)} already exists in org ${org}`);
+        }
+        const pool = state.updatePool(org, id, { name, description: optionalString(input, "description") });
+        return answer(200, { id: pool.id, name: pool.name, description: pool.description });
+    }
     if (call.method === "GET" && parts.length === 3 && parts[0] === "orgs" && parts[2] === "default") {
         // The org's default pool (null: the Pulumi-hosted pool) and how often it fell back to hosted.
         const org = parts[1];
