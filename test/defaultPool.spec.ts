@@ -14,6 +14,9 @@ import {
     useHarness,
 } from "./helpers";
 
+// Retries as the provider makes them, without the production backoff's seconds of waiting.
+const QUICK_RETRIES = { "pulumi-agent-pools:retryBaseDelayMs": "20" };
+
 // The org's default pool: the emulator's org PATCH, the client, the DefaultAgentPool provider, and
 // what AgentPool does to a pool that is the default (never delete it by accident; rotate it without
 // a moment on Pulumi-hosted runners). The provider methods are called as the engine calls them, in
@@ -138,7 +141,7 @@ describe("the org's default pool", () => {
 
     describe("DefaultAgentPool provider", () => {
         beforeEach(async () => {
-            await configureProvider(h.emu.url, h.token);
+            await configureProvider(h.emu.url, h.token, QUICK_RETRIES);
         });
 
         interface Declared {
@@ -286,12 +289,12 @@ describe("the org's default pool", () => {
 
     describe("AgentPool and the default", () => {
         beforeEach(async () => {
-            await configureProvider(h.emu.url, h.token);
+            await configureProvider(h.emu.url, h.token, QUICK_RETRIES);
         });
 
         const newProcess = async () => {
             resetProviderRuntime();
-            await configureProvider(h.emu.url, h.token);
+            await configureProvider(h.emu.url, h.token, QUICK_RETRIES);
         };
 
         interface Resource {

@@ -8,6 +8,9 @@ import { MAX_NAME_LENGTH, nameProblem } from "../src/rules";
 import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
 import { assertNoSecrets, configureProvider, Harness, rejectionOf, useHarness } from "./helpers";
 
+// Retries as the provider makes them, without the production backoff's seconds of waiting.
+const QUICK_RETRIES = { "pulumi-agent-pools:retryBaseDelayMs": "20" };
+
 // Token rotation as the engine drives it (pkg/resource/deploy/step_generator.go): check with the old
 // inputs, diff with the old state, check again *without* the old inputs (a replacement recomputes its
 // inputs), create of the successor with those, then, once dependents have moved, delete of the old
@@ -30,13 +33,13 @@ describe("rotation", () => {
     let h: Harness;
     useHarness((x) => (h = x));
     beforeEach(async () => {
-        await configureProvider(h.emu.url, h.token);
+        await configureProvider(h.emu.url, h.token, QUICK_RETRIES);
     });
 
     /** A new process of the provider, as after the engine was killed and run again. */
     async function newProcess(): Promise<void> {
         resetProviderRuntime();
-        await configureProvider(h.emu.url, h.token);
+        await configureProvider(h.emu.url, h.token, QUICK_RETRIES);
     }
 
     async function up(news: AgentPoolInputs): Promise<Resource> {

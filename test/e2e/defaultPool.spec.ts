@@ -97,6 +97,19 @@ describe("end to end: the org's default pool with the real Pulumi engine", funct
         const [p] = w.emu.state.pools("acme");
         w.emu.state.setDefaultPool("acme", p.id);
 
+        // An up whose program no longer declares the pool: the engine's delete is refused, said once.
+        const removed = await w.stack.run("up", {});
+        assert.notEqual(removed.code, 0);
+        const upSaid = removed.stdout + removed.stderr;
+        assert.doesNotMatch(upSaid, /^\s+at /m, "no stack trace in pulumi up's output");
+        const upDiagnostics = upSaid.slice(upSaid.indexOf("Diagnostics:"));
+        assert.equal(
+            upDiagnostics.split("it is the org's default agent pool, and nothing was deleted").length - 1,
+            1,
+            upSaid,
+        );
+        assert.ok(w.emu.state.pool("acme", p.id), "nothing deleted");
+
         const refused = await w.stack.run("destroy", { pools: pool() });
         assert.notEqual(refused.code, 0);
         assert.match(
