@@ -12,7 +12,8 @@ import { Ran, runNode } from "./support/runNode";
 const CLI = path.join(REPO_ROOT, "dist", "cli", "main.js");
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
-    return runNode(CLI, args, { env: { PATH: process.env.PATH, HOME: emptyDir(), ...env } });
+    // From a folder of its own: the repository root is a Pulumi project, whose stack config it would read.
+    return runNode(CLI, args, { cwd: emptyDir(), env: { PATH: process.env.PATH, HOME: emptyDir(), ...env } });
 }
 
 describe("agent-pools command, as a process", () => {
