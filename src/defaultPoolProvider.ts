@@ -6,24 +6,21 @@
  * (see providerStub.ts); it shares that process's settings and client with `AgentPool`'s provider.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { settingsFromConfig } from "./config";
 import { forTheEngine } from "./engineErrors";
 import { isPulumiApiError, withHint } from "./errors";
 import { UNKNOWN } from "./inputs";
 import { noteOrgDefault, setOrgDefault, warnInRun } from "./orgDefault";
-import { client, runtime } from "./providerRuntime";
+import { client } from "./providerRuntime";
 import { describeType, orgProblem } from "./rules";
 import { DefaultAgentPoolInputs, DefaultAgentPoolOutputs } from "./types";
 
 const INPUT_KEYS = ["organizationName", "agentPoolId", "importId"];
 
-/** Reads the same stack config as `AgentPool`'s provider (see config.ts). */
-export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
-    const rt = runtime();
-    rt.settings = settingsFromConfig((key) => req.config.get(key));
-    rt.client = undefined;
-    rt.defaults.clear();
-}
+/**
+ * Reads the same stack config as `AgentPool`'s provider, into the provider process's one set of
+ * settings that both share: it is that provider's `configure`.
+ */
+export { configure } from "./provider";
 
 /** Validates the inputs: every problem at once, never a throw. */
 export async function check(

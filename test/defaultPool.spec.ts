@@ -11,11 +11,9 @@ import {
     Harness,
     recordingProxy,
     rejectionOf,
+    QUICK_RETRIES,
     useHarness,
 } from "./helpers";
-
-// Retries as the provider makes them, without the production backoff's seconds of waiting.
-const QUICK_RETRIES = { "pulumi-agent-pools:retryBaseDelayMs": "20" };
 
 // The org's default pool: the emulator's org PATCH, the client, the DefaultAgentPool provider, and
 // what AgentPool does to a pool that is the default (never delete it by accident; rotate it without

@@ -21,6 +21,12 @@ export interface Harness {
 }
 
 /** Fast retries so tests do not wait on real backoff. */
+/**
+ * Stack config for a provider that retries as it always does, without the production backoff's
+ * seconds of waiting: for specs that test what a retry does, not how long it waits.
+ */
+export const QUICK_RETRIES = { "pulumi-agent-pools:retryBaseDelayMs": "20" };
+
 export const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 2000, maxElapsedMs: 10_000 };
 
 /** Environment with nothing that could point a client elsewhere. */

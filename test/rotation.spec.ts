@@ -6,10 +6,7 @@ import { client as providerClient, resetProviderRuntime } from "../src/providerR
 import { isRetiringName, retiringName } from "../src/rotation";
 import { MAX_NAME_LENGTH, nameProblem } from "../src/rules";
 import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
-import { assertNoSecrets, configureProvider, Harness, rejectionOf, useHarness } from "./helpers";
-
-// Retries as the provider makes them, without the production backoff's seconds of waiting.
-const QUICK_RETRIES = { "pulumi-agent-pools:retryBaseDelayMs": "20" };
+import { assertNoSecrets, configureProvider, Harness, QUICK_RETRIES, rejectionOf, useHarness } from "./helpers";
 
 // Token rotation as the engine drives it (pkg/resource/deploy/step_generator.go): check with the old
 // inputs, diff with the old state, check again *without* the old inputs (a replacement recomputes its

@@ -2,7 +2,16 @@ import { strict as assert } from "node:assert";
 import { Emulator } from "../../src/emulator";
 import { isRetiringName } from "../../src/rotation";
 import { cleanupTempDirs, emptyDir, startHarness } from "../helpers";
-import { e2eProgramDir, getPulumiBin, ProgramSpec, RunOptions, Stack } from "./harness";
+import {
+    apiRoutes,
+    e2eProgramDir,
+    emulatorConfig,
+    getPulumiBin,
+    ProgramSpec,
+    revealedToken,
+    RunOptions,
+    Stack,
+} from "./harness";
 
 // The org's default pool through the real Pulumi engine (CLI, language host or Automation API, the
 // dynamic-provider plugin, the file state backend) against the emulator, with the package installed
@@ -26,12 +35,6 @@ function pool(extra: Record<string, unknown> = {}): ProgramSpec["pools"] {
     ];
 }
 
-const routes = (emu: Emulator) =>
-    emu
-        .requests()
-        .filter((r) => r.route !== "admin")
-        .map((r) => `${r.route} ${r.status}`);
-
 describe("end to end: the org's default pool with the real Pulumi engine", function () {
     this.timeout(15 * 60 * 1000);
     let w: World;
@@ -44,10 +47,7 @@ describe("end to end: the org's default pool with the real Pulumi engine", funct
     beforeEach(async () => {
         const { emu, token } = await startHarness();
         const stack = new Stack(programDir, emptyDir(), "default-pool");
-        const config = {
-            "pulumi-agent-pools:apiUrl": { value: emu.url },
-            "pulumi-agent-pools:accessToken": { value: token, secret: true },
-        };
+        const config = emulatorConfig(emu, token);
         w = { emu, stack, config };
     });
     afterEach(async () => {
@@ -55,13 +55,6 @@ describe("end to end: the org's default pool with the real Pulumi engine", funct
         w.stack.removeConfigFile();
         cleanupTempDirs();
     });
-
-    /** The pool token, read back the way a user does; kept out of the transcript. */
-    async function revealedToken(): Promise<string> {
-        const r = await w.stack.ok("outputs", {}, { showSecrets: true });
-        w.stack.transcript.splice(-2, 2);
-        return r.result.outputs!.prodToken as string;
-    }
 
     it("D1. a default set outside Pulumi, rotated: never on hosted runners; the successor takes over once a runner is online", async () => {
         await w.stack.ok("up", { pools: pool() }, { config: w.config });
@@ -78,10 +71,10 @@ describe("end to end: the org's default pool with the real Pulumi engine", funct
         assert.notEqual(successor.id, old.id);
 
         // Runners restarted with the new token; the next up moves the default, then retires the old pool.
-        w.emu.state.connectAgent(await revealedToken(), { hostname: "runner-new" });
+        w.emu.state.connectAgent(await revealedToken(w.stack), { hostname: "runner-new" });
         w.emu.clearRequests();
         const moved = await w.stack.ok("up", { pools: pool({ rotationTrigger: "2" }) });
-        assert.deepEqual(routes(w.emu), ["list 200", "get 200", "org-update 200", "delete 204"]);
+        assert.deepEqual(apiRoutes(w.emu), ["list 200", "get 200", "org-update 200", "delete 204"]);
         assert.match(moved.stdout, /is now the default of org "acme", in place of the retiring/);
         assert.equal(w.emu.state.defaultPoolId("acme"), successor.id);
         assert.deepEqual(
@@ -173,7 +166,7 @@ describe("end to end: the org's default pool with the real Pulumi engine", funct
         };
         const imported = await w.stack.ok("up", program, { config: w.config });
         assert.equal(imported.result.outputs!.defaultDefaultPoolId, live.id);
-        assert.deepEqual(routes(w.emu), ["list 200"], "read, not changed");
+        assert.deepEqual(apiRoutes(w.emu), ["list 200"], "read, not changed");
         await w.stack.ok("up", program, { expectNoChanges: true });
         assert.equal(w.emu.state.defaultPoolId("acme"), live.id);
     });

@@ -7,7 +7,7 @@ import { AgentPoolsClient } from "../../src/client";
 import { Emulator, FaultRule } from "../../src/emulator";
 import { hashToken, newToken } from "../../src/emulator/state";
 import { emptyDir, cleanupTempDirs, startHarness } from "../helpers";
-import { e2eProgramDir, getPulumiBin, ProgramSpec, RunOptions, Stack } from "./harness";
+import { e2eProgramDir, emulatorConfig, getPulumiBin, ProgramSpec, revealedToken, RunOptions, Stack } from "./harness";
 
 // Each scenario drives the real Pulumi engine (CLI + dynamic-provider plugin + file state backend)
 // against a fresh emulator, with the package installed from `npm pack`.
@@ -33,11 +33,7 @@ async function world(): Promise<World> {
     // The unit tests' harness: an emulator taking a fresh token for "acme" and "other-org".
     const { emu, token, client } = await startHarness();
     const stack = newStack("dev");
-    const config = {
-        "pulumi-agent-pools:apiUrl": { value: emu.url },
-        "pulumi-agent-pools:accessToken": { value: token, secret: true },
-    };
-    return { emu, token, stack, config, client };
+    return { emu, token, stack, config: emulatorConfig(emu, token), client };
 }
 
 function onePool(args: Record<string, unknown>, extra: { import?: string } = {}): ProgramSpec {
@@ -45,14 +41,6 @@ function onePool(args: Record<string, unknown>, extra: { import?: string } = {})
 }
 
 const count = (emu: Emulator, route: string) => emu.requests().filter((r) => r.route === route).length;
-
-/** The pool token, read back the way a user does: `pulumi stack output --show-secrets`. */
-async function revealedToken(w: World, output = "prodToken"): Promise<string> {
-    const r = await w.stack.ok("outputs", {}, { showSecrets: true });
-    // This run printed the token on purpose: keep it out of the transcript that is scanned for leaks.
-    w.stack.transcript.splice(-2, 2);
-    return r.result.outputs![output] as string;
-}
 
 describe("end to end with the real Pulumi engine", function () {
     this.timeout(10 * 60 * 1000);
@@ -85,7 +73,7 @@ describe("end to end with the real Pulumi engine", function () {
         assert.equal(r.result.outputs!.prodDescription, "Prod runners");
         assert.equal(count(w.emu, "create"), 1);
 
-        const token = await revealedToken(w);
+        const token = await revealedToken(w.stack);
         assert.equal(hashToken(token), pools[0].tokenHash, "--show-secrets gives the pool's real token");
         const [res] = await w.stack.pools();
         assert.equal(res.id, `acme/${pools[0].id}`);
@@ -111,7 +99,7 @@ describe("end to end with the real Pulumi engine", function () {
 
     it("3. a new description, then a new name, update in place with one PATCH each and keep the token", async () => {
         await w.stack.ok("up", onePool({ description: "one" }), { config: w.config });
-        const token = await revealedToken(w);
+        const token = await revealedToken(w.stack);
         const r1 = await w.stack.ok("up", onePool({ description: "two" }));
         assert.equal(r1.result.summary!.update, 1);
         assert.equal(count(w.emu, "update"), 1);
@@ -121,7 +109,7 @@ describe("end to end with the real Pulumi engine", function () {
         const [pool] = w.emu.state.pools("acme");
         assert.equal(pool.name, "renamed");
         assert.equal(pool.description, "two");
-        assert.equal(await revealedToken(w), token);
+        assert.equal(await revealedToken(w.stack), token);
         assert.equal(count(w.emu, "create"), 1);
     });
 
@@ -143,10 +131,10 @@ describe("end to end with the real Pulumi engine", function () {
 
     it("5. a new rotationTrigger deletes first, then creates the pool again with a new token", async () => {
         await w.stack.ok("up", onePool({ rotationTrigger: "2026-10" }), { config: w.config });
-        const before = await revealedToken(w);
+        const before = await revealedToken(w.stack);
         const r = await w.stack.ok("up", onePool({ rotationTrigger: "2026-11" }));
         assert.equal(r.result.summary!.replace, 1);
-        const after = await revealedToken(w);
+        const after = await revealedToken(w.stack);
         assert.notEqual(after, before);
         const pools = w.emu.state.pools("acme");
         assert.equal(pools.length, 1);
@@ -341,7 +329,7 @@ describe("end to end with the real Pulumi engine", function () {
     it("13. with verbose engine logging, no output holds the access token, nor a pool token outside the SDK's own RPC dumps", async () => {
         const program = onePool({ description: "verbose" });
         await w.stack.ok("up", program, { config: w.config });
-        const token = await revealedToken(w);
+        const token = await revealedToken(w.stack);
         const quiet = w.stack.transcript.join("\n");
         assert.equal(quiet.includes(token), false, "pool token in the default output");
         assert.equal(quiet.includes(w.token), false, "access token in the default output");

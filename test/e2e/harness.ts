@@ -10,6 +10,7 @@ import {
 } from "../../scripts/engine-driver";
 import type { RunProgramSpec } from "../../scripts/run-program";
 import { installedProgramDir, REPO_ROOT } from "../support/installedPackage";
+import type { Emulator } from "../../src/emulator";
 import { ProjectCli } from "./project";
 
 // The end-to-end specs take the Pulumi CLI from here with the rest of the harness. It throws when
@@ -260,4 +261,30 @@ export function e2eProgramDir(): string {
         "examples/import.ts": path.join(examples, "import", "index.ts"),
         "examples/default-pool.ts": path.join(examples, "default-pool", "index.ts"),
     });
+}
+
+/** The stack config that points a stack's provider at an emulator, with its token as a secret. */
+export function emulatorConfig(emu: Emulator, token: string): NonNullable<RunOptions["config"]> {
+    return {
+        "pulumi-agent-pools:apiUrl": { value: emu.url },
+        "pulumi-agent-pools:accessToken": { value: token, secret: true },
+    };
+}
+
+/** The API requests the engine's provider sent, as `route status` (the admin routes left out). */
+export function apiRoutes(emu: Emulator): string[] {
+    return emu
+        .requests()
+        .filter((r) => r.route !== "admin")
+        .map((r) => `${r.route} ${r.status}`);
+}
+
+/**
+ * A pool token output, read back the way a user does: `pulumi stack output --show-secrets`. That run
+ * printed the token on purpose: it is kept out of the transcript that is scanned for leaks.
+ */
+export async function revealedToken(stack: Stack, output = "prodToken"): Promise<string> {
+    const r = await stack.ok("outputs", {}, { showSecrets: true });
+    stack.transcript.splice(-2, 2);
+    return r.result.outputs![output] as string;
 }

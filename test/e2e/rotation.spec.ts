@@ -3,7 +3,17 @@ import { Emulator, hashToken, Route } from "../../src/emulator";
 import { isRetiringName } from "../../src/rotation";
 import { cleanupTempDirs, emptyDir, startHarness } from "../helpers";
 import { cancel, runAndKill } from "./background";
-import { e2eProgramDir, getPulumiBin, ProgramSpec, RunOptions, RunResult, Stack } from "./harness";
+import {
+    apiRoutes,
+    e2eProgramDir,
+    emulatorConfig,
+    getPulumiBin,
+    ProgramSpec,
+    revealedToken,
+    RunOptions,
+    RunResult,
+    Stack,
+} from "./harness";
 
 // Token rotation through the real Pulumi engine (CLI, language host or Automation API, the
 // dynamic-provider plugin, the file state backend) against the emulator, with the package installed
@@ -34,13 +44,6 @@ function onePool(rotationTrigger: string): ProgramSpec {
     };
 }
 
-/** Requests the engine's provider sent, as `route status`. */
-const routes = (emu: Emulator) =>
-    emu
-        .requests()
-        .filter((r) => r.route !== "admin")
-        .map((r) => `${r.route} ${r.status}`);
-
 describe("end to end: token rotation with the real Pulumi engine", function () {
     this.timeout(15 * 60 * 1000);
     let w: World;
@@ -53,10 +56,7 @@ describe("end to end: token rotation with the real Pulumi engine", function () {
     beforeEach(async () => {
         const { emu, token } = await startHarness();
         const stack = new Stack(programDir, emptyDir(), "rotation");
-        const config = {
-            "pulumi-agent-pools:apiUrl": { value: emu.url },
-            "pulumi-agent-pools:accessToken": { value: token, secret: true },
-        };
+        const config = emulatorConfig(emu, token);
         w = { emu, token, stack, config };
     });
     afterEach(async () => {
@@ -69,13 +69,6 @@ describe("end to end: token rotation with the real Pulumi engine", function () {
             console.log(`      timings: ${timings.join("; ")}`);
         }
     });
-
-    /** The pool token, read back the way a user does; kept out of the transcript scanned for leaks. */
-    async function revealedToken(): Promise<string> {
-        const r = await w.stack.ok("outputs", {}, { showSecrets: true });
-        w.stack.transcript.splice(-2, 2);
-        return r.result.outputs!.prodToken as string;
-    }
 
     async function timed<T>(what: string, run: () => Promise<T>): Promise<T> {
         const started = Date.now();
@@ -94,7 +87,7 @@ describe("end to end: token rotation with the real Pulumi engine", function () {
         let token: string | undefined;
         if (connectWithToken) {
             // As runners do: they connect with the token the stack output gives them.
-            token = await revealedToken();
+            token = await revealedToken(w.stack);
             w.emu.state.connectAgent(token, { hostname: "runner-1" });
             w.emu.state.connectAgent(token, { hostname: "runner-2" });
         } else {
@@ -123,7 +116,7 @@ describe("end to end: token rotation with the real Pulumi engine", function () {
         assert.ok(live, "a pool holds the declared name");
         assert.notEqual(live.id, oldId);
         assert.deepEqual(live.inUseBy, [], "no stack was moved onto it behind anyone's back");
-        const token = await revealedToken();
+        const token = await revealedToken(w.stack);
         assert.equal(hashToken(token), live.tokenHash, "the output token is the pool's own: usable by runners");
         const resources = await w.stack.pools();
         assert.deepEqual(
@@ -144,7 +137,7 @@ describe("end to end: token rotation with the real Pulumi engine", function () {
         // it repeat the resource's latest message on each of its status lines: the engine's display).
         const diagnostics = rotated.stdout.slice(rotated.stdout.indexOf("Diagnostics:"));
         assert.equal(diagnostics.split(RETIRING_WARNING).length - 1, 1, diagnostics);
-        assert.deepEqual(routes(w.emu), [
+        assert.deepEqual(apiRoutes(w.emu), [
             "list 200", // whether the old pool is the org's default (it is not)
             "delete 400", // the old pool is in use: not deleted
             "get 200", // its live name and description, which the rename sends
@@ -181,14 +174,14 @@ describe("end to end: token rotation with the real Pulumi engine", function () {
         const again = await timed("R1 up while retiring", () => w.stack.ok("up", onePool("2026-11")));
         assert.equal(again.result.summary!.update, 1);
         assert.match(again.stdout, RETIRING_WARNING);
-        assert.deepEqual(routes(w.emu), ["list 200", "delete 400"]);
+        assert.deepEqual(apiRoutes(w.emu), ["list 200", "delete 400"]);
         assertKept(old.id);
 
         // Once no stack uses it, the next up deletes it and nothing else.
         w.emu.state.setInUse("acme", old.id, []);
         w.emu.clearRequests();
         const retired = await timed("R1 retiring up", () => w.stack.ok("up", onePool("2026-11")));
-        assert.deepEqual(routes(w.emu), ["list 200", "delete 204"]);
+        assert.deepEqual(apiRoutes(w.emu), ["list 200", "delete 204"]);
         assert.deepEqual(w.emu.requests().find((r) => r.route === "delete")!.poolId, old.id);
         assert.doesNotMatch(retired.stdout, RETIRING_WARNING);
         assert.deepEqual(retired.result.outputs!.prodRetiring, []);
@@ -217,7 +210,7 @@ describe("end to end: token rotation with the real Pulumi engine", function () {
         assert.deepEqual(successor.inUseBy, ["acme/web/prod"], "the settings moved to the new pool");
         assert.equal(rotated.result.outputs!.webSettingsPoolId, successor.id);
         // Kept while the settings still named it, deleted by the engine's delete after they moved.
-        assert.deepEqual(routes(w.emu), [
+        assert.deepEqual(apiRoutes(w.emu), [
             "list 200",
             "delete 400",
             "get 200",
@@ -229,7 +222,7 @@ describe("end to end: token rotation with the real Pulumi engine", function () {
         // The successor listed it until the next up looks.
         w.emu.clearRequests();
         const next = await w.stack.ok("up", program("2026-11"));
-        assert.deepEqual(routes(w.emu), ["list 200", "delete 404"]);
+        assert.deepEqual(apiRoutes(w.emu), ["list 200", "delete 404"]);
         assert.deepEqual(next.result.outputs!.prodRetiring, []);
         assert.equal(next.result.summary!.update, 1);
     });
