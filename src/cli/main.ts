@@ -5,10 +5,12 @@
 import { Command, CommanderError } from "commander";
 import { PACKAGE_VERSION } from "../version";
 import { redact } from "../redact";
-import { emulatorCommand } from "./emulatorCommand";
-import { importCommand, listCommand, showCommand } from "./poolCommands";
+import { emulatorCommand } from "./emulator";
+import { importCommand } from "./import";
+import { listCommand } from "./list";
 import { recoverCommand } from "./recover";
-import { statusCommand } from "./statusCommand";
+import { showCommand } from "./show";
+import { statusCommand } from "./status";
 import { isExpected } from "./usageError";
 
 /** Builds the command tree; `run` parses and executes it. */

@@ -6,8 +6,8 @@
  */
 import { Command } from "commander";
 import { AgentPoolDetail, AgentPoolSummary } from "../wire";
+import { clientFor, CommonOptions, withCommon } from "./commonOptions";
 import { color, mapLimit, table, when } from "./output";
-import { clientFor, CommonOptions, withCommon } from "./poolCommands";
 import { UsageError } from "./usageError";
 
 /** One pool's line of the report (also its `--json` shape). */

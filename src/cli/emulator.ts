@@ -1,3 +1,4 @@
+/** `agent-pools emulator`: runs a local emulator of the agent-pools API on loopback until interrupted (its `change` subcommand is emulatorChange.ts). */
 import { Command, Option } from "commander";
 import { startEmulator } from "../emulator";
 import { emulatorChangeCommand } from "./emulatorChange";
