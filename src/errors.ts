@@ -14,8 +14,11 @@ const CREDENTIALS_ERROR_BRAND = Symbol.for("pulumi-agent-pools.CredentialsError"
  */
 export type RequestOutcome = "no" | "unknown";
 
-/** The fields a {@link PulumiApiError} is built from. */
-export interface PulumiApiErrorInit {
+/**
+ * What a {@link PulumiApiError} says about a failure, declared once: the error's own fields, what it
+ * is built from, its JSON and the copy that adds a hint all follow from this list.
+ */
+export interface PulumiApiErrorFields {
     /** What was being done, in words: `creating agent pool "prod" in org "acme"`. */
     operation: string;
     /** HTTP method sent. */
@@ -28,22 +31,53 @@ export interface PulumiApiErrorInit {
     code?: number;
     /** The service's error message, or the first part of a non-JSON body. */
     serviceMessage?: string;
-    /** `X-Pulumi-Request-ID` of the last answer. */
+    /** `X-Pulumi-Request-ID` of the last answer, for support requests. */
     requestId?: string;
     /** Node's error code when no answer came: `ECONNREFUSED`, `ECONNRESET`, `ETIMEDOUT`… */
     networkCode?: string;
     /** How many requests were sent in all, retries included. */
     attempts: number;
-    /** Whether the request may have taken effect. */
+    /** Whether the request may have taken effect on the server. */
     outcome: RequestOutcome;
     /** Where the access token came from (never the token), named in 401/403 messages. */
     tokenSource?: string;
     /** What the user can do about it; appended to the message. */
     hint?: string;
+}
+
+/** What a {@link PulumiApiError} is built from: its fields, and what is needed to keep secrets out of them. */
+export interface PulumiApiErrorInit extends PulumiApiErrorFields {
     /** Secret values to scrub from every field. */
     secrets?: readonly (string | undefined)[];
     /** The underlying failure; only its redacted message and code are kept. */
     cause?: unknown;
+}
+
+// The names of the fields, for the copies made at run time. Written as a record over the
+// interface's keys so that the compiler refuses it the moment a field is added above and not here.
+const FIELD_NAMES = Object.keys({
+    operation: true,
+    method: true,
+    path: true,
+    status: true,
+    code: true,
+    serviceMessage: true,
+    requestId: true,
+    networkCode: true,
+    attempts: true,
+    outcome: true,
+    tokenSource: true,
+    hint: true,
+} satisfies Record<keyof PulumiApiErrorFields, true>) as (keyof PulumiApiErrorFields)[];
+
+/** The fields of `from`, every text passed through `clean`. */
+function fieldsOf(from: PulumiApiErrorFields, clean: (text: string) => string = (text) => text): PulumiApiErrorFields {
+    const fields: Record<string, unknown> = {};
+    for (const name of FIELD_NAMES) {
+        const value = from[name];
+        fields[name] = typeof value === "string" ? clean(value) : value;
+    }
+    return fields as unknown as PulumiApiErrorFields;
 }
 
 /** The reason phrase for an HTTP status, e.g. `409` → `"Conflict"`. */
@@ -51,56 +85,25 @@ export function statusText(status: number): string {
     return STATUS_CODES[status] ?? "HTTP error";
 }
 
+// The class's fields are the interface's, merged in: the list is written once, above.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface PulumiApiError extends Readonly<PulumiApiErrorFields> {}
+
 /**
  * A failed call to the agent-pools API: an error answer, no answer, or an answer we could not read.
  *
  * Its message reads `creating agent pool "prod" in org "acme": 409 Conflict: an agent pool with this
- * name already exists`. It never holds an access token or a pool token, in any field.
+ * name already exists`. It never holds an access token or a pool token, in any field. Its fields are
+ * those of {@link PulumiApiErrorFields}, read-only.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class PulumiApiError extends Error {
-    /** What was being done. */
-    public readonly operation: string;
-    /** HTTP method. */
-    public readonly method: string;
-    /** Request path. */
-    public readonly path: string;
-    /** HTTP status, absent when no answer came. */
-    public readonly status?: number;
-    /** The service's error code. */
-    public readonly code?: number;
-    /** The service's own message. */
-    public readonly serviceMessage?: string;
-    /** `X-Pulumi-Request-ID`, for support requests. */
-    public readonly requestId?: string;
-    /** Node's network error code, when no answer came. */
-    public readonly networkCode?: string;
-    /** Requests sent, retries included. */
-    public readonly attempts: number;
-    /** Whether the request may have taken effect on the server. */
-    public readonly outcome: RequestOutcome;
-    /** Where the access token came from. */
-    public readonly tokenSource?: string;
-    /** What the user can do about it, as appended to the message. */
-    public readonly hint?: string;
-
     public constructor(init: PulumiApiErrorInit) {
         const secrets = init.secrets ?? [];
-        const clean = (s: string | undefined) => (s === undefined ? undefined : redact(s, secrets));
-        const serviceMessage = clean(init.serviceMessage);
-        super(clean(formatMessage({ ...init, serviceMessage })));
+        const fields = fieldsOf(init, (text) => redact(text, secrets));
+        super(redact(formatMessage(fields), secrets));
         this.name = "PulumiApiError";
-        this.operation = clean(init.operation) ?? "";
-        this.method = init.method;
-        this.path = clean(init.path) ?? "";
-        this.status = init.status;
-        this.code = init.code;
-        this.serviceMessage = serviceMessage;
-        this.requestId = clean(init.requestId);
-        this.networkCode = clean(init.networkCode);
-        this.attempts = init.attempts;
-        this.outcome = init.outcome;
-        this.tokenSource = clean(init.tokenSource);
-        this.hint = clean(init.hint);
+        Object.assign(this, fields);
         if (init.cause !== undefined) {
             // Keep the cause's words, not the object: an axios error carries the request headers.
             const causeMessage = init.cause instanceof Error ? init.cause.message : String(init.cause);
@@ -123,25 +126,11 @@ export class PulumiApiError extends Error {
 
     /** The fields, for logs and `JSON.stringify`; nothing secret is in any of them. */
     public toJSON(): Record<string, unknown> {
-        return {
-            name: this.name,
-            message: this.message,
-            operation: this.operation,
-            method: this.method,
-            path: this.path,
-            status: this.status,
-            code: this.code,
-            serviceMessage: this.serviceMessage,
-            requestId: this.requestId,
-            networkCode: this.networkCode,
-            attempts: this.attempts,
-            outcome: this.outcome,
-            tokenSource: this.tokenSource,
-        };
+        return { name: this.name, message: this.message, ...fieldsOf(this) };
     }
 }
 
-function formatMessage(init: PulumiApiErrorInit): string {
+function formatMessage(init: PulumiApiErrorFields): string {
     const parts: string[] = [init.operation];
     if (init.status !== undefined) {
         const reason = statusText(init.status);
@@ -200,19 +189,5 @@ export function isCredentialsError(err: unknown): err is CredentialsError {
  * did (e.g. the provider, which knows a 404 on update means the pool was deleted outside Pulumi).
  */
 export function withHint(err: PulumiApiError, hint: string): PulumiApiError {
-    return new PulumiApiError({
-        operation: err.operation,
-        method: err.method,
-        path: err.path,
-        status: err.status,
-        code: err.code,
-        serviceMessage: err.serviceMessage,
-        requestId: err.requestId,
-        networkCode: err.networkCode,
-        attempts: err.attempts,
-        outcome: err.outcome,
-        tokenSource: err.tokenSource,
-        cause: (err as { cause?: unknown }).cause,
-        hint,
-    });
+    return new PulumiApiError({ ...fieldsOf(err), cause: err.cause, hint });
 }

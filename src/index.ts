@@ -25,7 +25,7 @@ export type { RetryOptions, RetryEvent } from "./retry";
 export { resolveCredentials, credentialsFilePath, normalizeApiUrl, DEFAULT_API_URL } from "./credentials";
 export type { CredentialSettings, ResolvedCredentials } from "./credentials";
 export { PulumiApiError, CredentialsError, isPulumiApiError, isCredentialsError, statusText } from "./errors";
-export type { PulumiApiErrorInit, RequestOutcome } from "./errors";
+export type { PulumiApiErrorFields, PulumiApiErrorInit, RequestOutcome } from "./errors";
 export { redact, REDACTED } from "./redact";
 export { timestampToDate } from "./wire";
 export type {

@@ -4,6 +4,7 @@ import {
     isCredentialsError,
     isPulumiApiError,
     PulumiApiError,
+    PulumiApiErrorFields,
     PulumiApiErrorInit,
     statusText,
     withHint,
@@ -103,6 +104,48 @@ describe("errors: PulumiApiError's message", () => {
             hinted.message,
             `${base.operation}: 404 Not Found (request id req-9). The pool was deleted outside Pulumi`,
         );
+    });
+});
+
+describe("errors: every field survives every copy", () => {
+    // Every field set. The compiler holds this object to the field list, so a field added to the
+    // error is added here too, and the checks below cover it.
+    const every: Required<PulumiApiErrorFields> = {
+        operation: 'updating agent pool "p-1" in org "acme"',
+        method: "PATCH",
+        path: "/api/orgs/acme/agent-pools/p-1",
+        status: 409,
+        code: 409,
+        serviceMessage: "name taken",
+        requestId: "req-3",
+        networkCode: "ECONNRESET",
+        attempts: 3,
+        outcome: "unknown",
+        tokenSource: "PULUMI_ACCESS_TOKEN",
+        hint: "the first hint",
+    };
+    const names = Object.keys(every) as (keyof PulumiApiErrorFields)[];
+
+    function assertKeeps(copy: PulumiApiErrorFields, what: string, except?: keyof PulumiApiErrorFields): void {
+        for (const name of names.filter((n) => n !== except)) {
+            assert.equal(copy[name], every[name], `${what} keeps ${name}`);
+        }
+    }
+
+    it("the error, its JSON, withHint (but the hint) and another copy's withHint keep each field", () => {
+        const err = new PulumiApiError({ ...every, cause: new Error("socket hang up") });
+        assertKeeps(err, "the error");
+        assertKeeps(JSON.parse(JSON.stringify(err)) as PulumiApiErrorFields, "the JSON");
+
+        const hinted = withHint(err, "another hint");
+        assertKeeps(hinted, "withHint", "hint");
+        assert.equal(hinted.hint, "another hint");
+        assert.equal((hinted.cause as Error).message, "socket hang up", "withHint keeps the cause's words");
+
+        // The provider may run in another copy of the package than the client that made the error.
+        const foreign = secondCopy().withHint(err, "a hint from the other copy");
+        assertKeeps(foreign, "the other copy's withHint", "hint");
+        assert.ok(isPulumiApiError(foreign));
     });
 });
 
