@@ -1,7 +1,9 @@
 /**
- * The stack config the provider and the look-ups read, in one place: which keys, in which order,
- * and how their values become client settings. Where credentials come from when no key is set is
- * credentials.ts's business.
+ * The stack config this package reads, in one place: which keys, in which order, the one rule for
+ * what counts as set, and how the values become client settings. Each place that reads a stack's
+ * config gets its values here: the provider from the engine's `configure`, the look-ups from the
+ * program's `pulumi.Config`, the `agent-pools` command from `pulumi config --json`. Where
+ * credentials come from when no key is set is credentials.ts's business.
  */
 import type { AgentPoolsClientOptions } from "./client";
 
@@ -19,16 +21,31 @@ export const TUNING_KEYS = {
     maxRetryElapsedMs: "pulumi-agent-pools:maxRetryElapsedMs",
 } as const;
 
+/** Every stack config key this package reads. */
+export const STACK_CONFIG_KEYS: readonly string[] = [
+    ...CONFIG_KEYS.accessToken,
+    ...CONFIG_KEYS.apiUrl,
+    ...Object.values(TUNING_KEYS),
+];
+
+/** Reads a namespaced stack config key (`"ns:key"`): its value, secret or not, or `undefined`. */
+export type ConfigReader = (key: string) => string | undefined;
+
 /**
- * Client settings from stack config, given a way to read a namespaced key (`"ns:key"`). Keys that
- * are absent or empty are left unset, so they fall through to `PULUMI_ACCESS_TOKEN`, `PULUMI_API`
- * and the Pulumi login. A tuning key that is not a whole number is an error naming it.
+ * Client settings from stack config. The rule, the same for every reader: a key that is absent or
+ * set to `""` is not set, so it falls through to `PULUMI_ACCESS_TOKEN`, `PULUMI_API` and the Pulumi
+ * login; a secret's value counts like any other. A tuning key that is not a whole number is an
+ * error naming it.
  */
-export function settingsFromConfig(get: (key: string) => string | undefined): AgentPoolsClientOptions {
+export function settingsFromConfig(read: ConfigReader): AgentPoolsClientOptions {
+    const get = (key: string): string | undefined => {
+        const value = read(key);
+        return value === "" ? undefined : value;
+    };
     const pick = (keys: readonly string[]) => {
         for (const key of keys) {
             const value = get(key);
-            if (value !== undefined && value !== "") {
+            if (value !== undefined) {
                 return { value, source: `stack config ${key}` };
             }
         }
@@ -36,7 +53,7 @@ export function settingsFromConfig(get: (key: string) => string | undefined): Ag
     };
     const whole = (key: string): number | undefined => {
         const raw = get(key);
-        if (raw === undefined || raw === "") {
+        if (raw === undefined) {
             return undefined;
         }
         const n = Number(raw);
@@ -59,4 +76,44 @@ export function settingsFromConfig(get: (key: string) => string | undefined): Ag
             maxElapsedMs: whole(TUNING_KEYS.maxRetryElapsedMs),
         },
     };
+}
+
+/** The shape of `pulumi.Config`, taken as an argument so that this module does not load `@pulumi/pulumi`. */
+export type ProgramConfig = new (namespace: string) => { get(key: string): string | undefined };
+
+/**
+ * A running program's stack config, through `pulumi.Config` (a secret's value included); outside a
+ * program, where `pulumi.Config` throws, nothing is set.
+ */
+export function programConfigReader(Config: ProgramConfig): ConfigReader {
+    return (key) => {
+        const [namespace, name] = key.split(":");
+        try {
+            return new Config(namespace).get(name);
+        } catch {
+            return undefined;
+        }
+    };
+}
+
+/**
+ * A stack's config as `pulumi config --json` lists it (`listing`). That listing leaves out the values
+ * of secrets: each secret key this package reads is read through `reveal` (`pulumi config get`),
+ * one at a time, and never printed.
+ */
+export async function listedConfigReader(
+    listing: string,
+    reveal: (key: string) => Promise<string>,
+): Promise<ConfigReader> {
+    const listed = JSON.parse(listing || "{}") as Record<string, { value?: unknown; secret?: boolean } | undefined>;
+    const values = new Map<string, string>();
+    for (const key of STACK_CONFIG_KEYS) {
+        const entry = listed[key];
+        if (entry?.secret) {
+            values.set(key, (await reveal(key)).replace(/\r?\n$/, ""));
+        } else if (entry?.value !== undefined) {
+            values.set(key, String(entry.value));
+        }
+    }
+    return (key) => values.get(key);
 }

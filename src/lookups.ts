@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AgentPoolsClient } from "./client";
-import { settingsFromConfig } from "./config";
+import { programConfigReader, settingsFromConfig } from "./config";
 import { AgentPoolDetail, AgentPoolList } from "./wire";
 
 /** Where a look-up sends its request; every field is optional. */
@@ -25,18 +25,8 @@ export interface GetAgentPoolArgs extends LookupSettings {
     agentPoolId: string;
 }
 
-// Stack config, when running inside a Pulumi program; nothing outside one.
-function fromStackConfig(key: string): string | undefined {
-    const [ns, name] = key.split(":");
-    try {
-        return new pulumi.Config(ns).get(name);
-    } catch {
-        return undefined;
-    }
-}
-
 function lookupClient(settings: LookupSettings): AgentPoolsClient {
-    const fromConfig = settingsFromConfig(fromStackConfig);
+    const fromConfig = settingsFromConfig(programConfigReader(pulumi.Config));
     return new AgentPoolsClient({
         ...fromConfig,
         ...(settings.apiUrl ? { apiUrl: settings.apiUrl, apiUrlSource: undefined } : {}),

@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AgentPoolsClient, AgentPoolsClientOptions } from "../client";
-import { CONFIG_KEYS, settingsFromConfig, TUNING_KEYS } from "../config";
+import { ConfigReader, listedConfigReader, settingsFromConfig } from "../config";
 import { PULUMI_BIN_ENV, PulumiCli } from "./pulumiCli";
 
 /** Where the command runs and which stack's config it reads. */
@@ -38,27 +38,12 @@ export function isPulumiProject(dir: string): boolean {
 
 /**
  * Reads the stack's config keys the provider reads, from `pulumi config --json` (a secret's value
- * through `pulumi config get`, one key at a time, never printed), as a `get` for the provider's reader.
+ * through `pulumi config get`, one key at a time, never printed), as the provider's reader takes them.
  */
-export async function stackConfigReader(
-    cli: PulumiCli,
-    configText?: string,
-): Promise<(key: string) => string | undefined> {
-    const listed = JSON.parse((configText ?? (await cli.run(["config", "--json"]))) || "{}") as Record<
-        string,
-        { value?: unknown; secret?: boolean } | undefined
-    >;
-    const keys = [...CONFIG_KEYS.accessToken, ...CONFIG_KEYS.apiUrl, ...Object.values(TUNING_KEYS)];
-    const values = new Map<string, string>();
-    for (const key of keys) {
-        const entry = listed[key];
-        if (entry?.secret) {
-            values.set(key, (await cli.run(["config", "get", key])).replace(/\r?\n$/, ""));
-        } else if (entry?.value !== undefined) {
-            values.set(key, String(entry.value));
-        }
-    }
-    return (key) => values.get(key);
+export async function stackConfigReader(cli: Pick<PulumiCli, "run">, configText?: string): Promise<ConfigReader> {
+    return listedConfigReader(configText ?? (await cli.run(["config", "--json"])), (key) =>
+        cli.run(["config", "get", key]),
+    );
 }
 
 /** The settings for the command's options (see the module comment). */
