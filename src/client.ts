@@ -4,8 +4,7 @@
  */
 import { resolveCredentials, CredentialSettings } from "./credentials";
 import { UNEXPECTED_SHAPE_HINT } from "./errorHints";
-import { RetryEvent, RetryOptions } from "./retry";
-import { Answer, Call, Transport } from "./transport";
+import { Answer, Call, RequestSettings, Transport } from "./transport";
 import {
     AgentPoolDetail,
     AgentPoolList,
@@ -19,23 +18,8 @@ import {
     parseUpdated,
 } from "./wire";
 
-// The client's settings refer to these; they are re-exported so the client is importable alone.
-export { ACCEPT_HEADER } from "./transport";
-export { PACKAGE_VERSION } from "./version";
-export { parseRetryAfter } from "./retry";
-export type { RetryEvent, RetryOptions } from "./retry";
-
-/** Settings of an {@link AgentPoolsClient}. */
-export interface AgentPoolsClientOptions extends CredentialSettings {
-    /** Retry policy. */
-    retry?: RetryOptions;
-    /** Per-request timeout in milliseconds. @default 30000 */
-    timeoutMs?: number;
-    /** Called before each retry. */
-    onRetry?: (event: RetryEvent) => void;
-    /** Extra text appended to the `User-Agent` header. */
-    userAgentSuffix?: string;
-}
+/** Settings of an {@link AgentPoolsClient}: where its credentials come from, and how requests are sent. */
+export interface AgentPoolsClientOptions extends CredentialSettings, RequestSettings {}
 
 /** What {@link AgentPoolsClient.delete} found. */
 export interface DeleteResult {

@@ -19,6 +19,7 @@ export type { ListAgentPoolsArgs, GetAgentPoolArgs, LookupSettings } from "./loo
 export { AgentPoolsClient } from "./client";
 export type { AgentPoolsClientOptions, DeleteResult } from "./client";
 export { ACCEPT_HEADER } from "./transport";
+export type { RequestSettings } from "./transport";
 export { PACKAGE_VERSION } from "./version";
 export { parseRetryAfter } from "./retry";
 export type { RetryOptions, RetryEvent } from "./retry";

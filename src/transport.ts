@@ -7,6 +7,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
 import axios, { AxiosInstance, AxiosResponse } from "axios";
+import type { ResolvedCredentials } from "./credentials";
 import { PulumiApiError, PulumiApiErrorInit } from "./errors";
 import { hintForNoAnswer, hintForStatus, HintContext } from "./errorHints";
 import { redact } from "./redact";
@@ -46,16 +47,8 @@ export interface Answer {
     serverTime?: number;
 }
 
-/** Settings of a {@link Transport}: where to, with what, and how patiently. */
-export interface TransportSettings {
-    /** Base URL. */
-    apiUrl: string;
-    /** Where the base URL came from. */
-    apiUrlSource: string;
-    /** The access token. */
-    accessToken: string;
-    /** Where the access token came from. */
-    tokenSource: string;
+/** How requests are sent: patience, retries and the `User-Agent`. */
+export interface RequestSettings {
     /** Retry policy. */
     retry?: RetryOptions;
     /** Per-request timeout in milliseconds. @default 30000 */
@@ -65,6 +58,9 @@ export interface TransportSettings {
     /** Extra text appended to the `User-Agent` header. */
     userAgentSuffix?: string;
 }
+
+/** Settings of a {@link Transport}: where to and with which token (resolved), and how requests are sent. */
+export type TransportSettings = ResolvedCredentials & RequestSettings;
 
 /** Sends {@link Call}s; see the module comment. */
 export class Transport {

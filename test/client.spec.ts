@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AgentPoolsClient, PACKAGE_VERSION } from "../src/client";
+import { AgentPoolsClient } from "../src/client";
+import { PACKAGE_VERSION } from "../src/version";
 import { isPulumiApiError, PulumiApiError } from "../src/errors";
 import { newToken } from "../src/emulator/state";
 import { emptyDir, Harness, isolatedEnv, rejectionOf, useHarness } from "./helpers";

@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import { hintForNoAnswer } from "../src/errorHints";
 import * as net from "node:net";
-import { AgentPoolsClient, parseRetryAfter, RetryEvent } from "../src/client";
+import { AgentPoolsClient } from "../src/client";
+import { parseRetryAfter, RetryEvent } from "../src/retry";
 import { isPulumiApiError } from "../src/errors";
 import { newToken } from "../src/emulator/state";
 import { Harness, isolatedEnv, rejectionOf, useHarness } from "./helpers";
