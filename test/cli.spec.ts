@@ -265,7 +265,16 @@ describe("agent-pools command", () => {
     });
 
     it("answers --help for every subcommand with exit 0, and usage errors with exit 1", async () => {
-        for (const sub of [[], ["list"], ["show"], ["status"], ["import"], ["emulator"], ["emulator", "change"]]) {
+        for (const sub of [
+            [],
+            ["list"],
+            ["show"],
+            ["status"],
+            ["import"],
+            ["recover"],
+            ["emulator"],
+            ["emulator", "change"],
+        ]) {
             const r = await cli([...sub, "--help"]);
             assert.equal(r.code, 0, `${sub.join(" ")} --help`);
             assert.match(r.stdout, /^Usage: agent-pools/);

@@ -187,9 +187,9 @@ class Project {
         return runNode(CLI, ["recover", ...args], { cwd: this.dir, env: { ...this.env(), ...env } });
     }
 
-    /** `recover --json`, failing the test unless it exits 0. */
+    /** `recover --yes --json`, failing the test unless it exits 0. */
     public async recoverJson(args: string[] = []): Promise<Report> {
-        const r = await this.recover([...args, "--json"]);
+        const r = await this.recover([...args, "--yes", "--json"]);
         assert.equal(r.code, 0, `recover failed:\n${r.stdout}\n${r.stderr}`);
         return JSON.parse(r.stdout) as Report;
     }
@@ -235,7 +235,7 @@ describe("agent-pools recover", function () {
         assert.equal(project.pending().length, 12);
 
         const started = Date.now();
-        const r = await project.recover();
+        const r = await project.recover(["--yes"]);
         const took = Date.now() - started;
         assert.equal(r.code, 0, r.stderr);
         assert.equal(r.stderr, "");
@@ -268,7 +268,27 @@ describe("agent-pools recover", function () {
         console.log(`      (recovering 11 pools of 12 pending creates took ${took} ms)`);
     });
 
-    it("--dry-run shows the plan and changes nothing", async () => {
+    it("without --yes, as a script runs it (stdin not a terminal): exits 1, says to re-run with --yes, deletes nothing", async () => {
+        const made = await h.client.create("acme", { name: "bulk-0" });
+        project.writeCheckpoint({ pending: [{ org: "acme", name: "bulk-0" }] });
+        h.emu.clearRequests();
+        const r = await project.recover();
+        assert.equal(r.code, 1);
+        assert.equal(r.stdout, "");
+        assert.match(
+            r.stderr,
+            /^agent-pools: recover asks before it deletes pools, and stdin is not a terminal to ask on: re-run with --yes .*nothing was changed\n$/,
+        );
+        assert.equal(deletes().length, 0);
+        assert.equal(h.emu.requests().length, 0);
+        assert.ok(h.emu.state.pool("acme", made.id));
+        assert.equal(project.pending().length, 1);
+        const yes = await project.recover(["--yes"]);
+        assert.equal(yes.code, 0, yes.stderr);
+        assert.equal(deletes().length, 1);
+    });
+
+    it("--dry-run shows the plan and changes nothing, without --yes", async () => {
         await h.client.create("acme", { name: "bulk-0" });
         project.writeCheckpoint({
             pending: [
@@ -298,7 +318,7 @@ describe("agent-pools recover", function () {
         assert.equal((await project.recoverJson()).pools[0].action, "deleted");
         await h.client.create("acme", { name: "bulk-0" }); // what the next `pulumi up` makes
         h.emu.clearRequests();
-        const again = await project.recover();
+        const again = await project.recover(["--yes"]);
         assert.equal(again.code, 0, again.stderr);
         assert.equal(again.stdout, `No pending creates of AgentPool in stack ${project.stack}: nothing to recover.\n`);
         assert.equal(h.emu.requests().length, 0);
@@ -426,7 +446,7 @@ describe("agent-pools recover", function () {
             await elsewhere.client.create("acme", { name: "bulk-0" });
             elsewhere.emu.clearRequests();
             p.writeCheckpoint({ pending: [{ org: "acme", name: "bulk-0" }] });
-            const r = await p.recover();
+            const r = await p.recover(["--yes"]);
             assert.equal(r.code, 0, r.stderr);
             assert.match(r.stdout, /^deleted +acme\/bulk-0 /m);
             assert.equal(h.emu.state.pools("acme").length, 0);
@@ -442,7 +462,7 @@ describe("agent-pools recover", function () {
         await h.client.create("acme", { name: "bulk-0" });
         project.writeCheckpoint({ pending: [{ org: "acme", name: "bulk-0" }] });
         project.writeLock();
-        const r = await project.recover();
+        const r = await project.recover(["--yes"]);
         assert.equal(r.code, 1);
         assert.match(r.stdout, /^deleted +acme\/bulk-0 /m);
         assert.equal(r.stderr.trim().split("\n").length, 1);
@@ -465,7 +485,7 @@ describe("agent-pools recover", function () {
         project.writeHistory({ result: "in-progress", startTime: Date.now() - 60_000, endTime: 0 });
         project.writeCheckpoint({ pending: [{ org: "acme", name: "bulk-0" }] });
         h.emu.clearRequests();
-        const r = await project.recover();
+        const r = await project.recover(["--yes"]);
         assert.equal(r.code, 1);
         assert.equal(r.stdout, "");
         assert.match(
@@ -510,13 +530,13 @@ describe("agent-pools recover", function () {
     });
 
     it("fails with one line and exit 1 when there is no pulumi CLI or no stack", async () => {
-        const noCli = await project.recover(["--pulumi", path.join(project.dir, "no-such-pulumi")]);
+        const noCli = await project.recover(["--yes", "--pulumi", path.join(project.dir, "no-such-pulumi")]);
         assert.equal(noCli.code, 1);
         assert.match(
             noCli.stderr,
             /^agent-pools: could not run the Pulumi CLI ".*no-such-pulumi": not found\. .*AGENT_POOLS_PULUMI\n$/,
         );
-        const noStack = await project.recover(["--stack", "nope"]);
+        const noStack = await project.recover(["--yes", "--stack", "nope"]);
         assert.equal(noStack.code, 1);
         assert.match(noStack.stderr, /^agent-pools: `pulumi stack export` failed: .*nope.*\n$/);
     });

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { PACKAGE_VERSION } from "../version";
 import { redact } from "../redact";
+import { CommandContext, processContext } from "./context";
 import { emulatorCommand } from "./emulator";
 import { importCommand } from "./import";
 import { listCommand } from "./list";
@@ -14,7 +15,7 @@ import { statusCommand } from "./status";
 import { isExpected } from "./usageError";
 
 /** Builds the command tree; `run` parses and executes it. */
-export function buildProgram(): Command {
+export function buildProgram(context: CommandContext = processContext): Command {
     const program = new Command("agent-pools")
         .description(
             "Manage Pulumi Cloud deployment runner pools (agent pools), and run a local emulator of their API.",
@@ -27,7 +28,7 @@ export function buildProgram(): Command {
         showCommand(),
         statusCommand(),
         importCommand(),
-        recoverCommand(),
+        recoverCommand(context),
         emulatorCommand(),
     ]) {
         // addCommand copies no settings: without this, a subcommand's --help or usage error would
@@ -37,9 +38,12 @@ export function buildProgram(): Command {
     return program;
 }
 
-/** Runs the command with `argv` (without `node` and the script); resolves to the exit code. */
-export async function run(argv: string[]): Promise<number> {
-    const program = buildProgram();
+/**
+ * Runs the command with `argv` (without `node` and the script); resolves to the exit code. `context`
+ * is the terminal and `pulumi` CLI the commands use: the process's own unless a test gives others.
+ */
+export async function run(argv: string[], context: CommandContext = processContext): Promise<number> {
+    const program = buildProgram(context);
     try {
         await program.parseAsync(argv, { from: "user" });
         return 0;

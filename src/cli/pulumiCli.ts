@@ -5,8 +5,13 @@ import { UsageError } from "./usageError";
 /** The environment variable that names the `pulumi` binary when `--pulumi` is not given. */
 export const PULUMI_BIN_ENV = "AGENT_POOLS_PULUMI";
 
+/** Runs `pulumi <args>` for one stack in one folder and returns its stdout (what `recover` needs of the CLI). */
+export interface PulumiRunner {
+    run(args: string[]): Promise<string>;
+}
+
 /** The `pulumi` CLI, run for one stack in one folder. */
-export class PulumiCli {
+export class PulumiCli implements PulumiRunner {
     public constructor(
         private readonly bin: string,
         private readonly cwd: string,

@@ -7,9 +7,14 @@
  * command reads them through the `pulumi` CLI, deletes the pools that the interrupted update made
  * (and only those), and clears the pending creates, so that the next `pulumi up` makes the pools
  * again, each with a token in the state.
+ *
+ * Deleting cannot be undone, so, as Pulumi's own destructive commands do, it lists the pools it
+ * will delete and asks first; `--yes` skips the question, and without a terminal to ask on it
+ * refuses to run unless given `--yes`.
  */
 import * as path from "node:path";
 import { Command } from "commander";
+import { CommandContext, processContext } from "./context";
 import { table } from "./output";
 import { UsageError } from "./usageError";
 import {
@@ -27,8 +32,19 @@ import {
     interruptedUpdateBound,
     judge,
 } from "./recoverPlan";
-import { PULUMI_BIN_ENV, PulumiCli, PulumiCommandError } from "./pulumiCli";
+import { PULUMI_BIN_ENV, PulumiCommandError } from "./pulumiCli";
 import { commandClient } from "./stackSettings";
+import { confirm, Terminal } from "./terminal";
+
+/** The command's options: the plan's, and whether to delete without asking. */
+interface RecoverCommandOptions extends RecoverOptions {
+    yes?: boolean;
+}
+
+/** Said, before anything is read, when the command would have to ask and cannot. */
+const NO_TERMINAL =
+    "recover asks before it deletes pools, and stdin is not a terminal to ask on: " +
+    "re-run with --yes to delete without asking (--dry-run shows what it would delete); nothing was changed";
 
 function report(
     opts: RecoverOptions,
@@ -78,9 +94,43 @@ function report(
     process.stdout.write(out.join("\n") + "\n");
 }
 
-async function recover(opts: RecoverOptions): Promise<void> {
+/**
+ * Lists on stderr the pools `judged` (a plan: nothing deleted yet) would delete, and asks. After a
+ * yes, deletes those and only those, each judged again first: a runner may have connected while the
+ * question was open. Resolves to the verdicts with the listed pools' outcomes; a no changes nothing.
+ */
+async function deleteIfConfirmed(
+    terminal: Terminal,
+    stack: string,
+    judged: Verdict[],
+    clears: number,
+    judgeAgain: (listed: Set<string>) => Promise<Verdict[]>,
+): Promise<Verdict[]> {
+    const listed = judged.filter((v) => v.action === "would delete");
+    if (listed.length === 0) {
+        return judged;
+    }
+    const rows = listed.map((v) => [poolLabel(v), v.poolId ?? "-", v.created ?? "-", v.reason]);
+    process.stderr.write(
+        `The interrupted update of stack ${stack} made these ${listed.length} agent pool(s), whose tokens are lost:\n\n` +
+            table(["POOL", "ID", "CREATED", "WHY"], rows) +
+            (clears > 0 ? `\nThen the ${clears} pending create(s) are cleared from the stack's state.\n` : "\n"),
+    );
+    if (!(await confirm(terminal, `Delete ${listed.length} agent pool(s)?`))) {
+        throw new UsageError("not confirmed: nothing was changed");
+    }
+    const again = new Map((await judgeAgain(new Set(listed.map((v) => v.urn)))).map((v) => [v.urn, v]));
+    return judged.map((v) => (v.action === "would delete" ? (again.get(v.urn) ?? v) : v));
+}
+
+async function recover(opts: RecoverCommandOptions, context: CommandContext): Promise<void> {
+    // Checked before the stack is read, so that whether a script needs --yes never depends on what it finds.
+    const ask = !opts.yes && !opts.dryRun;
+    if (ask && !context.terminal.interactive()) {
+        throw new UsageError(NO_TERMINAL);
+    }
     const bin = opts.pulumi ?? process.env[PULUMI_BIN_ENV] ?? "pulumi";
-    const cli = new PulumiCli(bin, path.resolve(opts.cwd ?? "."), opts.stack);
+    const cli = context.pulumi(bin, path.resolve(opts.cwd ?? "."), opts.stack);
     // Read-only, so at once; a failure is reported in this order (export says best what is wrong).
     const settled = await Promise.allSettled([
         cli.run(["stack", "export"]),
@@ -138,7 +188,18 @@ async function recover(opts: RecoverOptions): Promise<void> {
         configText,
     );
     const bound = interruptedUpdateBound(dep, history);
-    const { verdicts, orgs } = await judge(client, creates, dep, bound, opts.dryRun === true);
+    // When it asks, the first judgement deletes nothing: it is the list the question shows.
+    const judged = await judge(client, creates, dep, bound, opts.dryRun === true || ask);
+    const { orgs } = judged;
+    let verdicts = judged.verdicts;
+    if (ask) {
+        const judgeAgain = async (listed: Set<string>) => {
+            const confirmed = creates.filter((op) => listed.has(op.resource.urn));
+            return (await judge(client, confirmed, dep, bound, false)).verdicts;
+        };
+        const clears = otherCreates.length === 0 ? creates.length : 0;
+        verdicts = await deleteIfConfirmed(context.terminal, header.stack, verdicts, clears, judgeAgain);
+    }
     const named = new Set(verdicts.map((v) => v.poolId).filter(Boolean));
     const others = [...orgs.entries()]
         .map(([org, o]) => ({ org, count: o.pools.filter((p) => !named.has(p.id)).length }))
@@ -195,22 +256,25 @@ async function recover(opts: RecoverOptions): Promise<void> {
     }
 }
 
-/** `agent-pools recover`. */
-export function recoverCommand(): Command {
+/** `agent-pools recover`; `context` is where it asks and the `pulumi` it runs. */
+export function recoverCommand(context: CommandContext = processContext): Command {
     return new Command("recover")
         .description(
             "After a `pulumi up` was interrupted while creating pools: delete the pools it made (their tokens are lost) " +
                 "and clear its pending creates, so that the next `pulumi up` makes them again. Never deletes any other pool. " +
-                "Like `pulumi cancel`, run it only when no pulumi command is running on the stack.",
+                "Like `pulumi cancel`, run it only when no pulumi command is running on the stack. " +
+                "It lists the pools it will delete and asks before deleting them; when stdin is not a terminal " +
+                "(a script, CI), it refuses and changes nothing unless given --yes.",
         )
         .option("-s, --stack <name>", "the stack (else the project's current stack)")
         .option("-C, --cwd <dir>", "the Pulumi project folder (else the working folder)")
         .option("--dry-run", "show what would be deleted and cleared, and change nothing")
+        .option("-y, --yes", "delete without asking (needed when stdin is not a terminal)")
         .option("--json", "print JSON for scripts")
         .option(
             "--api-url <url>",
             "API URL (else the stack's pulumi-agent-pools:apiUrl, PULUMI_API, the pulumi login, or https://api.pulumi.com)",
         )
         .option("--pulumi <path>", `the Pulumi CLI to run (else ${PULUMI_BIN_ENV}, else pulumi on PATH)`)
-        .action(async (opts: RecoverOptions) => recover(opts));
+        .action(async (opts: RecoverCommandOptions) => recover(opts, context));
 }

@@ -10,8 +10,8 @@ import { ProjectCli } from "./project";
 
 // An interrupted `pulumi up` and the recovery the README gives, through the real engine: `pulumi up`
 // of a dozen pools against a slow service, killed with SIGKILL while every create is in flight; then
-// `pulumi cancel`, `agent-pools recover` (the copy installed in the program folder, as `npx` runs
-// it) and `pulumi up`.
+// `pulumi cancel`, `agent-pools recover --yes` (the copy installed in the program folder, as `npx`
+// runs it; --yes because no terminal answers its question here) and `pulumi up`.
 
 const COUNT = 12;
 // Longer than it takes the engine to send every create, so the state records none of them.
@@ -161,7 +161,7 @@ describe("recovering from an interrupted pulumi up, with the real engine", funct
         assert.equal(h.emu.state.pools("acme").length, made, "the failed up created or deleted pools");
         h.emu.clearRequests();
         const recoverStarted = Date.now();
-        const r = await recover(cli, name);
+        const r = await recover(cli, ["--yes", ...name]);
         const recoverTook = Date.now() - recoverStarted;
         assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
         assert.equal((r.stdout.match(/^deleted +acme\/bulk-\d+ /gm) ?? []).length, made);
@@ -190,7 +190,7 @@ describe("recovering from an interrupted pulumi up, with the real engine", funct
 
         // Harmless a second time.
         h.emu.clearRequests();
-        const twice = await recover(cli, name);
+        const twice = await recover(cli, ["--yes", ...name]);
         assert.equal(twice.code, 0, twice.stderr);
         assert.match(twice.stdout, /nothing to recover/);
         assert.equal(h.emu.requests().length, 0);

@@ -1,0 +1,247 @@
+import { strict as assert } from "node:assert";
+import { PassThrough } from "node:stream";
+import { CommandContext } from "../src/cli/context";
+import { AGENT_POOL_TYPE, Deployment, STACK_TYPE } from "../src/cli/recoverPlan";
+import { streamTerminal } from "../src/cli/terminal";
+import { Ran } from "./support/runNode";
+import { runCli, terminalAnswering } from "./support/runCli";
+import { cleanupTempDirs, emptyDir, Harness, startHarness } from "./helpers";
+
+// `agent-pools recover` asks before it deletes: run in this process (test/support/runCli.ts) with a
+// terminal that answers as a person would, or none, and a stand-in for the `pulumi` CLI that plays a
+// checkpoint left by an interrupted `pulumi up`. What it decides about each pool, with the real CLI
+// and a file backend, is test/recover.spec.ts's.
+
+const STACK_URN = "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev";
+
+/** The `pulumi` CLI of a stack whose last update was killed while creating pools named `names` in org acme. */
+class InterruptedStack {
+    /** Every `pulumi` command run, as its arguments. */
+    public readonly ran: string[][] = [];
+    private readonly deployment: Deployment;
+
+    public constructor(names: string[]) {
+        const now = Date.now();
+        this.deployment = {
+            manifest: { time: new Date(now).toISOString() },
+            resources: [{ urn: STACK_URN, type: STACK_TYPE, created: new Date(now - 3600_000).toISOString() }],
+            pending_operations: names.map((name) => ({
+                type: "creating",
+                resource: {
+                    urn: `urn:pulumi:dev::proj::${AGENT_POOL_TYPE}::${name}`,
+                    type: AGENT_POOL_TYPE,
+                    inputs: { organizationName: "acme", name },
+                },
+            })),
+        };
+    }
+
+    /** The pending creates still in the checkpoint. */
+    public pending(): number {
+        return this.deployment.pending_operations?.length ?? 0;
+    }
+
+    /** Whether the pending creates were cleared with `pulumi refresh --clear-pending-creates`. */
+    public cleared(): boolean {
+        return this.ran.some((args) => args[0] === "refresh" && args.includes("--clear-pending-creates"));
+    }
+
+    public async run(args: string[]): Promise<string> {
+        this.ran.push(args);
+        switch (args.slice(0, 2).join(" ")) {
+            case "stack export":
+                return JSON.stringify({ version: 3, deployment: this.deployment });
+            case "stack history":
+                return "[]";
+            case "config --json":
+                return "{}";
+            case "refresh --clear-pending-creates":
+                this.deployment.pending_operations = [];
+                return "";
+            default:
+                throw new Error(`unexpected: pulumi ${args.join(" ")}`);
+        }
+    }
+}
+
+describe("agent-pools recover asks before it deletes", () => {
+    let h: Harness;
+    let env: NodeJS.ProcessEnv;
+    const deletes = () => h.emu.requests().filter((r) => r.route === "delete");
+    const recover = (stack: InterruptedStack, args: string[], context: Partial<CommandContext> = {}): Promise<Ran> =>
+        runCli(["recover", ...args], { HOME: emptyDir(), ...env }, undefined, { pulumi: () => stack, ...context });
+
+    beforeEach(async () => {
+        h = await startHarness();
+        env = { PULUMI_ACCESS_TOKEN: h.token, PULUMI_API: h.emu.url };
+    });
+    afterEach(async () => {
+        await h.emu.close();
+        cleanupTempDirs();
+    });
+
+    it("says in its --help that it asks, and that without a terminal it needs --yes", async () => {
+        const r = await runCli(["recover", "--help"]);
+        assert.equal(r.code, 0, r.stderr);
+        const help = r.stdout.replace(/\s+/g, " ");
+        assert.match(
+            help,
+            / It lists the pools it will delete and asks before deleting them; when stdin is not a terminal \(a script, CI\), it refuses and changes nothing unless given --yes\. /,
+        );
+        assert.match(help, / -y, --yes delete without asking \(needed when stdin is not a terminal\) /);
+    });
+
+    it("without a terminal and without --yes: exits 1, says to re-run with --yes, reads nothing and deletes nothing", async () => {
+        const made = await h.client.create("acme", { name: "bulk-0" });
+        const stack = new InterruptedStack(["bulk-0"]);
+        h.emu.clearRequests();
+        for (const args of [[], ["--json"], ["--stack", "dev"]]) {
+            const r = await recover(stack, args);
+            assert.equal(r.code, 1, args.join(" "));
+            assert.equal(r.stdout, "");
+            assert.equal(
+                r.stderr,
+                "agent-pools: recover asks before it deletes pools, and stdin is not a terminal to ask on: re-run with " +
+                    "--yes to delete without asking (--dry-run shows what it would delete); nothing was changed\n",
+            );
+        }
+        assert.deepEqual(stack.ran, [], "no pulumi command ran");
+        assert.deepEqual(h.emu.requests(), [], "no request was sent");
+        assert.ok(h.emu.state.pool("acme", made.id));
+        assert.equal(stack.pending(), 1);
+    });
+
+    it("with --yes: deletes and clears without asking, as a script runs it", async () => {
+        await h.client.create("acme", { name: "bulk-0" });
+        const kept = await h.client.create("acme", { name: "handmade" });
+        const stack = new InterruptedStack(["bulk-0", "bulk-1"]);
+        for (const yes of ["--yes", "-y"]) {
+            const r = await recover(stack, [yes]);
+            assert.equal(r.code, 0, r.stderr);
+            assert.equal(r.stderr, "");
+            assert.match(r.stdout, yes === "--yes" ? /^deleted +acme\/bulk-0 /m : /nothing to recover/);
+        }
+        assert.equal(deletes().length, 1);
+        assert.deepEqual(
+            h.emu.state.pools("acme").map((p) => p.id),
+            [kept.id],
+        );
+        assert.ok(stack.cleared());
+        assert.equal(stack.pending(), 0);
+    });
+
+    it("--dry-run needs neither a terminal nor --yes, and changes nothing", async () => {
+        await h.client.create("acme", { name: "bulk-0" });
+        const stack = new InterruptedStack(["bulk-0"]);
+        const r = await recover(stack, ["--dry-run"]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /^would delete +acme\/bulk-0 /m);
+        assert.equal(deletes().length, 0);
+        assert.equal(stack.cleared(), false);
+    });
+
+    it("on a terminal: lists the pools it will delete with their ids and why, asks, and any answer but y or yes deletes nothing", async () => {
+        const made = await h.client.create("acme", { name: "bulk-0" });
+        const other = await h.client.create("acme", { name: "bulk-1" });
+        const stack = new InterruptedStack(["bulk-0", "bulk-1", "bulk-2"]);
+        for (const answer of ["n", "", "no", "N", "yep", "y n"]) {
+            const terminal = terminalAnswering(answer);
+            const r = await recover(stack, [], { terminal });
+            assert.equal(r.code, 1, JSON.stringify(answer));
+            assert.deepEqual(terminal.questions, ["Delete 2 agent pool(s)? [y/N] "]);
+            assert.equal(r.stdout, "");
+            const lines = r.stderr.split("\n");
+            assert.equal(
+                lines[0],
+                "The interrupted update of stack dev made these 2 agent pool(s), whose tokens are lost:",
+            );
+            assert.match(lines[2], /^POOL +ID +CREATED +WHY$/);
+            assert.match(lines[3], new RegExp(`^acme/bulk-0 +${made.id} +\\S+Z +made by the interrupted update`));
+            assert.match(lines[4], new RegExp(`^acme/bulk-1 +${other.id} +\\S+Z +made by the interrupted update`));
+            assert.equal(lines[6], "Then the 3 pending create(s) are cleared from the stack's state.");
+            assert.equal(lines[7], "agent-pools: not confirmed: nothing was changed");
+        }
+        assert.equal(deletes().length, 0);
+        assert.equal(h.emu.state.pools("acme").length, 2);
+        assert.equal(stack.cleared(), false);
+        assert.equal(stack.pending(), 3);
+    });
+
+    it("on a terminal: y or yes deletes the pools it listed and clears the pending creates, and prints what it did", async () => {
+        for (const answer of ["y", " YES "]) {
+            await h.client.create("acme", { name: "bulk-0" });
+            const kept = await h.client.create("acme", { name: "handmade" });
+            const stack = new InterruptedStack(["bulk-0"]);
+            const terminal = terminalAnswering(answer);
+            h.emu.clearRequests();
+            const r = await recover(stack, [], { terminal });
+            assert.equal(r.code, 0, r.stderr);
+            assert.deepEqual(terminal.questions, ["Delete 1 agent pool(s)? [y/N] "]);
+            assert.match(r.stdout, /^deleted +acme\/bulk-0 +\S+ +\S+Z +made by the interrupted update/m);
+            assert.match(r.stdout, /Cleared the 1 pending create\(s\) from the stack's state/);
+            assert.equal(deletes().length, 1);
+            assert.deepEqual(
+                h.emu.state.pools("acme").map((p) => p.id),
+                [kept.id],
+            );
+            assert.equal(stack.pending(), 0);
+            await h.client.delete("acme", kept.id);
+        }
+    });
+
+    it("after a yes, judges each listed pool again: one a runner connected to while it asked is left alone", async () => {
+        const made = await h.client.create("acme", { name: "bulk-0" });
+        const taken = await h.client.create("acme", { name: "bulk-1" });
+        const stack = new InterruptedStack(["bulk-0", "bulk-1"]);
+        const terminal = terminalAnswering(() => {
+            h.emu.state.addAgent("acme", taken.id, { hostname: "runner-a" });
+            return "y";
+        });
+        const r = await recover(stack, ["--json"], { terminal });
+        assert.equal(r.code, 0, r.stderr);
+        const report = JSON.parse(r.stdout) as { pools: { poolId: string; action: string; reason: string }[] };
+        assert.deepEqual(
+            report.pools.map((v) => [v.poolId, v.action]),
+            [
+                [made.id, "deleted"],
+                [taken.id, "left alone"],
+            ],
+        );
+        assert.match(report.pools[1].reason, /a runner has connected to it/);
+        assert.deepEqual(
+            deletes().map((d) => d.poolId),
+            [made.id],
+        );
+        assert.ok(h.emu.state.pool("acme", taken.id));
+    });
+
+    it("on a terminal with no pool to delete: does not ask, and clears the pending creates", async () => {
+        const stack = new InterruptedStack(["bulk-0"]);
+        const terminal = terminalAnswering();
+        const r = await recover(stack, [], { terminal });
+        assert.equal(r.code, 0, r.stderr);
+        assert.deepEqual(terminal.questions, []);
+        assert.match(r.stdout, /^left alone +acme\/bulk-0 +- +- +not found/m);
+        assert.ok(stack.cleared());
+        assert.equal(deletes().length, 0);
+    });
+});
+
+describe("a question on the terminal", () => {
+    it('is written to the terminal\'s output, answered by one line, and answered "" at the end of the input', async () => {
+        const input = new PassThrough();
+        const output = new PassThrough();
+        let written = "";
+        output.on("data", (chunk: Buffer) => (written += chunk.toString()));
+        const terminal = streamTerminal(input, output);
+        assert.equal(terminal.interactive(), false, "a pipe is not a terminal");
+        const first = terminal.ask("Delete 1 agent pool(s)? [y/N] ");
+        input.write(" yes \n");
+        assert.equal(await first, " yes ");
+        assert.equal(written, "Delete 1 agent pool(s)? [y/N] ");
+        const second = terminal.ask("Delete 2 agent pool(s)? [y/N] ");
+        input.end();
+        assert.equal(await second, "");
+        assert.equal(streamTerminal(Object.assign(new PassThrough(), { isTTY: true }), output).interactive(), true);
+    });
+});
