@@ -11,7 +11,8 @@ import { runNode } from "./support/runNode";
 
 // The built `agent-pools` command in a Pulumi project folder reads the current stack's
 // `pulumi-agent-pools:*` config, as a program in that folder would, through the real `pulumi` CLI
-// and a file backend: the README's emulator steps, followed by `agent-pools list` in the same folder.
+// and a file backend: the steps of the emulator walkthrough (docs/emulator.md), followed by
+// `agent-pools list` in the same folder.
 const CLI = path.join(REPO_ROOT, "dist", "cli", "main.js");
 
 describe("agent-pools in a Pulumi project folder: the stack's settings", function () {

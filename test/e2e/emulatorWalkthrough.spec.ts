@@ -7,17 +7,25 @@ import { cleanupTempDirs, emptyDir } from "../helpers";
 import { REPO_ROOT } from "../support/installedPackage";
 import { e2eProgramDir, getPulumiBin, languageHostOrFallback } from "./harness";
 
-// The README's emulator section, run as written: its shell block is read from README.md, and each
-// line runs in a real shell (bash) in a Pulumi project with the package installed from `npm pack`:
+// The emulator page's walkthrough, run as written: its shell block is read from docs/emulator.md, and
+// each line runs in a real shell (bash) in a Pulumi project with the package installed from `npm pack`:
 // the emulator in the first shell, the rest in the second, one after the other. Only the port is
 // changed, to a free one, so that the test cannot collide with anything on 8080.
 
-/** The lines of the README's emulator block, comments and blank lines left out. */
-function readmeLines(): string[] {
-    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## The emulator"));
-    const block = /```sh\n([\s\S]*?)```/.exec(section);
-    assert.ok(block, "the README's emulator section has a sh block");
+/** The page, and the heading of the section whose shell block the test runs. */
+const PAGE = path.join("docs", "emulator.md");
+const HEADING = "## Walkthrough: drift in two shells";
+
+/** The lines of the walkthrough's shell block, comments and blank lines left out. */
+function walkthroughLines(): string[] {
+    const page = fs.readFileSync(path.join(REPO_ROOT, PAGE), "utf8");
+    const at = page.indexOf(`\n${HEADING}\n`);
+    assert.ok(at >= 0, `${PAGE} has the section "${HEADING}"`);
+    const rest = page.slice(at + HEADING.length + 2);
+    const next = rest.search(/^## /m);
+    const section = next < 0 ? rest : rest.slice(0, next);
+    const block = /^```sh\n([\s\S]*?)```/m.exec(section);
+    assert.ok(block, `the section "${HEADING}" of ${PAGE} has a sh block`);
     return block[1]
         .split("\n")
         .map((l) => l.replace(/\s+#.*$/, "").trim())
@@ -35,7 +43,7 @@ function freePort(): Promise<number> {
     });
 }
 
-describe("end to end: the README's emulator section, line by line", function () {
+describe("end to end: the emulator walkthrough of docs/emulator.md, line by line", function () {
     this.timeout(10 * 60_000);
 
     before(function () {
@@ -43,7 +51,7 @@ describe("end to end: the README's emulator section, line by line", function () 
         getPulumiBin();
         if (!languageHostOrFallback()) {
             console.log(
-                "      (skipped: the README runs `pulumi up` in a project folder, which needs the Node.js language host)",
+                "      (skipped: the walkthrough runs `pulumi up` in a project folder, which needs the Node.js language host)",
             );
             this.skip();
         }
@@ -51,7 +59,7 @@ describe("end to end: the README's emulator section, line by line", function () 
     after(() => cleanupTempDirs());
 
     it("starts the emulator, points the stack at it, ups, lists, renames as the console would, and refresh then up show the drift", async () => {
-        const lines = readmeLines();
+        const lines = walkthroughLines();
         const port = String(await freePort());
         const at = (l: string) => l.replaceAll("8080", port);
         const exportLine = lines.find((l) => l.startsWith("export PULUMI_ACCESS_TOKEN="));

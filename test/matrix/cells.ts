@@ -1,5 +1,5 @@
 // The versions the matrix proves, pinned exactly so that every run measures the same thing. Bump
-// them on purpose (and the README's "Supported versions" table with them).
+// them on purpose (and the version matrix in docs/install.md with them).
 
 /** A Node.js major that scripts/get-node.sh installs (it pins the exact version). */
 export type NodeMajor = 20 | 22 | 24;
@@ -68,7 +68,7 @@ export interface TypeScriptCheck {
  * published declarations: the first and the newest release of the `^5.0.0` range that the
  * `pulumi new typescript` template asks for, and 6.x, which `@pulumi/pulumi` accepts as a peer
  * since 3.229 (`>= 3.8.3 < 7`). TypeScript 5.0 goes with the Node.js 20 folder because
- * `@types/node` 22 and later need TypeScript 5.2. TypeScript 7 is not supported (see the README).
+ * `@types/node` 22 and later need TypeScript 5.2. TypeScript 7 is not supported (see docs/install.md).
  */
 export const TYPESCRIPT_CHECKS: TypeScriptCheck[] = [
     { typescript: "5.0.4", node: 20, pulumi: PULUMI_FLOOR, configs: ["nodenext", "commonjs"] },
