@@ -10,24 +10,23 @@
  * change made in the console while that one command runs.
  */
 import { AgentPoolsClient } from "./client";
-import { runtime } from "./providerRuntime";
+import { forgetDefault, knownDefault, rememberDefault } from "./providerRuntime";
 
 /** The id of the org's default pool, `undefined` when the org uses the Pulumi-hosted pool. */
 export async function orgDefault(api: AgentPoolsClient, org: string): Promise<string | undefined> {
-    const known = runtime().defaults;
-    let found = known.get(org);
+    let found = knownDefault(org);
     if (!found) {
         found = api.list(org).then((list) => list.defaultAgentPoolId);
-        known.set(org, found);
+        rememberDefault(org, found);
         // A failed read is not remembered: the next step asks again.
-        found.catch(() => known.delete(org));
+        found.catch(() => forgetDefault(org));
     }
     return found;
 }
 
 /** Notes what this process learnt of the org's default from elsewhere (a list it read). */
 export function noteOrgDefault(org: string, poolId: string | undefined): void {
-    runtime().defaults.set(org, Promise.resolve(poolId));
+    rememberDefault(org, Promise.resolve(poolId));
 }
 
 /** Makes `poolId` the org's default (`""`: the Pulumi-hosted pool) and notes it. */
@@ -36,7 +35,7 @@ export async function setOrgDefault(api: AgentPoolsClient, org: string, poolId: 
         await api.setDefaultPool(org, poolId);
     } catch (err) {
         // Whether it took effect is unknown: read the list again next time.
-        runtime().defaults.delete(org);
+        forgetDefault(org);
         throw err;
     }
     noteOrgDefault(org, poolId === "" ? undefined : poolId);
@@ -47,7 +46,7 @@ export async function setOrgDefault(api: AgentPoolsClient, org: string, poolId: 
  * the org to the Pulumi-hosted pool.
  */
 export async function noteDeleted(org: string, poolId: string): Promise<void> {
-    const known = runtime().defaults.get(org);
+    const known = knownDefault(org);
     if (known && (await known.catch(() => undefined)) === poolId) {
         noteOrgDefault(org, undefined);
     }

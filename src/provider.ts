@@ -5,8 +5,8 @@
  * This module's exported functions are the `ResourceProvider` methods. The resource hands Pulumi a
  * stub (providerStub.ts) that loads this module by package name in the provider process, so
  * refresh and destroy run the installed version and upgrading the package changes nothing in the
- * state. Nothing here keeps a credential in a value that could be serialized: settings live on
- * `globalThis` of the provider process (providerRuntime.ts).
+ * state. Nothing here keeps a credential in a value that could be serialized: the settings, and
+ * what one call leaves for a later one, are the provider process's state (providerRuntime.ts).
  */
 
 import type * as dynamic from "@pulumi/pulumi/dynamic";
@@ -16,7 +16,17 @@ import { createExactlyOnce } from "./createOnce";
 import { forTheEngine } from "./engineErrors";
 import { isPulumiApiError, withHint } from "./errors";
 import { checkInputs, UNKNOWN } from "./inputs";
-import { client, runtime } from "./providerRuntime";
+import {
+    client,
+    configureProcess,
+    deletedByRotation,
+    isRotating,
+    noteDeletedByRotation,
+    noteRetiring,
+    noteRotation,
+    retiredByAnother,
+    takeRotation,
+} from "./providerRuntime";
 import { parseResourceId, resourceId } from "./resourceId";
 import { isInUse, retire, rotate } from "./rotation";
 import { FALLBACK_WORDS, noteDeleted, orgDefault, warnInRun } from "./orgDefault";
@@ -26,14 +36,11 @@ import { CreatedAgentPool } from "./wire";
 
 /**
  * Reads credentials from the stack config: `pulumi-agent-pools:accessToken` (or
- * `pulumiservice:accessToken`) and `pulumi-agent-pools:apiUrl` (or `pulumiservice:apiUrl`). Absent
- * keys fall through to `PULUMI_ACCESS_TOKEN`, `PULUMI_API` and the Pulumi login.
+ * `pulumiservice:accessToken`) and `pulumi-agent-pools:apiUrl` (or `pulumiservice:apiUrl`). Keys
+ * absent or empty fall through to `PULUMI_ACCESS_TOKEN`, `PULUMI_API` and the Pulumi login (config.ts).
  */
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
-    const rt = runtime();
-    rt.settings = settingsFromConfig((key) => req.config.get(key));
-    rt.client = undefined;
-    rt.defaults.clear();
+    configureProcess(settingsFromConfig((key) => req.config.get(key)));
 }
 
 /**
@@ -49,7 +56,7 @@ async function checkPool(olds: AgentPoolInputs, news: AgentPoolInputs): Promise<
         inputs.importId !== undefined &&
         result.failures?.length === 0 &&
         [inputs.importId, inputs.organizationName, inputs.name, inputs.description].every((v) => v !== UNKNOWN) &&
-        !runtime().rotations.has(rotationKey(inputs));
+        !isRotating(inputs);
     if (importing) {
         return { inputs, failures: (await importProblems(client(), inputs)).problems };
     }
@@ -68,9 +75,8 @@ export async function diff(_id: string, state: AgentPoolOutputs, news: CheckedIn
     }
     const inPlace =
         news.name !== olds.name || news.description !== olds.description || news.forceDestroy !== olds.forceDestroy;
-    const rt = runtime();
     for (const pool of olds.retiring) {
-        rt.trackers.set(pool.agentPoolId, olds.agentPoolId);
+        noteRetiring(pool.agentPoolId, olds.agentPoolId);
     }
     // A new trigger in the same org is a rotation. The successor is created first (create frees the
     // name, see rotation.ts), so that dependents move to it before the engine deletes the old
@@ -81,7 +87,7 @@ export async function diff(_id: string, state: AgentPoolOutputs, news: CheckedIn
         news.organizationName === olds.organizationName &&
         [news.name, news.description, news.rotationTrigger].every((v) => v !== UNKNOWN);
     if (rotating) {
-        rt.rotations.set(rotationKey(news), {
+        noteRotation(news, {
             poolId: olds.agentPoolId,
             name: olds.name,
             created: olds.created,
@@ -99,17 +105,6 @@ export async function diff(_id: string, state: AgentPoolOutputs, news: CheckedIn
     };
 }
 
-/** Identifies a rotation's create by the new inputs, the same in diff and in create. */
-function rotationKey(inputs: CheckedInputs): string {
-    return JSON.stringify([
-        inputs.organizationName,
-        inputs.name,
-        inputs.description,
-        inputs.forceDestroy,
-        inputs.rotationTrigger ?? "",
-    ]);
-}
-
 /**
  * Creates the pool (or adopts it, with the import option) and returns every output. A create is one
  * request: the service's answer carries the id and the token, a new pool has no runners yet, and
@@ -121,10 +116,7 @@ export async function create(inputs: CheckedInputs): Promise<dynamic.CreateResul
     const description = inputs.description;
     // A rotation comes first: the check before a replacement's create sees no old inputs, so an
     // import option still in the program is passed on, and must not adopt the pool being replaced.
-    const rt = runtime();
-    const key = rotationKey(inputs);
-    const from = rt.rotations.get(key);
-    rt.rotations.delete(key);
+    const from = takeRotation(inputs);
     if (inputs.importId && !from) {
         return adopt(api, inputs);
     }
@@ -136,10 +128,10 @@ export async function create(inputs: CheckedInputs): Promise<dynamic.CreateResul
         created = rotation.created;
         retiring = rotation.retiring;
         if (rotation.oldDeleted) {
-            rt.deletedByRotation.add(from.poolId);
+            noteDeletedByRotation(from.poolId);
         }
         for (const pool of retiring) {
-            rt.trackers.set(pool.agentPoolId, created.id);
+            noteRetiring(pool.agentPoolId, created.id);
         }
     } else {
         created = await createOnce();
@@ -186,7 +178,7 @@ async function readPool(id: string, props?: AgentPoolOutputs): Promise<dynamic.R
             const still = pools.get(pool.agentPoolId);
             if (still) {
                 retiring.push({ ...pool, name: still.name });
-                runtime().trackers.set(pool.agentPoolId, live.id);
+                noteRetiring(pool.agentPoolId, live.id);
             }
         }
     }
@@ -236,7 +228,7 @@ export async function update(
     // Each retiring pool goes as soon as no stack uses it (or at once, with forceDestroy).
     const retiring = await retire(client(), org, olds.retiring, news.forceDestroy, poolId);
     for (const pool of retiring) {
-        runtime().trackers.set(pool.agentPoolId, poolId);
+        noteRetiring(pool.agentPoolId, poolId);
     }
     return {
         outs: {
@@ -264,11 +256,10 @@ export async function update(
 async function deletePool(id: string, props: AgentPoolOutputs): Promise<void> {
     const { org, poolId } = parseResourceId(id, props);
     const force = props.forceDestroy === true;
-    const rt = runtime();
     const api = client();
-    const trackedElsewhere = (pool: string) => (rt.trackers.get(pool) ?? poolId) !== poolId;
+    const trackedElsewhere = (pool: string) => retiredByAnother(pool, poolId);
     const operation = `deleting agent pool ${JSON.stringify(props.name)} in org ${JSON.stringify(org)}`;
-    if (!rt.deletedByRotation.has(poolId)) {
+    if (!deletedByRotation(poolId)) {
         const isDefault = (await orgDefault(api, org)) === poolId;
         if (isDefault && !force && !trackedElsewhere(poolId)) {
             throw new Error(

@@ -1,40 +1,47 @@
 /**
- * What the providers keep between calls in their process: the client settings from `configure`,
- * the client, what `diff` saw of rotations for `create` and `delete` in the same run, and each
- * org's default pool. `AgentPool` and `DefaultAgentPool` share it: the engine runs every dynamic
- * resource in one provider process. Kept on
- * `globalThis`, never in a value Pulumi could serialize into the state.
+ * What the providers keep between the engine's calls, owned here and changed only through the
+ * operations below: the client settings from `configure` and the client; the rotations `diff` saw,
+ * for the `create` that follows; which resource lists each retiring pool and which old pools a
+ * rotation deleted, for the `delete` that follows (what a delete does depends on what diff, create,
+ * read and update saw before it in the same run); and each org's default pool. `AgentPool` and
+ * `DefaultAgentPool` share it: the engine runs every dynamic resource in one provider process.
+ *
+ * Why on `globalThis`, and not in this module's variables: the state must be one per process even
+ * when the process holds two copies of this package. The dynamic-provider host rebuilds each
+ * resource's provider from the text in that resource's state (`__provider`), and the engine deletes
+ * a replaced or removed resource with the provider its old state names, while the successor's diff
+ * and create ran with the provider of the new program. Today's text loads the installed package by
+ * name, which reaches one copy; but a state written where Pulumi serialized the provider as a copy
+ * of its code (an install outside `node_modules`, before the stub of providerStub.ts) rebuilds a
+ * copy of its own. What diff noted in one copy must reach the delete the other copy runs. So the
+ * stored object's key and fields keep their names and meaning from version to version.
+ *
+ * Nor is any of it kept in a value Pulumi could serialize into the state: the settings hold the
+ * access token.
  */
 import { AgentPoolsClient, AgentPoolsClientOptions } from "./client";
-import { RotationSource } from "./rotation";
+import type { RotationSource } from "./rotation";
+import type { CheckedInputs } from "./types";
 
-const RUNTIME_KEY = "__pulumiAgentPoolsProviderRuntime";
+const STATE_KEY = "__pulumiAgentPoolsProviderRuntime";
 
-/** The provider process's state. */
-export interface Runtime {
+/** The stored object (see the module comment: its fields are shared with other copies). */
+interface ProcessState {
     settings: AgentPoolsClientOptions;
     client?: AgentPoolsClient;
-    /**
-     * Rotations `diff` has seen in this run, by {@link rotationKey} of the new inputs: the old pool,
-     * from the old state. `create` gets only the new inputs, and `check` only the old *inputs*, which
-     * hold no pool id; the engine calls diff, then create, in this same process.
-     */
+    /** Rotations diff has seen, by the rotation key of the new inputs: the old pool, from the old state. */
     rotations: Map<string, RotationSource>;
-    /**
-     * Which pool's resource lists a retiring pool, as seen in this run (retiring pool id → id of the
-     * pool whose `retiring` output holds it). A delete leaves alone what another resource tracks.
-     */
+    /** Retiring pool id → id of the pool whose `retiring` output lists it. */
     trackers: Map<string, string>;
-    /** Old pools a rotation deleted in this run: the engine's delete of them has nothing to send. */
+    /** Old pools a rotation deleted in this run. */
     deletedByRotation: Set<string>;
-    /** Each org's default pool id as this run knows it (see orgDefault.ts); `undefined`: the hosted pool. */
+    /** Each org's default pool id as this run knows it; `undefined`: the Pulumi-hosted pool. */
     defaults: Map<string, Promise<string | undefined>>;
 }
 
-/** This process's provider state, made on first use. */
-export function runtime(): Runtime {
-    const g = globalThis as unknown as Record<string, Runtime | undefined>;
-    return (g[RUNTIME_KEY] ??= {
+function state(): ProcessState {
+    const g = globalThis as unknown as Record<string, ProcessState | undefined>;
+    return (g[STATE_KEY] ??= {
         settings: {},
         rotations: new Map(),
         trackers: new Map(),
@@ -43,13 +50,93 @@ export function runtime(): Runtime {
     });
 }
 
-/** The client for the configured settings, made on first use. */
-export function client(): AgentPoolsClient {
-    const rt = runtime();
-    return (rt.client ??= new AgentPoolsClient(rt.settings));
+/**
+ * `configure`: the settings every later call's client uses. The client is made again, and what
+ * this process knew of the orgs' defaults is forgotten.
+ */
+export function configureProcess(settings: AgentPoolsClientOptions): void {
+    const s = state();
+    s.settings = settings;
+    s.client = undefined;
+    s.defaults.clear();
 }
 
-/** Forgets the settings and client of this process (for tests that configure several times). */
+/** The client for the configured settings, made on first use. */
+export function client(): AgentPoolsClient {
+    const s = state();
+    return (s.client ??= new AgentPoolsClient(s.settings));
+}
+
+/**
+ * Diff saw a rotation: the create of a pool with inputs `news` is to replace `from`. Create gets
+ * only the new inputs, and check only the old inputs, which hold no pool id; the engine calls diff,
+ * then create, in this same process.
+ */
+export function noteRotation(news: CheckedInputs, from: RotationSource): void {
+    state().rotations.set(rotationKey(news), from);
+}
+
+/** Whether diff saw a rotation whose create has these inputs, and no create has taken it yet. */
+export function isRotating(inputs: CheckedInputs): boolean {
+    return state().rotations.has(rotationKey(inputs));
+}
+
+/** The pool the create of these inputs replaces, if diff saw that rotation; told once. */
+export function takeRotation(inputs: CheckedInputs): RotationSource | undefined {
+    const rotations = state().rotations;
+    const key = rotationKey(inputs);
+    const from = rotations.get(key);
+    rotations.delete(key);
+    return from;
+}
+
+// Identifies a rotation's create by the new inputs, the same in diff and in create.
+function rotationKey(inputs: CheckedInputs): string {
+    return JSON.stringify([
+        inputs.organizationName,
+        inputs.name,
+        inputs.description,
+        inputs.forceDestroy,
+        inputs.rotationTrigger ?? "",
+    ]);
+}
+
+/** The resource of pool `trackerId` lists `retiringId` in its `retiring` output, as seen in this run. */
+export function noteRetiring(retiringId: string, trackerId: string): void {
+    state().trackers.set(retiringId, trackerId);
+}
+
+/** Whether a resource other than pool `ownerId`'s lists `poolId` as retiring: its delete is that resource's. */
+export function retiredByAnother(poolId: string, ownerId: string): boolean {
+    return (state().trackers.get(poolId) ?? ownerId) !== ownerId;
+}
+
+/** A rotation deleted its old pool `poolId`: the engine's later delete of that resource has nothing to send. */
+export function noteDeletedByRotation(poolId: string): void {
+    state().deletedByRotation.add(poolId);
+}
+
+/** Whether a rotation in this run deleted `poolId`. */
+export function deletedByRotation(poolId: string): boolean {
+    return state().deletedByRotation.has(poolId);
+}
+
+/** The org's default pool as this process knows it (a read under way, or done), if it does. */
+export function knownDefault(org: string): Promise<string | undefined> | undefined {
+    return state().defaults.get(org);
+}
+
+/** From now on, the org's default pool is what `poolId` resolves to (`undefined`: the hosted pool). */
+export function rememberDefault(org: string, poolId: Promise<string | undefined>): void {
+    state().defaults.set(org, poolId);
+}
+
+/** Forgets what this process knew of the org's default: the next step reads it again. */
+export function forgetDefault(org: string): void {
+    state().defaults.delete(org);
+}
+
+/** Forgets everything this process kept (for tests that configure several times). */
 export function resetProviderRuntime(): void {
-    delete (globalThis as unknown as Record<string, unknown>)[RUNTIME_KEY];
+    delete (globalThis as unknown as Record<string, unknown>)[STATE_KEY];
 }
