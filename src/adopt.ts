@@ -2,8 +2,8 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { AgentPoolsClient } from "./client";
 import { resourceId } from "./resourceId";
-import { stateInputs } from "./stateInputs";
-import { AgentPoolOutputs, CheckedInputs } from "./types";
+import { stateInputs, toState } from "./stateInputs";
+import { CheckedInputs, StoredOutputs } from "./types";
 import { AgentPoolDetail } from "./wire";
 
 /** The pool id of an import id: `org/poolId`, `org/name/poolId` (the official provider's) or a bare id. */
@@ -53,7 +53,7 @@ export async function importProblems(
 export async function adopt(
     api: AgentPoolsClient,
     inputs: CheckedInputs,
-): Promise<dynamic.CreateResult<AgentPoolOutputs>> {
+): Promise<dynamic.CreateResult<StoredOutputs>> {
     const org = inputs.organizationName;
     const operation = `importing agent pool ${JSON.stringify(importedPoolId(inputs.importId!))} in org ${JSON.stringify(org)}`;
     const { live, problems } = await importProblems(api, inputs);
@@ -64,7 +64,7 @@ export async function adopt(
     }
     return {
         id: resourceId(org, live.id),
-        outs: {
+        outs: toState({
             ...stateInputs(inputs),
             name: live.name,
             description: live.description,
@@ -75,6 +75,6 @@ export async function adopt(
             agents: live.agents,
             imported: true,
             retiring: [],
-        },
+        }),
     };
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { defaultPoolStub } from "./providerStub";
+import { DEFAULT_POOL_PROVIDER } from "./providerStub";
 
 /** The resource's type token, fixed forever: `pulumi-nodejs:dynamic/agentpools:DefaultAgentPool`. */
 export const DEFAULT_AGENT_POOL_TYPE = "pulumi-nodejs:dynamic/agentpools:DefaultAgentPool";
@@ -34,7 +34,7 @@ export interface DefaultAgentPoolArgs {
  * new DefaultAgentPool("default", { organizationName: "acme", agentPoolId: pool.agentPoolId });
  * ```
  */
-export class DefaultAgentPool extends pulumi.dynamic.Resource {
+export class DefaultAgentPool extends pulumi.CustomResource {
     /** The org. */
     declare public readonly organizationName: pulumi.Output<string>;
     /** The org's default pool, as set or last read. */
@@ -49,16 +49,15 @@ export class DefaultAgentPool extends pulumi.dynamic.Resource {
         // As for AgentPool: the engine's own import cannot reach a dynamic provider's read.
         const { import: importId, ...rest } = opts;
         super(
-            defaultPoolStub,
+            DEFAULT_AGENT_POOL_TYPE,
             name,
             {
                 organizationName: args?.organizationName,
                 agentPoolId: args?.agentPoolId,
                 importId: opts.id === undefined ? importId : undefined,
+                __provider: DEFAULT_POOL_PROVIDER,
             },
             rest,
-            "agentpools",
-            "DefaultAgentPool",
         );
     }
 

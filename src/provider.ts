@@ -30,8 +30,8 @@ import {
 import { parseResourceId, resourceId } from "./resourceId";
 import { isInUse, retire, rotate } from "./rotation";
 import { FALLBACK_WORDS, noteDeleted, orgDefault, warnInRun } from "./orgDefault";
-import { fromState, sameTrigger, stateInputs } from "./stateInputs";
-import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs, RetiringPool } from "./types";
+import { fromState, sameTrigger, stateInputs, toState } from "./stateInputs";
+import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs, RetiringPool, StoredOutputs } from "./types";
 import { CreatedAgentPool } from "./wire";
 
 /**
@@ -64,7 +64,7 @@ async function checkPool(olds: AgentPoolInputs, news: AgentPoolInputs): Promise<
 }
 
 /** Decides what a change needs: nothing, an update in place, or a replacement. */
-export async function diff(_id: string, state: AgentPoolOutputs, news: CheckedInputs): Promise<dynamic.DiffResult> {
+export async function diff(_id: string, state: StoredOutputs, news: CheckedInputs): Promise<dynamic.DiffResult> {
     const olds = fromState(state);
     const replaces: string[] = [];
     if (news.organizationName !== olds.organizationName) {
@@ -110,7 +110,7 @@ export async function diff(_id: string, state: AgentPoolOutputs, news: CheckedIn
  * request: the service's answer carries the id and the token, a new pool has no runners yet, and
  * `created` is left out until the first read (refresh) rather than spending a GET on it.
  */
-export async function create(inputs: CheckedInputs): Promise<dynamic.CreateResult<AgentPoolOutputs>> {
+export async function create(inputs: CheckedInputs): Promise<dynamic.CreateResult<StoredOutputs>> {
     const api = client();
     const org = inputs.organizationName;
     const description = inputs.description;
@@ -146,13 +146,13 @@ export async function create(inputs: CheckedInputs): Promise<dynamic.CreateResul
         imported: false,
         retiring,
     };
-    return { id: resourceId(org, created.id), outs };
+    return { id: resourceId(org, created.id), outs: toState(outs) };
 }
 
 /** Refresh: reads the live pool; a pool that is gone is dropped from the state. */
-async function readPool(id: string, props?: AgentPoolOutputs): Promise<dynamic.ReadResult<AgentPoolOutputs>> {
+async function readPool(id: string, props?: StoredOutputs): Promise<dynamic.ReadResult<StoredOutputs>> {
     // No props: a read-only reference (`AgentPool.get`), which has no state of its own.
-    const old: Partial<AgentPoolOutputs> = props ?? {};
+    const old: Partial<StoredOutputs> = props ?? {};
     const { org, poolId } = parseResourceId(id, old);
     const live = await client().get(org, poolId);
     if (!live) {
@@ -192,7 +192,7 @@ async function readPool(id: string, props?: AgentPoolOutputs): Promise<dynamic.R
         imported: old.imported ?? false,
         retiring,
     };
-    return { id: resourceId(org, live.id), props: outs, inputs: inputs as unknown as AgentPoolOutputs };
+    return { id: resourceId(org, live.id), props: toState(outs), inputs: inputs as unknown as StoredOutputs };
 }
 
 /**
@@ -201,9 +201,9 @@ async function readPool(id: string, props?: AgentPoolOutputs): Promise<dynamic.R
  */
 export async function update(
     id: string,
-    state: AgentPoolOutputs,
+    state: StoredOutputs,
     news: CheckedInputs,
-): Promise<dynamic.UpdateResult<AgentPoolOutputs>> {
+): Promise<dynamic.UpdateResult<StoredOutputs>> {
     const olds = fromState(state);
     const { org, poolId } = parseResourceId(id, olds);
     const description = news.description;
@@ -231,7 +231,7 @@ export async function update(
         noteRetiring(pool.agentPoolId, poolId);
     }
     return {
-        outs: {
+        outs: toState({
             ...stateInputs(news),
             name,
             description: liveDescription,
@@ -242,7 +242,7 @@ export async function update(
             agents: olds.agents,
             imported: olds.imported,
             retiring,
-        },
+        }),
     };
 }
 
@@ -253,7 +253,7 @@ export async function update(
  * The org's default pool is not deleted without forceDestroy: the service would let it go and put
  * the org on Pulumi-hosted runners.
  */
-async function deletePool(id: string, props: AgentPoolOutputs): Promise<void> {
+async function deletePool(id: string, props: StoredOutputs): Promise<void> {
     const { org, poolId } = parseResourceId(id, props);
     const force = props.forceDestroy === true;
     const api = client();

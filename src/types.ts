@@ -73,6 +73,18 @@ export interface AgentPoolOutputs {
     retiring: RetiringPool[];
 }
 
+/** The outputs whose default value (`[]`, `false`) the state leaves out: {@link StoredOutputs}. */
+export type DefaultedOutput = "agents" | "imported" | "retiring";
+
+/**
+ * What the state stores of {@link AgentPoolOutputs}: the same, less `agents`, `imported` and
+ * `retiring` where they hold their default (no runner, not imported, nothing retiring). The engine
+ * rewrites the whole state after each operation, so every byte of a pool's entry is paid for once per
+ * pool per write; the provider puts the defaults back when it reads a state, and `AgentPool`'s
+ * outputs show them.
+ */
+export type StoredOutputs = Omit<AgentPoolOutputs, DefaultedOutput> & Partial<Pick<AgentPoolOutputs, DefaultedOutput>>;
+
 /**
  * A pool replaced by a rotation and not deleted yet, because stacks' deployment settings used it.
  * It has been renamed to say so, e.g. `production (rotated 2026-11-30, 0b2c7f4e)`, which frees the

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { AGENT_POOL_TYPE, AgentPool } from "../src/agentPool";
 import * as api from "../src/index";
-import { providerStub } from "../src/providerStub";
+import { AGENT_POOL_PROVIDER } from "../src/providerStub";
 
 // What the resource class hands to the engine, seen at the resource monitor with Pulumi's mocks in
 // its place. The mocks never call the provider: these are facts about the registration itself.
@@ -41,7 +41,8 @@ describe("AgentPool: the resource as registered", () => {
             {
                 newResource: (args) => ({
                     id: args.id || `${args.inputs.organizationName}/id-${args.name}`,
-                    state: { ...args.inputs, agentPoolId: `id-${args.name}`, tokenValue: "pool-token", retiring: [] },
+                    // A state as the provider writes it: outputs at their defaults are left out.
+                    state: { ...args.inputs, agentPoolId: `id-${args.name}`, tokenValue: "pool-token" },
                 }),
                 call: (args) => args.inputs,
             },
@@ -98,8 +99,20 @@ describe("AgentPool: the resource as registered", () => {
         assert.equal(req.inputs.organizationName, "acme");
         assert.equal(req.inputs.name, "prod");
         assert.equal(req.inputs.description, "d");
-        assert.equal(typeof req.inputs.__provider, "string", "the provider travels with the inputs");
+        assert.equal(req.inputs.__provider, AGENT_POOL_PROVIDER, "the provider travels with the inputs");
         assert.equal(await valueOf(pool.agentPoolId), "id-inputs");
+    });
+
+    it("stores a one-line provider that loads the installed package by name", () => {
+        assert.equal(AGENT_POOL_PROVIDER, 'exports.handler=()=>require("pulumi-agent-pools/provider")');
+        console.log(`      (__provider: ${Buffer.byteLength(AGENT_POOL_PROVIDER)} bytes)`);
+    });
+
+    it("shows agents, imported and retiring at their defaults where the state leaves them out", async () => {
+        const pool = new AgentPool("defaults", { organizationName: "acme", name: "prod" });
+        assert.deepEqual(await valueOf(pool.agents), []);
+        assert.equal(await valueOf(pool.imported), false);
+        assert.deepEqual(await valueOf(pool.retiring), []);
     });
 
     it("asks the engine to keep tokenValue secret, keeping the secret outputs the program names", async () => {
@@ -143,9 +156,9 @@ describe("AgentPool: the resource as registered", () => {
     it("isInstance is true for an AgentPool and for one from another copy of the package, else false", () => {
         const pool = new AgentPool("instance", { organizationName: "acme", name: "p" });
         // A second copy of the package registers the same type token from its own class.
-        class DynamicResource extends pulumi.dynamic.Resource {
+        class DynamicResource extends pulumi.CustomResource {
             public constructor(name: string, type: string) {
-                super(providerStub, name, {}, {}, "agentpools", type);
+                super(`pulumi-nodejs:dynamic/agentpools:${type}`, name, { __provider: AGENT_POOL_PROVIDER });
             }
         }
         const copy = new DynamicResource("copy", "AgentPool");

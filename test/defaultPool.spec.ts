@@ -3,7 +3,7 @@ import * as defaultPool from "../src/defaultPoolProvider";
 import * as provider from "../src/provider";
 import { resetProviderRuntime } from "../src/providerRuntime";
 import { DEFAULT_REASON, isRetiringName } from "../src/rotation";
-import { AgentPoolInputs, AgentPoolOutputs, DefaultAgentPoolInputs, DefaultAgentPoolOutputs } from "../src/types";
+import { AgentPoolInputs, DefaultAgentPoolInputs, DefaultAgentPoolOutputs, StoredOutputs } from "../src/types";
 import {
     assertNoSecrets,
     checkThenCreate,
@@ -297,7 +297,7 @@ describe("the org's default pool", () => {
 
         interface Resource {
             id: string;
-            outs: AgentPoolOutputs;
+            outs: StoredOutputs;
             inputs: AgentPoolInputs;
         }
         const args = (extra: Partial<AgentPoolInputs> = {}): AgentPoolInputs => ({
@@ -369,7 +369,7 @@ describe("the org's default pool", () => {
             assert.ok(kept && isRetiringName(kept.name, oldId), "the old pool is kept under its retiring name");
             assert.equal(h.emu.state.defaultPoolId(ACME), oldId, "still the default: no runner on the successor yet");
             assert.deepEqual(
-                successor.outs.retiring.map((p) => [p.agentPoolId, p.reason]),
+                successor.outs.retiring!.map((p) => [p.agentPoolId, p.reason]),
                 [[oldId, DEFAULT_REASON]],
             );
             assert.equal(h.emu.state.poolByName(ACME, "prod")!.id, successor.outs.agentPoolId);
@@ -378,7 +378,7 @@ describe("the org's default pool", () => {
             await newProcess();
             const waiting = await laterUp(successor);
             assert.deepEqual(
-                waiting.outs.retiring.map((p) => p.agentPoolId),
+                waiting.outs.retiring!.map((p) => p.agentPoolId),
                 [oldId],
             );
             assert.equal(h.emu.state.defaultPoolId(ACME), oldId);
@@ -388,7 +388,7 @@ describe("the org's default pool", () => {
             await newProcess();
             h.emu.clearRequests();
             const { result: done, said } = await stderrOf(() => laterUp(waiting));
-            assert.deepEqual(done.outs.retiring, []);
+            assert.equal(done.outs.retiring, undefined);
             assert.equal(h.emu.state.defaultPoolId(ACME), successor.outs.agentPoolId);
             assert.equal(h.emu.state.pool(ACME, oldId), undefined);
             assert.deepEqual(routes(), ["list 200", "get 200", "org-update 200", "delete 204"]);
@@ -405,17 +405,17 @@ describe("the org's default pool", () => {
             h.emu.injectFault({ route: "org-update", status: 400 });
             const failed = await laterUp(successor);
             assert.deepEqual(
-                failed.outs.retiring.map((p) => p.agentPoolId),
+                failed.outs.retiring!.map((p) => p.agentPoolId),
                 [old.outs.agentPoolId],
             );
             assert.match(
-                failed.outs.retiring[0].reason,
+                failed.outs.retiring![0].reason,
                 /^making the new pool the org's default failed \(.*400.*\); the next `pulumi up` tries again$/,
             );
             assert.equal(h.emu.state.defaultPoolId(ACME), old.outs.agentPoolId, "nothing deleted, still the default");
             await newProcess();
             const done = await laterUp(failed);
-            assert.deepEqual(done.outs.retiring, []);
+            assert.equal(done.outs.retiring, undefined);
             assert.equal(h.emu.state.defaultPoolId(ACME), successor.outs.agentPoolId);
             assert.equal(h.emu.state.fallbacks(ACME), 0);
         });
@@ -426,7 +426,7 @@ describe("the org's default pool", () => {
             assert.equal(h.emu.state.defaultPoolId(ACME), successor.outs.agentPoolId);
             await provider.delete(old.id, old.outs);
             assert.equal(h.emu.state.pool(ACME, old.outs.agentPoolId), undefined);
-            assert.deepEqual(successor.outs.retiring, []);
+            assert.equal(successor.outs.retiring, undefined);
             assert.equal(h.emu.state.fallbacks(ACME), 0);
         });
 

@@ -10,7 +10,7 @@ import { startEmulator, Emulator, EmulatorOptions } from "../src/emulator";
 import { newToken } from "../src/emulator/state";
 import * as provider from "../src/provider";
 import { resetProviderRuntime } from "../src/providerRuntime";
-import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs } from "../src/types";
+import { AgentPoolInputs, CheckedInputs, StoredOutputs } from "../src/types";
 
 /** A running emulator with one access token allowed in org "acme" and a client for it. */
 export interface Harness {
@@ -165,7 +165,7 @@ export function resetProvider(): void {
 /** A resource's id, outputs and checked inputs after its create. */
 export interface CreatedResource {
     id: string;
-    outs: AgentPoolOutputs;
+    outs: StoredOutputs;
     inputs: CheckedInputs;
 }
 

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { PulumiApiError } from "../src/errors";
 import { checkInputs, UNKNOWN } from "../src/inputs";
 import * as provider from "../src/provider";
+import { fromState } from "../src/stateInputs";
 import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs } from "../src/types";
 import {
     checkThenCreate,
@@ -173,22 +174,23 @@ describe("provider: create, read, update and delete against the emulator", () =>
         );
         const pool = h.emu.state.pools("acme")[0];
         assert.equal(id, `acme/${pool.id}`);
-        // `created` is not in the create answer: it is left out until the first read.
+        // `created` is not in the create answer: it is left out until the first read. So are the
+        // outputs at their defaults (no runners, not imported, nothing retiring).
         assert.deepEqual(Object.keys(outs).sort(), [
             "agentPoolId",
-            "agents",
             "description",
             "forceDestroy",
-            "imported",
             "name",
             "organizationName",
-            "retiring",
             "tokenValue",
         ]);
         assert.equal(outs.agentPoolId, pool.id);
         assert.match(outs.tokenValue, /^pul-/);
-        assert.deepEqual(outs.agents, [], "a new pool has no runners");
-        assert.equal(outs.imported, false);
+        // No runners, not imported, nothing retiring: the state leaves the defaults out, and reads them back.
+        assert.deepEqual([outs.agents, outs.imported, outs.retiring], [undefined, undefined, undefined]);
+        assert.deepEqual(fromState(outs).agents, [], "a new pool has no runners");
+        assert.equal(fromState(outs).imported, false);
+        assert.deepEqual(fromState(outs).retiring, []);
         for (const v of Object.values(outs)) {
             assert.notEqual(v, undefined);
         }
@@ -247,7 +249,7 @@ describe("provider: create, read, update and delete against the emulator", () =>
         const read = await provider.read(state.id, state.outs);
         assert.equal(read.id, state.id);
         assert.equal(read.props!.name, "renamed-in-console");
-        assert.equal(read.props!.agents[0].hostname, "runner-7");
+        assert.equal(read.props!.agents![0].hostname, "runner-7");
         assert.equal(read.props!.tokenValue, state.outs.tokenValue);
         assert.equal((read.inputs as unknown as AgentPoolInputs).name, "renamed-in-console");
         // The next up puts the declared name back.

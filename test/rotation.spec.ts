@@ -5,7 +5,7 @@ import { orgDefault } from "../src/orgDefault";
 import { client as providerClient, resetProviderRuntime } from "../src/providerRuntime";
 import { isRetiringName, retiringName } from "../src/rotation";
 import { MAX_NAME_LENGTH, nameProblem } from "../src/rules";
-import { AgentPoolInputs, AgentPoolOutputs } from "../src/types";
+import { AgentPoolInputs, StoredOutputs } from "../src/types";
 import { assertNoSecrets, configureProvider, Harness, QUICK_RETRIES, rejectionOf, useHarness } from "./helpers";
 
 // Token rotation as the engine drives it (pkg/resource/deploy/step_generator.go): check with the old
@@ -15,7 +15,7 @@ import { assertNoSecrets, configureProvider, Harness, QUICK_RETRIES, rejectionOf
 
 interface Resource {
     id: string;
-    outs: AgentPoolOutputs;
+    outs: StoredOutputs;
     inputs: AgentPoolInputs;
 }
 
@@ -134,7 +134,7 @@ describe("rotation", () => {
             assert.deepEqual(routes(), ["list 200", "delete 204", "create 200"]);
             assertSuccessor(successor, old);
             assert.equal(pool(old.outs.agentPoolId), undefined);
-            assert.deepEqual(successor.outs.retiring, []);
+            assert.equal(successor.outs.retiring, undefined);
             assert.deepEqual(names(), ["prod"]);
             const next = await laterUp(successor, args({ rotationTrigger: "2026-11" }));
             assert.equal(next.changed, false, "nothing to do after");
@@ -161,10 +161,10 @@ describe("rotation", () => {
             assertKept(old);
             const kept = pool(old.outs.agentPoolId)!;
             assert.deepEqual(
-                successor.outs.retiring.map((r) => [r.agentPoolId, r.name]),
+                successor.outs.retiring!.map((r) => [r.agentPoolId, r.name]),
                 [[old.outs.agentPoolId, kept.name]],
             );
-            assert.match(successor.outs.retiring[0].reason, /deployment settings still use it.*in use by 2 stack/);
+            assert.match(successor.outs.retiring![0].reason, /deployment settings still use it.*in use by 2 stack/);
             assert.equal(successor.outs.name, "prod");
             assert.equal(successor.outs.description, "Prod runners");
             assert.equal(kept.description, "Prod runners", "the rename keeps the description");
@@ -190,7 +190,7 @@ describe("rotation", () => {
             const still = await laterUp(successor, args({ rotationTrigger: "2026-11" }));
             assert.equal(still.changed, true, "an update while something is retiring");
             assert.deepEqual(routes(), ["delete 400"]);
-            assert.equal(still.outs.retiring.length, 1);
+            assert.equal(still.outs.retiring!.length, 1);
             assertKept(old);
             successor = still;
 
@@ -198,7 +198,7 @@ describe("rotation", () => {
             h.emu.clearRequests();
             const done = await laterUp(successor, args({ rotationTrigger: "2026-11" }));
             assert.deepEqual(routes(), ["delete 204"], "the old pool and nothing else");
-            assert.deepEqual(done.outs.retiring, []);
+            assert.equal(done.outs.retiring, undefined);
             assert.deepEqual(names(), ["prod"]);
             assert.equal(done.outs.tokenValue, successor.outs.tokenValue);
 
@@ -220,7 +220,7 @@ describe("rotation", () => {
             h.emu.clearRequests();
             const next = await laterUp(successor, args({ rotationTrigger: "2026-11" }));
             assert.deepEqual(routes(), ["delete 404"]);
-            assert.deepEqual(next.outs.retiring, []);
+            assert.equal(next.outs.retiring, undefined);
         });
 
         it("renames the old pool under a name that keeps within the length rule", async () => {
@@ -240,7 +240,7 @@ describe("rotation", () => {
             h.emu.state.setInUse(ACME, second.outs.agentPoolId, ["acme/batch/prod"]);
             const third = await rotate(second, args({ rotationTrigger: "2026-12" }));
             assert.deepEqual(
-                third.outs.retiring.map((r) => r.agentPoolId),
+                third.outs.retiring!.map((r) => r.agentPoolId),
                 [first.outs.agentPoolId, second.outs.agentPoolId],
             );
             assert.equal(h.emu.state.pools(ACME).length, 3);
@@ -249,7 +249,7 @@ describe("rotation", () => {
             h.emu.state.setInUse(ACME, first.outs.agentPoolId, []);
             h.emu.state.setInUse(ACME, second.outs.agentPoolId, []);
             const done = await laterUp(third, args({ rotationTrigger: "2026-12" }));
-            assert.deepEqual(done.outs.retiring, []);
+            assert.equal(done.outs.retiring, undefined);
             assert.deepEqual(names(), ["prod"]);
         });
 
@@ -268,7 +268,7 @@ describe("rotation", () => {
             const successor = await rotate(old, args({ name: "production", rotationTrigger: "2026-11" }));
             assert.equal(h.emu.state.poolByName(ACME, "production")!.id, successor.outs.agentPoolId);
             assert.ok(isRetiringName(pool(old.outs.agentPoolId)!.name, old.outs.agentPoolId));
-            assert.equal(successor.outs.retiring[0].agentPoolId, old.outs.agentPoolId);
+            assert.equal(successor.outs.retiring![0].agentPoolId, old.outs.agentPoolId);
         });
     });
 
@@ -370,7 +370,7 @@ describe("rotation", () => {
             // Killed here: the state holds the successor and the old resource, pending delete.
             await newProcess();
             const next = await laterUp(successor, args({ rotationTrigger: "2026-11" }));
-            assert.equal(next.outs.retiring.length, 1);
+            assert.equal(next.outs.retiring!.length, 1);
             await provider.delete(old.id, old.outs); // the pending delete, at the end of that up
             assertKept(old);
         });
@@ -407,7 +407,7 @@ describe("rotation", () => {
             const successor = await createSuccessor(old, args({ forceDestroy: true, rotationTrigger: "2026-11" }));
             assert.equal(h.emu.requests()[0].query, "", "the successor's create never forces");
             assert.ok(pool(old.outs.agentPoolId), "still there while dependents move");
-            assert.deepEqual(successor.outs.retiring, [], "nothing left to retire");
+            assert.equal(successor.outs.retiring, undefined, "nothing left to retire");
             await provider.delete(old.id, old.outs);
             assert.equal(h.emu.requests().at(-1)!.query, "force=true");
             assert.deepEqual(names(), ["prod"]);
@@ -417,7 +417,7 @@ describe("rotation", () => {
             const old = await poolInUse();
             const successor = await rotate(old, args({ rotationTrigger: "2026-11" }));
             const next = await laterUp(successor, args({ rotationTrigger: "2026-11", forceDestroy: true }));
-            assert.deepEqual(next.outs.retiring, []);
+            assert.equal(next.outs.retiring, undefined);
             assert.deepEqual(names(), ["prod"]);
         });
     });
@@ -472,10 +472,10 @@ describe("rotation", () => {
                 adopted,
                 args({ importId: `${ACME}/${existing.id}`, rotationTrigger: "2026-11" }),
             );
-            assert.equal(successor.outs.imported, false);
+            assert.equal(successor.outs.imported, undefined, "not imported: left out of the state");
             assert.match(successor.outs.tokenValue, /^pul-/, "a token at last");
             assert.notEqual(successor.outs.agentPoolId, existing.id);
-            assert.equal(successor.outs.retiring[0].agentPoolId, existing.id);
+            assert.equal(successor.outs.retiring![0].agentPoolId, existing.id);
             assert.ok(pool(existing.id), "kept while in use");
         });
 
@@ -483,10 +483,10 @@ describe("rotation", () => {
             const old = await poolInUse();
             const successor = await rotate(old, args({ rotationTrigger: "2026-11" }));
             const kept = await provider.read(successor.id, successor.outs);
-            assert.equal(kept.props!.retiring.length, 1);
+            assert.equal(kept.props!.retiring!.length, 1);
             h.emu.state.deletePool(ACME, old.outs.agentPoolId);
             const read = await provider.read(successor.id, successor.outs);
-            assert.deepEqual(read.props!.retiring, []);
+            assert.equal(read.props!.retiring, undefined, "nothing retiring: left out of the state");
         });
 
         it("names retiring pools by date and id, within the length rule, never splitting a character", () => {
