@@ -189,5 +189,5 @@ export function isCredentialsError(err: unknown): err is CredentialsError {
  * did (e.g. the provider, which knows a 404 on update means the pool was deleted outside Pulumi).
  */
 export function withHint(err: PulumiApiError, hint: string): PulumiApiError {
-    return new PulumiApiError({ ...fieldsOf(err), cause: err.cause, hint });
+    return new PulumiApiError({ ...fieldsOf(err), cause: (err as { cause?: unknown }).cause, hint });
 }
