@@ -17,12 +17,15 @@ import {
     runProgram,
 } from "../scripts/engine-driver";
 import { installPacked } from "../scripts/install-packed";
+import { offlinePulumiEnv } from "../scripts/offline-env";
 
 export { getPulumiBin };
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 // The benchmarks' own name for the shared program, beside the end-to-end tests' program.js.
 const PROGRAM_FILE = "bench-program.js";
+// The passphrase of the benchmark stacks' secrets.
+const PASSPHRASE = "bench-passphrase";
 
 /** What the benchmarks ask of the program (scripts/engine-program.js). */
 export type BenchProgram = Pick<EngineProgram, "many" | "noop">;
@@ -107,16 +110,8 @@ export class BenchStack {
             path.join(this.programDir, "Pulumi.yaml"),
             `name: agent-pools-bench\nruntime: nodejs\nmain: ${PROGRAM_FILE}\n`,
         );
-        const dirs = [...new Set([pulumiDir, path.dirname(host)])];
         const env: NodeJS.ProcessEnv = {
-            PATH: [...dirs, process.env.PATH ?? ""].join(path.delimiter),
-            HOME: this.backendDir,
-            PULUMI_HOME: path.join(this.backendDir, ".pulumi-home"),
-            PULUMI_BACKEND_URL: `file://${this.backendDir}`,
-            PULUMI_CONFIG_PASSPHRASE: "bench-passphrase",
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-            PULUMI_SKIP_CONFIRMATIONS: "true",
+            ...offlinePulumiEnv(this.backendDir, { binDirs: [pulumiDir, path.dirname(host)], passphrase: PASSPHRASE }),
             ...programEnv,
         };
         const pulumi = (args: string[], stdin?: string) =>
@@ -152,10 +147,7 @@ export class BenchStack {
             config,
         };
         const env: NodeJS.ProcessEnv = {
-            PATH: process.env.PATH,
-            HOME: this.backendDir,
-            PULUMI_HOME: path.join(this.backendDir, ".pulumi-home"),
-            PULUMI_CONFIG_PASSPHRASE: "bench-passphrase",
+            ...offlinePulumiEnv(this.backendDir, { passphrase: PASSPHRASE }),
             ...programEnv,
         };
         const r = await runProgram(spec, { cwd: this.programDir, env });

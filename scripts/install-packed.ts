@@ -3,7 +3,8 @@
 //
 // Usage: node_modules/.bin/ts-node scripts/install-packed.ts <folder>
 // Prints the folder. Needs `npm run build` to have run. The tests and benchmarks import
-// installPacked() from here, and serializedProvider(), what such a folder's program stores as
+// installPacked() from here, installTarball() (the one install routine, which the version matrix
+// runs with other versions) and serializedProvider(), what such a folder's program stores as
 // `__provider`.
 import { execFileSync } from "node:child_process";
 import { countRun } from "./child";
@@ -40,9 +41,73 @@ export function packTarball(): Buffer {
     }
 }
 
-/** Installs the packed package into `target` (made when missing) and returns `target`. */
+/** A program folder's `package.json`, less this package, which {@link installTarball} adds. */
+export interface ProgramManifest {
+    /** The program's package name. */
+    name: string;
+    /** Its entry point, when not `index.js`. */
+    main?: string;
+    /** Exact versions of its other dependencies. */
+    dependencies: Record<string, string>;
+    /** Exact versions of its dev dependencies (a TypeScript program's compiler). */
+    devDependencies: Record<string, string>;
+}
+
+/**
+ * Installs `tarball` (this package, packed) into the program folder `dir` (made when missing) with
+ * `npm install`, beside the packages `manifest` names, unless the folder already holds the same
+ * tarball and manifest. Returns whether it ran `npm install`.
+ *
+ * @param options.env the environment of `npm install` (e.g. another Node.js first on PATH).
+ * @param options.timeoutMs how long `npm install` may take.
+ */
+export function installTarball(
+    dir: string,
+    tarball: Buffer,
+    manifest: ProgramManifest,
+    options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): boolean {
+    const text =
+        JSON.stringify(
+            {
+                name: manifest.name,
+                private: true,
+                ...(manifest.main ? { main: manifest.main } : {}),
+                dependencies: { "pulumi-agent-pools": "file:./pulumi-agent-pools.tgz", ...manifest.dependencies },
+                devDependencies: manifest.devDependencies,
+            },
+            null,
+            2,
+        ) + "\n";
+    const hash = crypto.createHash("sha256").update(tarball).update(text).digest("hex");
+    const marker = path.join(dir, "node_modules", ".pulumi-agent-pools-tarball");
+    if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === hash) {
+        return false;
+    }
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "pulumi-agent-pools.tgz"), tarball);
+    fs.writeFileSync(path.join(dir, "package.json"), text);
+    // A stale lock, or npm's hidden one in node_modules, would keep the previous tarball; the
+    // registry packages come from npm's cache.
+    fs.rmSync(path.join(dir, "package-lock.json"), { force: true });
+    fs.rmSync(path.join(dir, "node_modules", ".package-lock.json"), { force: true });
+    fs.rmSync(path.join(dir, "node_modules", "pulumi-agent-pools"), { recursive: true, force: true });
+    countRun("npm install");
+    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
+        cwd: dir,
+        env: options.env,
+        stdio: ["ignore", "ignore", "inherit"],
+        timeout: options.timeoutMs,
+    });
+    fs.writeFileSync(marker, hash);
+    return true;
+}
+
+/**
+ * Installs the packed package into `target` (made when missing), with this repository's versions of
+ * `@pulumi/pulumi` and of a TypeScript program's compiler, and returns `target`.
+ */
 export function installPacked(target: string): string {
-    const tarball = packTarball();
     const version = (dep: string): string =>
         (
             JSON.parse(fs.readFileSync(path.join(repo, "node_modules", dep, "package.json"), "utf8")) as {
@@ -50,60 +115,29 @@ export function installPacked(target: string): string {
             }
         ).version;
     // A TypeScript program needs its compiler next to it, as `pulumi new typescript` installs it.
-    const manifest =
-        JSON.stringify(
-            {
-                name: "agent-pools-program",
-                private: true,
-                dependencies: {
-                    "pulumi-agent-pools": "file:./pulumi-agent-pools.tgz",
-                    "@pulumi/pulumi": version("@pulumi/pulumi"),
-                },
-                devDependencies: {
-                    "@types/node": version("@types/node"),
-                    "ts-node": version("ts-node"),
-                    typescript: version("typescript"),
-                },
-            },
-            null,
-            2,
-        ) + "\n";
-    const hash = crypto.createHash("sha256").update(tarball).update(manifest).digest("hex");
-    const marker = path.join(target, "node_modules", ".pulumi-agent-pools-tarball");
-    if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === hash) {
-        return target;
-    }
-    fs.mkdirSync(target, { recursive: true });
-    fs.writeFileSync(path.join(target, "pulumi-agent-pools.tgz"), tarball);
-    fs.writeFileSync(path.join(target, "package.json"), manifest);
-    // A stale lock, or npm's hidden one in node_modules, would keep the previous tarball.
-    fs.rmSync(path.join(target, "package-lock.json"), { force: true });
-    fs.rmSync(path.join(target, "node_modules", ".package-lock.json"), { force: true });
-    fs.rmSync(path.join(target, "node_modules", "pulumi-agent-pools"), { recursive: true, force: true });
-    countRun("npm install");
-    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
-        cwd: target,
-        stdio: ["ignore", "ignore", "inherit"],
+    installTarball(target, packTarball(), {
+        name: "agent-pools-program",
+        dependencies: { "@pulumi/pulumi": version("@pulumi/pulumi") },
+        devDependencies: {
+            "@types/node": version("@types/node"),
+            "ts-node": version("ts-node"),
+            typescript: version("typescript"),
+        },
     });
-    fs.writeFileSync(marker, hash);
     return target;
 }
 
 /**
- * What Pulumi stores as `__provider` for every AgentPool of a program in `programDir`: the object
- * AgentPool hands Pulumi (the stub), serialized by the installed `@pulumi/pulumi` as
- * `pulumi.dynamic.Resource` does it.
+ * What Pulumi stores as `__provider` for every AgentPool of a program in `programDir`: the text the
+ * installed package's AgentPool registers (src/providerStub.ts).
  */
 export function serializedProvider(programDir: string): string {
     return execFileSync(
         process.execPath,
         [
             "-e",
-            `const pulumi = require("@pulumi/pulumi");
-             const dist = require.resolve("pulumi-agent-pools").replace(/index[.]js$/, "");
-             const provider = require(dist + "providerStub.js").providerStub;
-             pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })
-                 .then((sf) => process.stdout.write(sf.text));`,
+            `const dist = require.resolve("pulumi-agent-pools").replace(/index[.]js$/, "");
+             process.stdout.write(require(dist + "providerStub.js").AGENT_POOL_PROVIDER);`,
         ],
         { cwd: programDir, encoding: "utf8" },
     );

@@ -1,6 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Collected, Collecting, countRun, startCollecting } from "../../scripts/child";
+import { offlinePulumiEnv } from "../../scripts/offline-env";
+
+/** The passphrase of the end-to-end stacks' secrets. */
+export const E2E_PASSPHRASE = "e2e-passphrase";
 
 /** What one `pulumi` command did. */
 export type CliResult = Collected;
@@ -30,19 +34,11 @@ export class ProjectCli {
 
     /** The environment every command runs with: nothing from the caller but PATH. */
     public env(more: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-        const dirs = [this.pulumiBin];
-        if (this.languageHost && path.dirname(this.languageHost) !== this.pulumiBin) {
-            dirs.push(path.dirname(this.languageHost));
-        }
         return {
-            PATH: [...dirs, process.env.PATH ?? ""].join(path.delimiter),
-            HOME: this.backendDir,
-            PULUMI_HOME: path.join(this.backendDir, ".pulumi-home"),
-            PULUMI_BACKEND_URL: `file://${this.backendDir}`,
-            PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-            PULUMI_SKIP_CONFIRMATIONS: "true",
+            ...offlinePulumiEnv(this.backendDir, {
+                binDirs: [this.pulumiBin, ...(this.languageHost ? [path.dirname(this.languageHost)] : [])],
+                passphrase: E2E_PASSPHRASE,
+            }),
             ...this.extraEnv,
             ...more,
         };

@@ -1,8 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { countRun } from "../../scripts/child";
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { installTarball } from "../../scripts/install-packed";
 import { REPO_ROOT } from "../support/installedPackage";
 import { NodeMajor } from "./cells";
 
@@ -72,42 +71,17 @@ export function programFolder(
     nodeBin: string,
 ): ProgramFolder {
     const dir = path.join(MATRIX_DIR, name);
-    const manifest =
-        JSON.stringify(
-            {
-                name: "agent-pools-matrix",
-                private: true,
-                main: "index.ts",
-                dependencies: {
-                    "@pulumi/pulumi": deps.pulumi,
-                    "pulumi-agent-pools": "file:./pulumi-agent-pools.tgz",
-                },
-                devDependencies: { "@types/node": deps.typesNode, typescript: deps.typescript },
-            },
-            null,
-            2,
-        ) + "\n";
-    const hash = crypto.createHash("sha256").update(tarball).update(manifest).digest("hex");
-    const marker = path.join(dir, "node_modules", ".matrix-install");
-    let installed = false;
-    if (!fs.existsSync(marker) || fs.readFileSync(marker, "utf8") !== hash) {
-        fs.mkdirSync(dir, { recursive: true });
-        fs.writeFileSync(path.join(dir, "pulumi-agent-pools.tgz"), tarball);
-        fs.writeFileSync(path.join(dir, "package.json"), manifest);
-        // A lock would keep the previous tarball; the registry packages come from npm's cache.
-        fs.rmSync(path.join(dir, "package-lock.json"), { force: true });
-        fs.rmSync(path.join(dir, "node_modules", ".package-lock.json"), { force: true });
-        fs.rmSync(path.join(dir, "node_modules", "pulumi-agent-pools"), { recursive: true, force: true });
-        countRun("npm install");
-        execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
-            cwd: dir,
-            env: pathFirst([nodeBin]),
-            stdio: ["ignore", "ignore", "inherit"],
-            timeout: 10 * 60 * 1000,
-        });
-        fs.writeFileSync(marker, hash);
-        installed = true;
-    }
+    const installed = installTarball(
+        dir,
+        tarball,
+        {
+            name: "agent-pools-matrix",
+            main: "index.ts",
+            dependencies: { "@pulumi/pulumi": deps.pulumi },
+            devDependencies: { "@types/node": deps.typesNode, typescript: deps.typescript },
+        },
+        { env: pathFirst([nodeBin]), timeoutMs: 10 * 60 * 1000 },
+    );
     for (const sub of ["program", "typecheck"]) {
         fs.cpSync(path.join(FIXTURES, sub), path.join(dir, sub === "program" ? "." : sub), { recursive: true });
     }
