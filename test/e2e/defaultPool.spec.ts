@@ -1,30 +1,11 @@
 import { strict as assert } from "node:assert";
-import { Emulator } from "../../src/emulator";
 import { isRetiringName } from "../../src/rotation";
-import { cleanupTempDirs, emptyDir, startHarness } from "../helpers";
-import {
-    apiRoutes,
-    e2eProgramDir,
-    emulatorConfig,
-    getPulumiBin,
-    ProgramSpec,
-    revealedToken,
-    RunOptions,
-    Stack,
-} from "./harness";
+import { apiRoutes, engineSuite, ProgramSpec, revealedToken } from "./harness";
 
 // The org's default pool through the real Pulumi engine (CLI, language host or Automation API, the
 // dynamic-provider plugin, the file state backend) against the emulator, with the package installed
 // from `npm pack`. The emulator counts each time the org went from a default of its own back to the
 // Pulumi-hosted pool: the fallbacks that this package exists to prevent.
-
-interface World {
-    emu: Emulator;
-    stack: Stack;
-    config: RunOptions["config"];
-}
-
-let programDir: string;
 
 function pool(extra: Record<string, unknown> = {}): ProgramSpec["pools"] {
     return [
@@ -37,24 +18,7 @@ function pool(extra: Record<string, unknown> = {}): ProgramSpec["pools"] {
 
 describe("end to end: the org's default pool with the real Pulumi engine", function () {
     this.timeout(15 * 60 * 1000);
-    let w: World;
-
-    before(function () {
-        this.timeout(60 * 60 * 1000);
-        getPulumiBin();
-        programDir = e2eProgramDir();
-    });
-    beforeEach(async () => {
-        const { emu, token } = await startHarness();
-        const stack = new Stack(programDir, emptyDir(), "default-pool");
-        const config = emulatorConfig(emu, token);
-        w = { emu, stack, config };
-    });
-    afterEach(async () => {
-        await w.emu.close();
-        w.stack.removeConfigFile();
-        cleanupTempDirs();
-    });
+    const w = engineSuite({ stack: "default-pool" });
 
     it("D1. a default set outside Pulumi, rotated: never on hosted runners; the successor takes over once a runner is online", async () => {
         await w.stack.ok("up", { pools: pool() }, { config: w.config });

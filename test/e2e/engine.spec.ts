@@ -3,38 +3,13 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AgentPoolsClient } from "../../src/client";
 import { Emulator, FaultRule } from "../../src/emulator";
 import { hashToken, newToken } from "../../src/emulator/state";
-import { emptyDir, cleanupTempDirs, startHarness } from "../helpers";
-import { e2eProgramDir, emulatorConfig, getPulumiBin, ProgramSpec, revealedToken, RunOptions, Stack } from "./harness";
+import { emptyDir } from "../helpers";
+import { engineSuite, ProgramSpec, revealedToken } from "./harness";
 
 // Each scenario drives the real Pulumi engine (CLI + dynamic-provider plugin + file state backend)
 // against a fresh emulator, with the package installed from `npm pack`.
-
-interface World {
-    emu: Emulator;
-    token: string;
-    stack: Stack;
-    config: RunOptions["config"];
-    client: AgentPoolsClient;
-}
-
-let programDir: string;
-const stacks: Stack[] = [];
-
-function newStack(name: string): Stack {
-    const stack = new Stack(programDir, emptyDir(), name);
-    stacks.push(stack);
-    return stack;
-}
-
-async function world(): Promise<World> {
-    // The unit tests' harness: an emulator taking a fresh token for "acme" and "other-org".
-    const { emu, token, client } = await startHarness();
-    const stack = newStack("dev");
-    return { emu, token, stack, config: emulatorConfig(emu, token), client };
-}
 
 function onePool(args: Record<string, unknown>, extra: { import?: string } = {}): ProgramSpec {
     return { pools: [{ ...extra, resource: "prod", args: { organizationName: "acme", name: "production", ...args } }] };
@@ -44,23 +19,7 @@ const count = (emu: Emulator, route: string) => emu.requests().filter((r) => r.r
 
 describe("end to end with the real Pulumi engine", function () {
     this.timeout(10 * 60 * 1000);
-    let w: World;
-
-    before(function () {
-        this.timeout(60 * 60 * 1000);
-        getPulumiBin();
-        programDir = e2eProgramDir();
-    });
-    beforeEach(async () => {
-        w = await world();
-    });
-    afterEach(async () => {
-        await w.emu.close();
-        for (const s of stacks.splice(0)) {
-            s.removeConfigFile();
-        }
-        cleanupTempDirs();
-    });
+    const w = engineSuite({ stack: "dev" });
 
     it("1. up creates one pool; the token is [secret], ciphertext in the state, revealed by --show-secrets", async () => {
         const r = await w.stack.ok("up", onePool({ description: "Prod runners" }), { config: w.config });
@@ -208,7 +167,7 @@ describe("end to end with the real Pulumi engine", function () {
         await w.stack.ok("preview", onePool(args), { expectNoChanges: true });
         await w.stack.ok("up", onePool(args), { expectNoChanges: true });
         // A bare pool id works too, in a fresh stack.
-        const other = newStack("bare");
+        const other = w.newStack("bare");
         await other.ok("up", onePool(args, { import: existing.id }), { config: w.config });
         assert.equal(w.emu.state.pools("acme").length, 1);
     });
@@ -271,7 +230,7 @@ describe("end to end with the real Pulumi engine", function () {
 
     it("11. credentials come from secret stack config or PULUMI_ACCESS_TOKEN; a wrong one fails with 401; none is stored", async () => {
         // From the environment, with only the URL in config.
-        const envStack = newStack("env");
+        const envStack = w.newStack("env");
         await envStack.ok("up", onePool({ name: "from-env" }), {
             config: { "pulumi-agent-pools:apiUrl": { value: w.emu.url } },
             env: { PULUMI_ACCESS_TOKEN: w.token },
@@ -287,7 +246,7 @@ describe("end to end with the real Pulumi engine", function () {
         assert.ok(w.emu.state.poolByName("acme", "from-config"));
         // A wrong token.
         const wrong = newToken();
-        const bad = newStack("bad");
+        const bad = w.newStack("bad");
         const r = await bad.run("up", onePool({ name: "nope" }), {
             config: { "pulumi-agent-pools:apiUrl": { value: w.emu.url } },
             env: { PULUMI_ACCESS_TOKEN: wrong },
@@ -310,7 +269,7 @@ describe("end to end with the real Pulumi engine", function () {
                 );
             }
         }
-        for (const file of walk(programDir).filter((f) => /Pulumi\..*\.yaml$/.test(f))) {
+        for (const file of walk(w.programDir).filter((f) => /Pulumi\..*\.yaml$/.test(f))) {
             assert.equal(fs.readFileSync(file, "utf8").includes(w.token), false, `access token in ${file}`);
         }
     });
@@ -377,7 +336,7 @@ describe("end to end with the real Pulumi engine", function () {
         assert.equal(w.emu.state.pools("acme").length, 1);
         assert.equal(quick.result.outputs!.agentPoolId, w.emu.state.poolByName("acme", "production")!.id);
 
-        const js = newStack("js");
+        const js = w.newStack("js");
         await js.ok(
             "up",
             {},
@@ -388,7 +347,7 @@ describe("end to end with the real Pulumi engine", function () {
         );
         assert.ok(w.emu.state.poolByName("acme", "from-javascript"));
 
-        const env = newStack("env");
+        const env = w.newStack("env");
         const r = await env.ok("up", {}, { config: w.config, programFile: "examples/runner-env.ts" });
         assert.match(r.stdout, /runnerEnv\s*: \[secret\]/);
         const shown = await env.ok("outputs", {}, { showSecrets: true });
@@ -399,7 +358,7 @@ describe("end to end with the real Pulumi engine", function () {
         assert.match(file, /^PULUMI_AGENT_SERVICE_URL=https:\/\/api\.pulumi\.com$/m);
 
         const handmade = await w.client.create("other-org", { name: "handmade", description: "" });
-        const imp = newStack("import");
+        const imp = w.newStack("import");
         const adopted = await imp.ok(
             "up",
             {},
@@ -426,8 +385,8 @@ describe("end to end with the real Pulumi engine", function () {
         }
         w.emu.clearRequests();
         // The command as installed from the packed package.
-        const bin = path.join(programDir, "node_modules", ".bin", "agent-pools");
-        const out = path.join(programDir, "examples", "imported.ts");
+        const bin = path.join(w.programDir, "node_modules", ".bin", "agent-pools");
+        const out = path.join(w.programDir, "examples", "imported.ts");
         // Asynchronously: the emulator answers from this same process.
         const run = await promisify(execFile)(bin, ["import", "--org", "acme", "--out", out], {
             env: { PATH: process.env.PATH, HOME: emptyDir(), PULUMI_ACCESS_TOKEN: w.token, PULUMI_API: w.emu.url },
@@ -492,7 +451,7 @@ describe("end to end with the real Pulumi engine", function () {
         // Faulted requests, by route, since the last clearRequests.
         const hit = (route: string) => w.emu.requests().filter((r) => r.route === route && r.fault).length;
         for (const [k, { label, rule }] of faults.entries()) {
-            const stack = newStack(`fault${k}`);
+            const stack = w.newStack(`fault${k}`);
             const program = { many: { count: 3, organizationName: "acme", prefix: `f${k}` } };
             // Two creates and a look-up fail once during up, a read during refresh, and two deletes
             // during destroy.

@@ -8,10 +8,13 @@ import {
     getPulumiBin,
     runProgram,
 } from "../../scripts/engine-driver";
+import { offlinePulumiEnv } from "../../scripts/offline-env";
 import type { RunProgramSpec } from "../../scripts/run-program";
-import { installedProgramDir, REPO_ROOT } from "../support/installedPackage";
+import type { AgentPoolsClient } from "../../src/client";
 import type { Emulator } from "../../src/emulator";
-import { ProjectCli } from "./project";
+import { cleanupTempDirs, emptyDir, Harness, startHarness } from "../helpers";
+import { installedProgramDir, REPO_ROOT } from "../support/installedPackage";
+import { E2E_PASSPHRASE, ProjectCli } from "./project";
 
 // The end-to-end specs take the Pulumi CLI from here with the rest of the harness. It throws when
 // there is none: the end-to-end tests fail rather than skip.
@@ -208,10 +211,7 @@ export class Stack {
             debug: options.debug,
         };
         const env: NodeJS.ProcessEnv = {
-            PATH: process.env.PATH,
-            HOME: this.backendDir,
-            PULUMI_HOME: path.join(this.backendDir, ".pulumi-home"),
-            PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+            ...offlinePulumiEnv(this.backendDir, { passphrase: E2E_PASSPHRASE }),
             [ENGINE_PROGRAM_ENV]: JSON.stringify(program),
             ...options.env,
         };
@@ -287,4 +287,109 @@ export async function revealedToken(stack: Stack, output = "prodToken"): Promise
     const r = await stack.ok("outputs", {}, { showSecrets: true });
     stack.transcript.splice(-2, 2);
     return r.result.outputs![output] as string;
+}
+
+/** What {@link engineSuite} sets up. */
+export interface EngineSuiteOptions {
+    /**
+     * Each test gets a stack of this name of the e2e program (installed from `npm pack` before the
+     * first test), pointed at its emulator by stack config.
+     */
+    stack?: string;
+    /** Why the tests cannot run without the Node.js language host: then each says so and skips. */
+    needsHost?: string;
+    /** The spec's own clean-up after each test, run before the emulator closes and the temp folders go. */
+    cleanup?: () => Promise<void>;
+}
+
+/** What an end-to-end test starts with: see {@link engineSuite}. */
+export interface EngineSuite extends Harness {
+    /** The Node.js language host, when the machine has one. */
+    readonly host: string | undefined;
+    /** With `stack`: the program folder, with the packed package installed. */
+    readonly programDir: string;
+    /** With `stack`: this test's stack. */
+    readonly stack: Stack;
+    /** With `stack`: the stack config that points a stack at this test's emulator, the token a secret. */
+    readonly config: NonNullable<RunOptions["config"]>;
+    /** Another stack of the e2e program for this test, its config file removed after the test. */
+    newStack(name: string): Stack;
+}
+
+class Suite implements EngineSuite {
+    public host: string | undefined;
+    public programDir = "";
+    public stack!: Stack;
+    public config!: NonNullable<RunOptions["config"]>;
+    public harness: Harness | undefined;
+    public readonly stacks: Stack[] = [];
+
+    public get emu(): Emulator {
+        return this.current().emu;
+    }
+    public get token(): string {
+        return this.current().token;
+    }
+    public get client(): AgentPoolsClient {
+        return this.current().client;
+    }
+    public makeClient(...args: Parameters<Harness["makeClient"]>): AgentPoolsClient {
+        return this.current().makeClient(...args);
+    }
+
+    public newStack(name: string): Stack {
+        const stack = new Stack(this.programDir, emptyDir(), name);
+        this.stacks.push(stack);
+        return stack;
+    }
+
+    private current(): Harness {
+        if (!this.harness) {
+            throw new Error("no emulator outside a test: engineSuite starts one before each test");
+        }
+        return this.harness;
+    }
+}
+
+/**
+ * The set-up every end-to-end spec shares, as hooks of the calling `describe`. Before the first test:
+ * the Pulumi CLI, which must be there (the tests fail rather than skip without it), the language host
+ * looked for, and with `stack` the e2e program installed (an hour allowed: the first run packs and
+ * installs the package). Before each test: a fresh emulator taking a fresh token for "acme" and
+ * "other-org" (the unit tests' harness), and with `stack` a stack pointed at it. After each: the
+ * spec's `cleanup`, then the emulator closed, the stacks' config files and the temp folders removed.
+ *
+ * The returned object is the current test's: read its fields inside the tests and hooks.
+ */
+export function engineSuite(options: EngineSuiteOptions = {}): EngineSuite {
+    const suite = new Suite();
+    before(function () {
+        this.timeout(60 * 60 * 1000);
+        getPulumiBin();
+        suite.host = languageHostOrFallback();
+        if (options.stack !== undefined) {
+            suite.programDir = e2eProgramDir();
+        }
+    });
+    beforeEach(async function () {
+        if (options.needsHost !== undefined && !suite.host) {
+            console.log(`      (no Node.js language host: ${options.needsHost})`);
+            this.skip();
+        }
+        suite.harness = await startHarness();
+        if (options.stack !== undefined) {
+            suite.stack = suite.newStack(options.stack);
+            suite.config = emulatorConfig(suite.emu, suite.token);
+        }
+    });
+    afterEach(async () => {
+        await options.cleanup?.();
+        await suite.harness?.emu.close();
+        suite.harness = undefined;
+        for (const stack of suite.stacks.splice(0)) {
+            stack.removeConfigFile();
+        }
+        cleanupTempDirs();
+    });
+    return suite;
 }

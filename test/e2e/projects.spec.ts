@@ -4,9 +4,9 @@ import { countRun } from "../../scripts/child";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { hashToken } from "../../src/emulator/state";
-import { cleanupTempDirs, emptyDir, Harness, startHarness } from "../helpers";
+import { emptyDir } from "../helpers";
 import { REPO_ROOT } from "../support/installedPackage";
-import { getPulumiBin, languageHostOrFallback } from "./harness";
+import { engineSuite, getPulumiBin } from "./harness";
 import { ProjectCli } from "./project";
 
 // The repository's own Pulumi projects, run exactly as the README tells a user: `npm install` in
@@ -26,39 +26,28 @@ function npmInstall(dir: string): void {
 
 describe("the repository's Pulumi projects run in place with `pulumi up`", function () {
     this.timeout(10 * 60 * 1000);
-    let h: Harness;
-    let host: string | undefined;
     const opened: ProjectCli[] = [];
+    // Running a project folder needs the language host; the inline fallback runs the same programs
+    // in engine.spec.ts scenario 14.
+    const h = engineSuite({
+        needsHost: "project folders cannot run here; see scenario 14",
+        cleanup: async () => {
+            for (const p of opened.splice(0)) {
+                await p.run(["stack", "rm", "--yes", "--force", "--stack", STACK]);
+                fs.rmSync(path.join(p.dir, `Pulumi.${STACK}.yaml`), { force: true });
+            }
+        },
+    });
 
     before(function () {
-        this.timeout(60 * 60 * 1000);
-        getPulumiBin();
-        host = languageHostOrFallback();
         if (!fs.existsSync(path.join(REPO_ROOT, "dist", "index.js"))) {
             execFileSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "ignore" });
         }
     });
-    beforeEach(async function () {
-        if (!host) {
-            // Running a project folder needs the language host; the inline fallback runs the same
-            // programs in engine.spec.ts scenario 14.
-            console.log("      (no Node.js language host: project folders cannot run here; see scenario 14)");
-            this.skip();
-        }
-        h = await startHarness();
-    });
-    afterEach(async () => {
-        for (const p of opened.splice(0)) {
-            await p.run(["stack", "rm", "--yes", "--force", "--stack", STACK]);
-            fs.rmSync(path.join(p.dir, `Pulumi.${STACK}.yaml`), { force: true });
-        }
-        await h?.emu.close();
-        cleanupTempDirs();
-    });
 
     /** The project in `dir`, its stack selected and pointed at the emulator. */
     async function project(dir: string, config: Record<string, string> = {}): Promise<ProjectCli> {
-        const p = new ProjectCli(dir, emptyDir(), getPulumiBin(), host, { PULUMI_ACCESS_TOKEN: h.token });
+        const p = new ProjectCli(dir, emptyDir(), getPulumiBin(), h.host, { PULUMI_ACCESS_TOKEN: h.token });
         opened.push(p);
         await p.selectStack(STACK);
         await p.setConfig(STACK, {

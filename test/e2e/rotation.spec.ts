@@ -1,36 +1,17 @@
 import { strict as assert } from "node:assert";
-import { Emulator, hashToken, Route } from "../../src/emulator";
+import { hashToken, Route } from "../../src/emulator";
 import { isRetiringName } from "../../src/rotation";
-import { cleanupTempDirs, emptyDir, startHarness } from "../helpers";
 import { cancel, runAndKill } from "./background";
-import {
-    apiRoutes,
-    e2eProgramDir,
-    emulatorConfig,
-    getPulumiBin,
-    ProgramSpec,
-    revealedToken,
-    RunOptions,
-    RunResult,
-    Stack,
-} from "./harness";
+import { apiRoutes, engineSuite, ProgramSpec, revealedToken, RunResult } from "./harness";
 
 // Token rotation through the real Pulumi engine (CLI, language host or Automation API, the
 // dynamic-provider plugin, the file state backend) against the emulator, with the package installed
 // from `npm pack`: a pool in use with runners connected, a pool used by stacks declared in the same
 // program, and the engine killed at each step of a rotation.
 
-interface World {
-    emu: Emulator;
-    token: string;
-    stack: Stack;
-    config: RunOptions["config"];
-}
-
 const STACKS = ["acme/web/prod", "acme/api/prod"];
 const RETIRING_WARNING = /warning: retiring agent pool "production \(rotated \d{4}-\d{2}-\d{2}, [0-9a-f]{8}\)"/;
 
-let programDir: string;
 const timings: string[] = [];
 
 function onePool(rotationTrigger: string): ProgramSpec {
@@ -46,24 +27,7 @@ function onePool(rotationTrigger: string): ProgramSpec {
 
 describe("end to end: token rotation with the real Pulumi engine", function () {
     this.timeout(15 * 60 * 1000);
-    let w: World;
-
-    before(function () {
-        this.timeout(60 * 60 * 1000);
-        getPulumiBin();
-        programDir = e2eProgramDir();
-    });
-    beforeEach(async () => {
-        const { emu, token } = await startHarness();
-        const stack = new Stack(programDir, emptyDir(), "rotation");
-        const config = emulatorConfig(emu, token);
-        w = { emu, token, stack, config };
-    });
-    afterEach(async () => {
-        await w.emu.close();
-        w.stack.removeConfigFile();
-        cleanupTempDirs();
-    });
+    const w = engineSuite({ stack: "rotation" });
     after(() => {
         if (timings.length > 0) {
             console.log(`      timings: ${timings.join("; ")}`);
