@@ -21,6 +21,7 @@ import { resetProviderRuntime } from "../src/providerRuntime";
 import { AgentPoolInputs } from "../src/types";
 import { BenchConfig, BenchProgram, benchProgramDir, BenchStack, getPulumiBin } from "./engine";
 import { serializedProvider } from "../scripts/install-packed";
+import { nativeOptions, nativeRows } from "./native";
 
 /** One line of the table. */
 export interface BenchRow {
@@ -431,6 +432,7 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchRow[]> {
         await emu.close();
     }
     rows.push(...(await listing(o)));
+    rows.push(...(await nativeRows(nativeOptions(o.quick))));
     return rows;
 }
 
