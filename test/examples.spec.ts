@@ -28,7 +28,7 @@ describe("examples", () => {
                 strict: true,
                 noEmit: true,
                 module: ts.ModuleKind.CommonJS,
-                target: ts.ScriptTarget.ES2020,
+                target: ts.ScriptTarget.ES2022,
                 esModuleInterop: true,
                 skipLibCheck: true,
                 allowJs: true,
