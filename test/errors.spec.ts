@@ -10,6 +10,7 @@ import {
     withHint,
 } from "../src/errors";
 import { assertNoSecrets } from "./helpers";
+import { secondCopy } from "./support/secondCopy";
 
 const base: PulumiApiErrorInit = {
     operation: 'creating agent pool "prod" in org "acme"',
@@ -20,16 +21,8 @@ const base: PulumiApiErrorInit = {
 };
 
 /** A second, separate copy of src/errors, as when the provider host loads the package twice. */
-function secondCopy(): typeof import("../src/errors") {
-    const file = require.resolve("../src/errors");
-    const first = require.cache[file];
-    delete require.cache[file];
-    try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        return require(file) as typeof import("../src/errors");
-    } finally {
-        require.cache[file] = first;
-    }
+function secondErrors(): typeof import("../src/errors") {
+    return secondCopy(require.resolve("../src/errors"));
 }
 
 describe("errors: PulumiApiError's message", () => {
@@ -143,7 +136,7 @@ describe("errors: every field survives every copy", () => {
         assert.equal((hinted.cause as Error).message, "socket hang up", "withHint keeps the cause's words");
 
         // The provider may run in another copy of the package than the client that made the error.
-        const foreign = secondCopy().withHint(err, "a hint from the other copy");
+        const foreign = secondErrors().withHint(err, "a hint from the other copy");
         assertKeeps(foreign, "the other copy's withHint", "hint");
         assert.ok(isPulumiApiError(foreign));
     });
@@ -205,7 +198,7 @@ describe("errors: no secret in any field", () => {
 
 describe("errors: the brand guards", () => {
     it("isPulumiApiError knows an error from a second copy of the module, which instanceof does not", () => {
-        const copy = secondCopy();
+        const copy = secondErrors();
         assert.notEqual(copy.PulumiApiError, PulumiApiError, "really a second copy");
         const foreign = new copy.PulumiApiError({ ...base, status: 409 });
         assert.equal(foreign instanceof PulumiApiError, false);

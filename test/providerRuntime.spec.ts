@@ -3,20 +3,13 @@ import * as runtime from "../src/providerRuntime";
 import { RotationSource } from "../src/rotation";
 import { CheckedInputs } from "../src/types";
 import { emptyDir, cleanupTempDirs } from "./helpers";
+import { secondCopy } from "./support/secondCopy";
 
 type RuntimeModule = typeof runtime;
 
 /** A second, separate copy of src/providerRuntime, as a state whose provider is a copy of the code loads. */
-function secondCopy(): RuntimeModule {
-    const file = require.resolve("../src/providerRuntime");
-    const first = require.cache[file];
-    delete require.cache[file];
-    try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        return require(file) as RuntimeModule;
-    } finally {
-        require.cache[file] = first;
-    }
+function secondRuntime(): RuntimeModule {
+    return secondCopy(require.resolve("../src/providerRuntime"));
 }
 
 const news: CheckedInputs = {
@@ -35,7 +28,7 @@ describe("the provider process's state", () => {
     });
 
     it("is one per process: a second copy of the module sees what the first noted, and changes it for both", () => {
-        const other = secondCopy();
+        const other = secondRuntime();
         assert.notEqual(other.noteRotation, runtime.noteRotation, "really a second copy");
 
         runtime.noteRotation(news, from);
