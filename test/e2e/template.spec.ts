@@ -2,9 +2,9 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { hashToken } from "../../src/emulator/state";
-import { assertNoSecrets, cleanupTempDirs, emptyDir, Harness, startHarness } from "../helpers";
+import { assertNoSecrets, emptyDir } from "../helpers";
 import { REPO_ROOT } from "../support/installedPackage";
-import { e2eProgramDir, emulatorConfig, getPulumiBin, languageHostOrFallback } from "./harness";
+import { e2eProgramDir, emulatorConfig, engineSuite, getPulumiBin } from "./harness";
 import { ProjectCli } from "./project";
 
 // The `pulumi new` template (templates/agent-pool), used as a user uses it: `pulumi new <folder>
@@ -32,38 +32,31 @@ function recordingNpm(): string {
 
 describe("end to end: `pulumi new` from templates/agent-pool, then `pulumi up` against the emulator", function () {
     this.timeout(10 * 60 * 1000);
-    let h: Harness | undefined;
     let projectDir: string;
-    let host: string | undefined;
+    // `pulumi new` asks the Node.js language host for the runtime's options and to install the
+    // dependencies, and the new project runs from its folder: there is no inline fallback.
+    const h = engineSuite({
+        needsHost: "`pulumi new` and a project folder need it",
+        cleanup: async () => {
+            if (projectDir) {
+                fs.rmSync(projectDir, { recursive: true, force: true });
+            }
+        },
+    });
 
     before(function () {
-        this.timeout(60 * 60 * 1000);
-        getPulumiBin();
-        host = languageHostOrFallback();
-        if (!host) {
-            // `pulumi new` asks the Node.js language host for the runtime's options and to install the
-            // dependencies, and the new project runs from its folder: there is no inline fallback.
-            console.log("      (skipped: `pulumi new` and a project folder need the Node.js language host)");
-            this.skip();
+        if (h.host) {
+            projectDir = path.join(e2eProgramDir(), `template-${process.pid}`);
         }
-        projectDir = path.join(e2eProgramDir(), `template-${process.pid}`);
     });
-    beforeEach(async () => {
+    beforeEach(() => {
         fs.rmSync(projectDir, { recursive: true, force: true });
         fs.mkdirSync(projectDir);
-        h = await startHarness();
-    });
-    afterEach(async () => {
-        await h?.emu.close();
-        if (projectDir) {
-            fs.rmSync(projectDir, { recursive: true, force: true });
-        }
-        cleanupTempDirs();
     });
 
     it("makes the project and its stack with organizationName from -c; up creates the pool, its token a secret; destroy deletes it", async () => {
-        const emu = h!.emu;
-        const cli = new ProjectCli(projectDir, emptyDir(), getPulumiBin(), host);
+        const emu = h.emu;
+        const cli = new ProjectCli(projectDir, emptyDir(), getPulumiBin(), h.host);
         const npm = recordingNpm();
 
         const made = await cli.ok(
@@ -84,7 +77,7 @@ describe("end to end: `pulumi new` from templates/agent-pool, then `pulumi up` a
         const config = (await cli.ok(["config", "--json", "--stack", STACK])).stdout;
         assert.equal(JSON.parse(config)[`${PROJECT}:organizationName`]?.value, "acme", config);
 
-        await cli.setConfig(STACK, emulatorConfig(emu, h!.token));
+        await cli.setConfig(STACK, emulatorConfig(emu, h.token));
         const up = await cli.ok(["up", "--yes", "--stack", STACK, "--non-interactive", "--color=never"]);
         // Not assert.match: its message would print the output, token and all, were it in plain text.
         assert.ok(/tokenValue\s*: \[secret\]/.test(up.stdout), "pulumi up shows tokenValue as [secret]");
@@ -102,7 +95,7 @@ describe("end to end: `pulumi new` from templates/agent-pool, then `pulumi up` a
         const revealed = await cli.ok(["stack", "output", "tokenValue", "--show-secrets", "--stack", STACK]);
         const token = revealed.stdout.trim();
         assert.equal(hashToken(token), pool.tokenHash, "the output is the pool's token");
-        assertNoSecrets([up.stdout, up.stderr, exported], [token, h!.token], "pulumi up's output and the state");
+        assertNoSecrets([up.stdout, up.stderr, exported], [token, h.token], "pulumi up's output and the state");
 
         await cli.ok(["destroy", "--yes", "--stack", STACK, "--non-interactive", "--color=never"]);
         assert.deepEqual(emu.state.pools("acme"), [], "destroy deleted the pool");
