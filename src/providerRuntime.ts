@@ -10,11 +10,12 @@
  * when the process holds two copies of this package. The dynamic-provider host rebuilds each
  * resource's provider from the text in that resource's state (`__provider`), and the engine deletes
  * a replaced or removed resource with the provider its old state names, while the successor's diff
- * and create ran with the provider of the new program. Today's text loads the installed package by
- * name, which reaches one copy; but a state written where Pulumi serialized the provider as a copy
- * of its code (an install outside `node_modules`, before the stub of providerStub.ts) rebuilds a
- * copy of its own. What diff noted in one copy must reach the delete the other copy runs. So the
- * stored object's key and fields keep their names and meaning from version to version.
+ * and create ran with the provider of the new program. Today's text only loads the installed
+ * package by name (providerStub.ts), which reaches one copy; but a state whose text Pulumi's closure
+ * serializer wrote as a copy of the provider's code (the package outside `node_modules`, as this
+ * package's first versions let it) rebuilds a copy of its own. What diff noted in one copy must
+ * reach the delete the other copy runs. So the stored object's key and fields keep their names
+ * and meaning from version to version.
  *
  * Nor is any of it kept in a value Pulumi could serialize into the state: the settings hold the
  * access token.
