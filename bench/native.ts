@@ -21,11 +21,16 @@ import { execFileSync } from "node:child_process";
 import { startCollecting } from "../scripts/child";
 import { findLanguageHost, getPulumiBin } from "../scripts/engine-driver";
 import { installPacked } from "../scripts/install-packed";
+import { offlinePulumiEnv } from "../scripts/offline-env";
 import { Emulator, startEmulator } from "../src/emulator";
 import { newToken } from "../src/emulator/state";
 import type { BenchRow } from "./run";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
+/** The environment entry that carries the folders to put first on PATH to each stack. */
+const BIN_DIRS = "BENCH_BIN_DIRS";
+/** GNU time: the CPU time of a process and of the children it waited for. */
+const TIME = "/usr/bin/time";
 const WORK = path.join(REPO_ROOT, ".test-output", "native-bench");
 
 /** The `@pulumi/pulumiservice` release the native side's program uses (its SDK, from the npm registry). */
@@ -61,8 +66,12 @@ export interface SideFigures {
     providerBytes: number;
     /** Peak RSS of the provider process, bytes (Node.js sides only). */
     providerPeakRss?: number;
-    /** CPU seconds the dynamic-provider processes used, per step (Node.js sides only). */
-    providerCpu?: Record<Step, number>;
+    /**
+     * CPU seconds per step: the whole `pulumi` process tree (when /usr/bin/time is there), the
+     * program's Node.js process, and the dynamic-provider processes (0 on the native side, whose
+     * provider is a Go plugin counted in the total only).
+     */
+    cpu: Record<Step, { total?: number; program: number; provider: number }>;
 }
 
 export interface NativeResult {
@@ -214,14 +223,23 @@ class Stack {
         }
     }
 
-    public async step(step: Step, description: string, env: NodeJS.ProcessEnv = {}): Promise<number> {
+    /**
+     * Runs one step; its wall time in seconds. With `probes`, the CPU seconds of the whole `pulumi`
+     * process tree (the CLI, the language host, the program, the plugins) go to `probes/total.cpu`
+     * (measured by /usr/bin/time, where the machine has it), beside what the probes write.
+     */
+    public async step(step: Step, description: string, probes: string): Promise<number> {
         const common = ["--non-interactive", "--color=never", "--stack", this.name];
         const args =
             step === "preview"
                 ? ["preview", "--expect-no-changes", ...common]
                 : [step === "create" || step === "update" ? "up" : step, "--yes", "--skip-preview", ...common];
         const t0 = process.hrtime.bigint();
-        await this.pulumi(args, { BENCH_DESCRIPTION: description, ...env });
+        await this.pulumi(
+            args,
+            { BENCH_DESCRIPTION: description, BENCH_RSS_DIR: probes },
+            path.join(probes, "total.cpu"),
+        );
         return Number(process.hrtime.bigint() - t0) / 1e9;
     }
 
@@ -244,15 +262,23 @@ class Stack {
         fs.rmSync(this.backend, { recursive: true, force: true });
     }
 
-    private async pulumi(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<void> {
+    private async pulumi(args: string[], extra: NodeJS.ProcessEnv = {}, cpuFile?: string): Promise<void> {
+        const { [BIN_DIRS]: binDirs, ...sideEnv } = this.env;
         const env = {
-            ...this.env,
-            HOME: this.backend,
-            PULUMI_HOME: path.join(this.backend, ".pulumi-home"),
-            PULUMI_BACKEND_URL: `file://${this.backend}`,
+            ...offlinePulumiEnv(this.backend, {
+                binDirs: binDirs?.split(path.delimiter),
+                passphrase: "bench-passphrase",
+            }),
+            ...sideEnv,
             ...extra,
         };
-        const r = await startCollecting(path.join(getPulumiBin(), "pulumi"), args, { cwd: this.dir, env }).done;
+        const pulumi = path.join(getPulumiBin(), "pulumi");
+        const timed = cpuFile && fs.existsSync(TIME);
+        const r = await startCollecting(
+            timed ? TIME : pulumi,
+            timed ? ["-f", "%U %S", "-o", cpuFile, pulumi, ...args] : args,
+            { cwd: this.dir, env },
+        ).done;
         if (r.code !== 0) {
             throw new Error(
                 `pulumi ${args[0]} (${this.side}) failed (exit ${r.code}):\n${r.stdout + r.stderr}`.slice(-4000),
@@ -281,50 +307,71 @@ async function runSides(
     const requests = Object.fromEntries(sides.map((s) => [s, STEPS.map(() => 0)])) as Record<Side, number[]>;
     const states: Partial<Record<Side, { fileBytes: number; perResource: number[] }>> = {};
     const rssDir = fs.mkdtempSync(path.join(os.tmpdir(), "native-bench-rss-"));
-    const cpu = Object.fromEntries(sides.map((s) => [s, STEPS.map(() => [] as number[])])) as Record<Side, number[][]>;
+    type Cpu = SideFigures["cpu"][Step];
+    const cpu = Object.fromEntries(sides.map((s) => [s, STEPS.map(() => [] as Cpu[])])) as Record<Side, Cpu[][]>;
     // What the probes of one step wrote (bench/rss-reporter.js), one file per provider process.
-    const probeValues = (dir: string, ext: string) =>
+    const probeValues = (dir: string, prefix: string, ext: string) =>
         fs
             .readdirSync(dir)
-            .filter((f) => f.endsWith(ext))
+            .filter((f) => f.startsWith(prefix) && f.endsWith(ext))
             .map((f) => Number(fs.readFileSync(path.join(dir, f), "utf8")));
-    const sumOf = (dir: string, ext: string) => probeValues(dir, ext).reduce((a, b) => a + b, 0);
+    const sumOf = (dir: string, prefix: string, ext: string) =>
+        probeValues(dir, prefix, ext).reduce((a, b) => a + b, 0);
     for (let r = 0; r < o.repeats; r++) {
         const order = r % 2 ? [...sides].reverse() : sides;
         const stacks = new Map<Side, Stack>();
-        for (const side of order) {
-            const org = `org-${LETTER[side]}-${r}`;
-            const env: NodeJS.ProcessEnv = {
-                ...baseEnv,
-                BENCH_POOLS: String(o.pools),
-                BENCH_ORG: org,
-                PULUMI_ACCESS_TOKEN: token,
-                ...(side === "native" ? {} : { NODE_OPTIONS: `--require ${path.join(__dirname, "rss-reporter.js")}` }),
-            };
-            const stack = new Stack(side, dirs[side], env);
-            await stack.init({ "pulumiservice:apiUrl": emu.url });
-            stacks.set(side, stack);
-        }
-        for (const [i, step] of STEPS.entries()) {
+        const runRepeat = async () => {
             for (const side of order) {
-                emu.clearRequests();
-                const probes = path.join(rssDir, side, `${r}-${step}`);
-                fs.mkdirSync(probes, { recursive: true });
-                const description = step === "create" || step === "preview" ? "first" : "updated";
-                const t = await stacks.get(side)!.step(step, description, { BENCH_RSS_DIR: probes });
-                times[side][i].push(t);
-                cpu[side][i].push(sumOf(probes, ".cpu") / 1000);
-                if (r === 0) {
-                    const org = `/org-${LETTER[side]}-${r}/`;
-                    requests[side][i] = emu.requests().filter((q) => q.path.includes(org)).length;
-                }
-                if (step === "create" && r === 0) {
-                    states[side] = stacks.get(side)!.state();
+                const org = `org-${LETTER[side]}-${r}`;
+                const env: NodeJS.ProcessEnv = {
+                    ...baseEnv,
+                    BENCH_POOLS: String(o.pools),
+                    BENCH_ORG: org,
+                    PULUMI_ACCESS_TOKEN: token,
+                    // The probes (rss-reporter.js) in every Node.js process: the program's on every side.
+                    NODE_OPTIONS: `--require ${path.join(__dirname, "rss-reporter.js")}`,
+                };
+                const stack = new Stack(side, dirs[side], env);
+                await stack.init({ "pulumiservice:apiUrl": emu.url });
+                stacks.set(side, stack);
+            }
+            for (const [i, step] of STEPS.entries()) {
+                for (const side of order) {
+                    emu.clearRequests();
+                    const probes = path.join(rssDir, side, `${r}-${step}`);
+                    fs.mkdirSync(probes, { recursive: true });
+                    const description = step === "create" || step === "preview" ? "first" : "updated";
+                    const t = await stacks.get(side)!.step(step, description, probes);
+                    times[side][i].push(t);
+                    const total = path.join(probes, "total.cpu");
+                    cpu[side][i].push({
+                        total: fs.existsSync(total)
+                            ? fs
+                                  .readFileSync(total, "utf8")
+                                  .trim()
+                                  .split(/\s+/)
+                                  .slice(-2)
+                                  .reduce((x, y) => x + Number(y), 0)
+                            : undefined,
+                        program: sumOf(probes, "program-", ".cpu") / 1000,
+                        provider: sumOf(probes, "provider-", ".cpu") / 1000,
+                    });
+                    if (r === 0) {
+                        const org = `/org-${LETTER[side]}-${r}/`;
+                        requests[side][i] = emu.requests().filter((q) => q.path.includes(org)).length;
+                    }
+                    if (step === "create" && r === 0) {
+                        states[side] = stacks.get(side)!.state();
+                    }
                 }
             }
-        }
-        for (const s of stacks.values()) {
-            s.dispose();
+        };
+        try {
+            await runRepeat();
+        } finally {
+            for (const s of stacks.values()) {
+                s.dispose();
+            }
         }
     }
     const figures: Partial<Record<Side, SideFigures>> = {};
@@ -332,7 +379,7 @@ async function runSides(
         const st = states[side]!;
         const peaks = fs
             .readdirSync(path.join(rssDir, side))
-            .flatMap((step) => probeValues(path.join(rssDir, side, step), ".rss"));
+            .flatMap((step) => probeValues(path.join(rssDir, side, step), "provider-", ".rss"));
         figures[side] = {
             seconds: Object.fromEntries(STEPS.map((s, i) => [s, median(times[side][i])])) as Record<Step, number>,
             requests: Object.fromEntries(STEPS.map((s, i) => [s, requests[side][i]])) as Record<Step, number>,
@@ -340,10 +387,18 @@ async function runSides(
             stateFileBytes: st.fileBytes,
             providerBytes: 0,
             providerPeakRss: peaks.length ? Math.max(...peaks) : undefined,
-            providerCpu:
-                side === "native"
-                    ? undefined
-                    : (Object.fromEntries(STEPS.map((s, i) => [s, median(cpu[side][i])])) as Record<Step, number>),
+            cpu: Object.fromEntries(
+                STEPS.map((s, i) => {
+                    const m = (f: (c: Cpu) => number | undefined) => {
+                        const xs = cpu[side][i].map(f).filter((x): x is number => x !== undefined);
+                        return xs.length ? median(xs) : undefined;
+                    };
+                    return [
+                        s,
+                        { total: m((c) => c.total), program: m((c) => c.program)!, provider: m((c) => c.provider)! },
+                    ];
+                }),
+            ) as SideFigures["cpu"],
         };
     }
     fs.rmSync(rssDir, { recursive: true, force: true });
@@ -364,13 +419,9 @@ export async function compareWithNative(o: NativeOptions): Promise<NativeResult>
     const token = newToken();
     const emu = await startEmulator({ accessTokens: [{ token }], maxLogEntries: Math.max(1000, o.pools * 3) });
     emu.injectFault({ latencyMs: o.latencyMs, times: "always" });
-    const dirs = [...new Set([pulumiDir, path.dirname(host), ...(native.dir ? [native.dir] : [])])];
+    // The native provider's folder on PATH: a pulumi-resource-<name> found there is the plugin.
     const baseEnv: NodeJS.ProcessEnv = {
-        PATH: [...dirs, process.env.PATH ?? ""].join(path.delimiter),
-        PULUMI_CONFIG_PASSPHRASE: "bench-passphrase",
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PULUMI_SKIP_CONFIRMATIONS: "true",
+        [BIN_DIRS]: [pulumiDir, path.dirname(host), ...(native.dir ? [native.dir] : [])].join(path.delimiter),
     };
     try {
         const result: NativeResult = { options: o, sides: await runSides(sides, o, emu, token, baseEnv) };
@@ -387,39 +438,51 @@ export async function compareWithNative(o: NativeOptions): Promise<NativeResult>
     }
 }
 
-/** The result as Markdown tables: seconds and A/B per step, requests, state per resource. */
+/** The result as Markdown tables: seconds and A/B per step, where the CPU went, state per resource. */
 export function formatNative(res: NativeResult): string {
     const o = res.options;
     const out: string[] = [];
+    const f2 = (x: number | undefined) => (x === undefined ? "-" : x.toFixed(2));
     const table = (title: string, figs: Partial<Record<Side, SideFigures>>) => {
         const a = figs.package!;
         const b = figs.native;
         const c = figs.noop;
         out.push(`${title}\n`);
-        out.push(
-            "| step | package s | native s | A/B | no-op dynamic s | A/no-op | provider CPU s, A / no-op | requests A / B |",
-        );
-        out.push("|---|---:|---:|---:|---:|---:|---:|---|");
-        let ta = 0;
-        let tb = 0;
-        let tc = 0;
+        out.push("| step | package s | native s | A/B | no-op dynamic s | A/no-op | requests A / B |");
+        out.push("|---|---:|---:|---:|---:|---:|---|");
+        const sum = (f?: SideFigures) => (f ? STEPS.reduce((t, s) => t + f.seconds[s], 0) : undefined);
         for (const s of STEPS) {
-            ta += a.seconds[s];
-            tb += b?.seconds[s] ?? 0;
-            tc += c?.seconds[s] ?? 0;
             out.push(
-                `| ${s} | ${a.seconds[s].toFixed(2)} | ${b ? b.seconds[s].toFixed(2) : "-"} | ${
-                    b ? (a.seconds[s] / b.seconds[s]).toFixed(2) : "-"
-                } | ${c ? c.seconds[s].toFixed(2) : "-"} | ${c ? (a.seconds[s] / c.seconds[s]).toFixed(2) : "-"} | ${a.providerCpu?.[s].toFixed(2)} / ${
-                    c?.providerCpu?.[s].toFixed(2) ?? "-"
-                } | ${a.requests[s]} / ${b ? b.requests[s] : "-"} |`,
+                `| ${s} | ${f2(a.seconds[s])} | ${f2(b?.seconds[s])} | ${b ? f2(a.seconds[s] / b.seconds[s]) : "-"} | ${f2(
+                    c?.seconds[s],
+                )} | ${c ? f2(a.seconds[s] / c.seconds[s]) : "-"} | ${a.requests[s]} / ${b ? b.requests[s] : "-"} |`,
             );
         }
+        const [ta, tb, tc] = [sum(a), sum(b), sum(c)];
         out.push(
-            `| all five | ${ta.toFixed(2)} | ${b ? tb.toFixed(2) : "-"} | ${b ? (ta / tb).toFixed(2) : "-"} | ${
-                c ? tc.toFixed(2) : "-"
-            } | ${c ? (ta / tc).toFixed(2) : "-"} | | |`,
+            `| all five | ${f2(ta)} | ${f2(tb)} | ${tb ? f2(ta! / tb) : "-"} | ${f2(tc)} | ${tc ? f2(ta! / tc) : "-"} | |`,
         );
+        out.push("");
+        out.push("CPU seconds per step: the whole `pulumi` process tree, of it the program and the dynamic-provider");
+        out.push("process, and the rest (the CLI and engine, the language host, a Go plugin).\n");
+        out.push("| step | side | wall s | CPU total | program | provider | CLI, engine, rest |");
+        out.push("|---|---|---:|---:|---:|---:|---:|");
+        for (const s of STEPS) {
+            for (const [name, f] of [
+                ["package", a],
+                ["native", b],
+                ["no-op dynamic", c],
+            ] as const) {
+                if (!f) {
+                    continue;
+                }
+                const u = f.cpu[s];
+                const rest = u.total === undefined ? undefined : u.total - u.program - u.provider;
+                out.push(
+                    `| ${s} | ${name} | ${f2(f.seconds[s])} | ${f2(u.total)} | ${f2(u.program)} | ${f2(u.provider)} | ${f2(rest)} |`,
+                );
+            }
+        }
         out.push("");
         const kib = (x: number) => `${(x / 1024).toFixed(0)} KiB`;
         const line = (name: string, f?: SideFigures) =>
@@ -526,7 +589,7 @@ export async function nativeRows(o: NativeOptions): Promise<BenchRow[]> {
             measured: s(a.seconds[step]),
             floor: `${s(c.seconds[step])} (no-op dynamic)`,
             ratio: a.seconds[step] / c.seconds[step],
-            note: `provider CPU ${s(a.providerCpu![step])} / ${s(c.providerCpu![step])}`,
+            note: `provider CPU ${s(a.cpu[step].provider)} / ${s(c.cpu[step].provider)}`,
         });
     }
     rows.push({
