@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
+import * as crypto from "node:crypto";
 import { countRun } from "../../scripts/child";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -260,8 +261,14 @@ describe("every install shape and program kind, under the real engine", function
         fs.rmSync(WORK, { recursive: true, force: true });
         fs.mkdirSync(WORK, { recursive: true });
         run("npm", ["run", "build"], REPO_ROOT);
-        tarball = path.join(WORK, "pulumi-agent-pools.tgz");
-        fs.writeFileSync(tarball, packTarball());
+        // Named after its content: yarn 1 caches a `file:` tarball by its path, and would install a
+        // tarball packed by an earlier run from the same path.
+        const packed = packTarball();
+        tarball = path.join(
+            WORK,
+            `pulumi-agent-pools-${crypto.createHash("sha256").update(packed).digest("hex").slice(0, 12)}.tgz`,
+        );
+        fs.writeFileSync(tarball, packed);
         // The package as its published files: what a workspace or a checkout holds of it, built.
         run("tar", ["xzf", tarball, "-C", WORK], WORK);
         pkgDir = path.join(WORK, "package");
