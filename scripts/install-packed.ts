@@ -129,7 +129,7 @@ export function installPacked(target: string): string {
 
 /**
  * What Pulumi stores as `__provider` for every AgentPool of a program in `programDir`: the text the
- * installed package's AgentPool registers (src/providerStub.ts).
+ * installed package's AgentPool registers (src/providerProcess/providerStub.ts).
  */
 export function serializedProvider(programDir: string): string {
     return execFileSync(
@@ -137,7 +137,7 @@ export function serializedProvider(programDir: string): string {
         [
             "-e",
             `const dist = require.resolve("pulumi-agent-pools").replace(/index[.]js$/, "");
-             process.stdout.write(require(dist + "providerStub.js").AGENT_POOL_PROVIDER);`,
+             process.stdout.write(require(dist + "providerProcess/providerStub.js").AGENT_POOL_PROVIDER);`,
         ],
         { cwd: programDir, encoding: "utf8" },
     );

@@ -3,10 +3,10 @@
  *
  * @packageDocumentation
  */
-export { AgentPool, AGENT_POOL_TYPE } from "./agentPool";
-export type { AgentPoolArgs } from "./agentPool";
-export { DefaultAgentPool, DEFAULT_AGENT_POOL_TYPE } from "./defaultAgentPool";
-export type { DefaultAgentPoolArgs } from "./defaultAgentPool";
+export { AgentPool, AGENT_POOL_TYPE } from "./agentPool/agentPool";
+export type { AgentPoolArgs } from "./agentPool/agentPool";
+export { DefaultAgentPool, DEFAULT_AGENT_POOL_TYPE } from "./defaultAgentPool/defaultAgentPool";
+export type { DefaultAgentPoolArgs } from "./defaultAgentPool/defaultAgentPool";
 export type {
     AgentPoolInputs,
     AgentPoolOutputs,
@@ -16,19 +16,19 @@ export type {
 } from "./types";
 export { listAgentPools, getAgentPool, listAgentPoolsOutput, getAgentPoolOutput } from "./lookups";
 export type { ListAgentPoolsArgs, GetAgentPoolArgs, LookupSettings } from "./lookups";
-export { AgentPoolsClient } from "./client";
-export type { AgentPoolsClientOptions, DeleteResult } from "./client";
-export { ACCEPT_HEADER } from "./transport";
-export type { RequestSettings } from "./transport";
-export { PACKAGE_VERSION } from "./version";
-export { parseRetryAfter } from "./retry";
-export type { RetryOptions, RetryEvent } from "./retry";
-export { resolveCredentials, credentialsFilePath, normalizeApiUrl, DEFAULT_API_URL } from "./credentials";
-export type { CredentialSettings, ResolvedCredentials } from "./credentials";
-export { PulumiApiError, CredentialsError, isPulumiApiError, isCredentialsError, statusText } from "./errors";
-export type { PulumiApiErrorFields, PulumiApiErrorInit, RequestOutcome } from "./errors";
-export { redact, REDACTED } from "./redact";
-export { timestampToDate } from "./wire";
+export { AgentPoolsClient } from "./api/client";
+export type { AgentPoolsClientOptions, DeleteResult } from "./api/client";
+export { ACCEPT_HEADER } from "./api/transport";
+export type { RequestSettings } from "./api/transport";
+export { PACKAGE_VERSION } from "./api/version";
+export { parseRetryAfter } from "./api/retry";
+export type { RetryOptions, RetryEvent } from "./api/retry";
+export { resolveCredentials, credentialsFilePath, normalizeApiUrl, DEFAULT_API_URL } from "./api/credentials";
+export type { CredentialSettings, ResolvedCredentials } from "./api/credentials";
+export { PulumiApiError, CredentialsError, isPulumiApiError, isCredentialsError, statusText } from "./api/errors";
+export type { PulumiApiErrorFields, PulumiApiErrorInit, RequestOutcome } from "./api/errors";
+export { redact, REDACTED } from "./api/redact";
+export { timestampToDate } from "./api/wire";
 export type {
     Agent,
     AgentPoolSummary,
@@ -36,5 +36,5 @@ export type {
     AgentPoolList,
     CreatedAgentPool,
     UpdatedAgentPool,
-} from "./wire";
-export { MAX_NAME_LENGTH, MAX_DESCRIPTION_LENGTH } from "./rules";
+} from "./api/wire";
+export { MAX_NAME_LENGTH, MAX_DESCRIPTION_LENGTH } from "./api/rules";

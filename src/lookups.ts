@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AgentPoolsClient } from "./client";
-import { programConfigReader, settingsFromConfig } from "./config";
-import { AgentPoolDetail, AgentPoolList } from "./wire";
+import { AgentPoolsClient } from "./api/client";
+import { programConfigReader, settingsFromConfig } from "./api/config";
+import { AgentPoolDetail, AgentPoolList } from "./api/wire";
 
 /** Where a look-up sends its request; every field is optional. */
 export interface LookupSettings {

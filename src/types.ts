@@ -1,4 +1,4 @@
-import { Agent } from "./wire";
+import { Agent } from "./api/wire";
 
 /**
  * The inputs the provider sees: {@link AgentPoolArgs} with every `Input` resolved. During a preview

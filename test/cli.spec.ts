@@ -5,7 +5,7 @@ import { Ran } from "./support/runNode";
 import { runCli } from "./support/runCli";
 import { PulumiCommandError } from "../src/cli/pulumiCli";
 import { isExpected, UsageError } from "../src/cli/usageError";
-import { CredentialsError, PulumiApiError } from "../src/errors";
+import { CredentialsError, PulumiApiError } from "../src/api/errors";
 import { cleanupTempDirs, emptyDir, Harness, startHarness } from "./helpers";
 
 // The `agent-pools` command as a user runs it, run in this process from its source (test/support/

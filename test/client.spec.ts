@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AgentPoolsClient } from "../src/client";
-import { PACKAGE_VERSION } from "../src/version";
-import { isPulumiApiError, PulumiApiError } from "../src/errors";
+import { AgentPoolsClient } from "../src/api/client";
+import { PACKAGE_VERSION } from "../src/api/version";
+import { isPulumiApiError, PulumiApiError } from "../src/api/errors";
 import { newToken } from "../src/emulator/state";
 import { emptyDir, Harness, isolatedEnv, rejectionOf, useHarness } from "./helpers";
 

@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { AgentPoolsClient } from "../src/client";
-import { settingsFromConfig } from "../src/config";
+import { AgentPoolsClient } from "../src/api/client";
+import { settingsFromConfig } from "../src/api/config";
 import { listAgentPools } from "../src/lookups";
-import { client as providerClient } from "../src/providerRuntime";
+import { client as providerClient } from "../src/providerProcess/providerRuntime";
 import { stackConfigReader } from "../src/cli/stackSettings";
 import { configureProvider, emptyDir, Harness, UNREACHABLE_API_URL, useHarness } from "./helpers";
 

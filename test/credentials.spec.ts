@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { resolveCredentials } from "../src/credentials";
-import { isCredentialsError } from "../src/errors";
+import { resolveCredentials } from "../src/api/credentials";
+import { isCredentialsError } from "../src/api/errors";
 import { cleanupTempDirs, emptyDir } from "./helpers";
 
 function envWithLogin(current: string, tokens: Record<string, string>, extra: NodeJS.ProcessEnv = {}) {

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import * as defaultPool from "../src/defaultPoolProvider";
-import * as provider from "../src/provider";
-import { resetProviderRuntime } from "../src/providerRuntime";
-import { DEFAULT_REASON, isRetiringName } from "../src/rotation";
+import * as defaultPool from "../src/defaultAgentPool/provider";
+import * as provider from "../src/agentPool/provider";
+import { resetProviderRuntime } from "../src/providerProcess/providerRuntime";
+import { DEFAULT_REASON, isRetiringName } from "../src/agentPool/rotation";
 import { AgentPoolInputs, DefaultAgentPoolInputs, DefaultAgentPoolOutputs, StoredOutputs } from "../src/types";
 import {
     assertNoSecrets,

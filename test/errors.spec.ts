@@ -8,7 +8,7 @@ import {
     PulumiApiErrorInit,
     statusText,
     withHint,
-} from "../src/errors";
+} from "../src/api/errors";
 import { assertNoSecrets } from "./helpers";
 import { secondCopy } from "./support/secondCopy";
 
@@ -20,9 +20,9 @@ const base: PulumiApiErrorInit = {
     outcome: "no",
 };
 
-/** A second, separate copy of src/errors, as when the provider host loads the package twice. */
-function secondErrors(): typeof import("../src/errors") {
-    return secondCopy(require.resolve("../src/errors"));
+/** A second, separate copy of src/api/errors, as when the provider host loads the package twice. */
+function secondErrors(): typeof import("../src/api/errors") {
+    return secondCopy(require.resolve("../src/api/errors"));
 }
 
 describe("errors: PulumiApiError's message", () => {

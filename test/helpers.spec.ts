@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { newToken } from "../src/emulator/state";
-import { isCredentialsError, isPulumiApiError } from "../src/errors";
+import { isCredentialsError, isPulumiApiError } from "../src/api/errors";
 import {
     checkThenCreate,
     configureProvider,

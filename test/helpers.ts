@@ -5,11 +5,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as util from "node:util";
 import { strict as assert } from "node:assert";
-import { AgentPoolsClient, AgentPoolsClientOptions } from "../src/client";
+import { AgentPoolsClient, AgentPoolsClientOptions } from "../src/api/client";
 import { startEmulator, Emulator, EmulatorOptions } from "../src/emulator";
 import { newToken } from "../src/emulator/state";
-import * as provider from "../src/provider";
-import { resetProviderRuntime } from "../src/providerRuntime";
+import * as provider from "../src/agentPool/provider";
+import { resetProviderRuntime } from "../src/providerProcess/providerRuntime";
 import { AgentPoolInputs, CheckedInputs, StoredOutputs } from "../src/types";
 
 /** A running emulator with one access token allowed in org "acme" and a client for it. */
@@ -100,7 +100,7 @@ function safeStringify(value: unknown): string {
 export const UNREACHABLE_API_URL = "http://127.0.0.1:1";
 
 // What the provider falls back to when its stack config names no token or URL (see
-// src/credentials.ts): these are replaced while a test's provider is configured.
+// src/api/credentials.ts): these are replaced while a test's provider is configured.
 const PROVIDER_ENV_KEYS = ["PULUMI_ACCESS_TOKEN", "PULUMI_API", "PULUMI_BACKEND_URL", "PULUMI_HOME"];
 let savedEnv: Record<string, string | undefined> | undefined;
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import * as provider from "../src/provider";
+import * as provider from "../src/agentPool/provider";
 import { AgentPoolOutputs } from "../src/types";
 import { checkThenCreate, cleanupTempDirs, configureProvider, Harness, resetProvider, startHarness } from "./helpers";
 

@@ -1,11 +1,11 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { isPulumiApiError } from "../src/errors";
+import { isPulumiApiError } from "../src/api/errors";
 import { newToken } from "../src/emulator/state";
-import { UNKNOWN } from "../src/inputs";
-import * as provider from "../src/provider";
+import { UNKNOWN } from "../src/agentPool/inputs";
+import * as provider from "../src/agentPool/provider";
 import { AgentPoolInputs } from "../src/types";
-import { parseCreated, parseDetail, parseList, parseUpdated, ResponseShapeError } from "../src/wire";
+import { parseCreated, parseDetail, parseList, parseUpdated, ResponseShapeError } from "../src/api/wire";
 import { cleanupTempDirs, Harness, startHarness } from "./helpers";
 
 // Property-based tests: whatever comes in, the code answers in its documented way and never crashes.

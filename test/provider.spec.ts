@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { PulumiApiError } from "../src/errors";
-import { checkInputs, UNKNOWN } from "../src/inputs";
-import * as provider from "../src/provider";
-import { fromState } from "../src/stateInputs";
+import { PulumiApiError } from "../src/api/errors";
+import { checkInputs, UNKNOWN } from "../src/agentPool/inputs";
+import * as provider from "../src/agentPool/provider";
+import { fromState } from "../src/agentPool/stateInputs";
 import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs } from "../src/types";
 import {
     checkThenCreate,

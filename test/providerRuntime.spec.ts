@@ -1,15 +1,18 @@
 import { strict as assert } from "node:assert";
-import * as runtime from "../src/providerRuntime";
-import { RotationSource } from "../src/rotation";
+import * as runtime from "../src/providerProcess/providerRuntime";
+import { RotationSource } from "../src/agentPool/rotation";
 import { CheckedInputs } from "../src/types";
 import { emptyDir, cleanupTempDirs } from "./helpers";
 import { secondCopy } from "./support/secondCopy";
 
 type RuntimeModule = typeof runtime;
 
-/** A second, separate copy of src/providerRuntime, as a state whose provider is a copy of the code loads. */
+/**
+ * A second, separate copy of src/providerProcess/providerRuntime, as a state whose provider is a copy
+ * of the code loads.
+ */
 function secondRuntime(): RuntimeModule {
-    return secondCopy(require.resolve("../src/providerRuntime"));
+    return secondCopy(require.resolve("../src/providerProcess/providerRuntime"));
 }
 
 const news: CheckedInputs = {

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import axios from "axios";
-import { AgentPoolsClient } from "../src/client";
-import { isPulumiApiError, PulumiApiError } from "../src/errors";
-import { redact, REDACTED } from "../src/redact";
+import { AgentPoolsClient } from "../src/api/client";
+import { isPulumiApiError, PulumiApiError } from "../src/api/errors";
+import { redact, REDACTED } from "../src/api/redact";
 import { newToken } from "../src/emulator/state";
 import { assertNoSecrets, Harness, isolatedEnv, rejectionOf, useHarness } from "./helpers";
 

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { FaultRule, Route } from "../src/emulator";
 import { hashToken } from "../src/emulator/state";
-import * as provider from "../src/provider";
+import * as provider from "../src/agentPool/provider";
 import { AgentPoolOutputs } from "../src/types";
 import { checkThenCreate, configureProvider, CreatedResource, Harness, rejectionOf, useHarness } from "./helpers";
 import { REPO_ROOT } from "./support/installedPackage";

@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
-import { hintForNoAnswer } from "../src/errorHints";
+import { hintForNoAnswer } from "../src/api/errorHints";
 import * as net from "node:net";
-import { AgentPoolsClient } from "../src/client";
-import { parseRetryAfter, RetryEvent } from "../src/retry";
-import { isPulumiApiError } from "../src/errors";
+import { AgentPoolsClient } from "../src/api/client";
+import { parseRetryAfter, RetryEvent } from "../src/api/retry";
+import { isPulumiApiError } from "../src/api/errors";
 import { newToken } from "../src/emulator/state";
 import { Harness, isolatedEnv, rejectionOf, useHarness } from "./helpers";
 

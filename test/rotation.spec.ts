@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
 import { hashToken } from "../src/emulator";
-import * as provider from "../src/provider";
-import { orgDefault } from "../src/orgDefault";
-import { client as providerClient, resetProviderRuntime } from "../src/providerRuntime";
-import { isRetiringName, retiringName } from "../src/rotation";
-import { MAX_NAME_LENGTH, nameProblem } from "../src/rules";
+import * as provider from "../src/agentPool/provider";
+import { orgDefault } from "../src/providerProcess/orgDefault";
+import { client as providerClient, resetProviderRuntime } from "../src/providerProcess/providerRuntime";
+import { isRetiringName, retiringName } from "../src/agentPool/rotation";
+import { MAX_NAME_LENGTH, nameProblem } from "../src/api/rules";
 import { AgentPoolInputs, StoredOutputs } from "../src/types";
 import { assertNoSecrets, configureProvider, Harness, QUICK_RETRIES, rejectionOf, useHarness } from "./helpers";
 

@@ -6,7 +6,7 @@ import {
     MAX_NAME_LENGTH,
     nameProblem,
     orgProblem,
-} from "../src/rules";
+} from "../src/api/rules";
 
 describe("rules: pool names", () => {
     it("accepts names the console accepts: spaces, slashes, punctuation and any script inside", () => {

@@ -1,5 +1,12 @@
 import { strict as assert } from "node:assert";
-import { parseCreated, parseDetail, parseList, parseUpdated, ResponseShapeError, timestampToDate } from "../src/wire";
+import {
+    parseCreated,
+    parseDetail,
+    parseList,
+    parseUpdated,
+    ResponseShapeError,
+    timestampToDate,
+} from "../src/api/wire";
 
 /** Asserts that `parse(body)` throws a ResponseShapeError whose message matches `message`. */
 function rejects(parse: (body: unknown) => unknown, body: unknown, message: RegExp): void {

@@ -1,6 +1,6 @@
 /** The options the commands that read an org's pools share (`--org`, `--api-url`, `--stack`), and their client. */
 import { Command } from "commander";
-import type { AgentPoolsClient } from "../client";
+import type { AgentPoolsClient } from "../api/client";
 import { commandClient } from "./stackSettings";
 
 /** The options every pool command takes. */

@@ -1,4 +1,4 @@
-import { AgentPoolSummary } from "../wire";
+import { AgentPoolSummary } from "../api/wire";
 
 /** Language of a generated program. */
 export type Lang = "ts" | "js";

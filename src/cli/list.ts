@@ -1,6 +1,6 @@
 /** `agent-pools list`: the org's pools as a table (or JSON), with the runners online in each. */
 import { Command } from "commander";
-import { AgentPoolDetail, AgentPoolSummary } from "../wire";
+import { AgentPoolDetail, AgentPoolSummary } from "../api/wire";
 import { clientFor, CommonOptions, withCommon } from "./commonOptions";
 import { color, mapLimit, table, when } from "./output";
 

@@ -3,8 +3,8 @@
  * The `agent-pools` command: `npx agent-pools --help`.
  */
 import { Command, CommanderError } from "commander";
-import { PACKAGE_VERSION } from "../version";
-import { redact } from "../redact";
+import { PACKAGE_VERSION } from "../api/version";
+import { redact } from "../api/redact";
 import { CommandContext, processContext } from "./context";
 import { emulatorCommand } from "./emulator";
 import { importCommand } from "./import";

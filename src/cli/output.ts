@@ -1,5 +1,5 @@
 /** What the `agent-pools` subcommands share to print: colours, times and tables, and bounded concurrency. */
-import { timestampToDate } from "../wire";
+import { timestampToDate } from "../api/wire";
 
 /** ANSI colours, on a terminal without NO_COLOR only. */
 export const color = {

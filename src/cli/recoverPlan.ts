@@ -3,13 +3,13 @@
  * an interrupted update, and which live pools it made (with the reason for every pool left alone).
  * The command itself (recover.ts) reads, prints and acts.
  */
-import { AgentPoolsClient } from "../client";
-import { isPulumiApiError } from "../errors";
-import { AgentPoolSummary, timestampToDate } from "../wire";
+import { AgentPoolsClient } from "../api/client";
+import { isPulumiApiError } from "../api/errors";
+import { AgentPoolSummary, timestampToDate } from "../api/wire";
 
 // The resource class's type token. Checked against the exported constant at compile time; not
 // imported, because that module loads @pulumi/pulumi, which takes over a second.
-export const AGENT_POOL_TYPE: typeof import("../agentPool").AGENT_POOL_TYPE =
+export const AGENT_POOL_TYPE: typeof import("../agentPool/agentPool").AGENT_POOL_TYPE =
     "pulumi-nodejs:dynamic/agentpools:AgentPool";
 export const STACK_TYPE = "pulumi:pulumi:Stack";
 

@@ -2,14 +2,14 @@
  * The API settings the `agent-pools` command uses: the same as a program in the same folder would.
  * In order: `--api-url`; the current stack's `pulumi-agent-pools:*` (or `pulumiservice:*`) config
  * when the folder is a Pulumi project, read through the `pulumi` CLI and turned into settings by the
- * provider's own reader (config.ts); then `PULUMI_API`/`PULUMI_ACCESS_TOKEN` and the login
- * (credentials.ts). What was read, or why the stack's config could not be, goes with the settings so
- * that a failure can say where the URL and token came from (never the token).
+ * provider's own reader (src/api/config.ts); then `PULUMI_API`/`PULUMI_ACCESS_TOKEN` and the login
+ * (src/api/credentials.ts). What was read, or why the stack's config could not be, goes with the
+ * settings so that a failure can say where the URL and token came from (never the token).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AgentPoolsClient, AgentPoolsClientOptions } from "../client";
-import { ConfigReader, listedConfigReader, settingsFromConfig } from "../config";
+import { AgentPoolsClient, AgentPoolsClientOptions } from "../api/client";
+import { ConfigReader, listedConfigReader, settingsFromConfig } from "../api/config";
 import { PULUMI_BIN_ENV, PulumiCli } from "./pulumiCli";
 
 /** Where the command runs and which stack's config it reads. */

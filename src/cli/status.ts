@@ -5,7 +5,7 @@
  * so that it can run from cron or CI: that is when every stack without a pool of its own waits.
  */
 import { Command } from "commander";
-import { AgentPoolDetail, AgentPoolSummary } from "../wire";
+import { AgentPoolDetail, AgentPoolSummary } from "../api/wire";
 import { clientFor, CommonOptions, withCommon } from "./commonOptions";
 import { color, mapLimit, table, when } from "./output";
 import { UsageError } from "./usageError";

@@ -3,7 +3,7 @@
  * each message says what to do) from a bug. Both are reported in one line; only a bug's stack is
  * worth printing, with AGENT_POOLS_DEBUG set.
  */
-import { isCredentialsError, isPulumiApiError } from "../errors";
+import { isCredentialsError, isPulumiApiError } from "../api/errors";
 
 /** A failure the command expected, reported in one line without a stack trace. */
 export class UsageError extends Error {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { isRetiringName } from "../../src/rotation";
+import { isRetiringName } from "../../src/agentPool/rotation";
 import { apiRoutes, engineSuite, ProgramSpec, revealedToken } from "./harness";
 
 // The org's default pool through the real Pulumi engine (CLI, language host or Automation API, the

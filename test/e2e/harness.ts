@@ -10,7 +10,7 @@ import {
 } from "../../scripts/engine-driver";
 import { offlinePulumiEnv } from "../../scripts/offline-env";
 import type { RunProgramSpec } from "../../scripts/run-program";
-import type { AgentPoolsClient } from "../../src/client";
+import type { AgentPoolsClient } from "../../src/api/client";
 import type { Emulator } from "../../src/emulator";
 import { cleanupTempDirs, emptyDir, Harness, startHarness } from "../helpers";
 import { installedProgramDir, REPO_ROOT } from "../support/installedPackage";

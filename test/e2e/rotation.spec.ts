@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { hashToken, Route } from "../../src/emulator";
-import { isRetiringName } from "../../src/rotation";
+import { isRetiringName } from "../../src/agentPool/rotation";
 import { cancel, runAndKill } from "./background";
 import { apiRoutes, engineSuite, ProgramSpec, revealedToken, RunResult } from "./harness";
 

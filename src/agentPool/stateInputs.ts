@@ -1,4 +1,4 @@
-import { AgentPoolOutputs, CheckedInputs, StoredOutputs } from "./types";
+import { AgentPoolOutputs, CheckedInputs, StoredOutputs } from "../types";
 
 /** The inputs the state keeps as outputs. */
 export function stateInputs(

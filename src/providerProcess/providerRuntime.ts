@@ -20,9 +20,9 @@
  * Nor is any of it kept in a value Pulumi could serialize into the state: the settings hold the
  * access token.
  */
-import { AgentPoolsClient, AgentPoolsClientOptions } from "./client";
-import type { RotationSource } from "./rotation";
-import type { CheckedInputs } from "./types";
+import { AgentPoolsClient, AgentPoolsClientOptions } from "../api/client";
+import type { RotationSource } from "../agentPool/rotation";
+import type { CheckedInputs } from "../types";
 
 const STATE_KEY = "__pulumiAgentPoolsProviderRuntime";
 

@@ -9,7 +9,7 @@
  * what it knows: a `pulumi destroy` of 100 pools sends one list, not 100. What is not seen is a
  * change made in the console while that one command runs.
  */
-import { AgentPoolsClient } from "./client";
+import { AgentPoolsClient } from "../api/client";
 import { forgetDefault, knownDefault, rememberDefault } from "./providerRuntime";
 
 /** The id of the org's default pool, `undefined` when the org uses the Pulumi-hosted pool. */

@@ -1,5 +1,5 @@
 /** The AgentPool resource id, `<organizationName>/<agentPoolId>`, made and read back. */
-import { AgentPoolOutputs } from "./types";
+import { AgentPoolOutputs } from "../types";
 
 /** `<organizationName>/<agentPoolId>`: everything needed to find the pool, from the id alone. */
 export function resourceId(org: string, poolId: string): string {

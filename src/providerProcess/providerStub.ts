@@ -14,7 +14,7 @@
  * provider plugin would: `pulumi refresh` and `pulumi destroy` need the package installed there too.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { CheckedInputs, DefaultAgentPoolInputs, DefaultAgentPoolOutputs, StoredOutputs } from "./types";
+import type { CheckedInputs, DefaultAgentPoolInputs, DefaultAgentPoolOutputs, StoredOutputs } from "../types";
 
 /** The module text for a provider module of this package, loaded by package name. */
 function providerText(module: string): string {
@@ -35,11 +35,11 @@ export const DEFAULT_POOL_PROVIDER = providerText("pulumi-agent-pools/default-po
 type Implements<M extends T, T> = M;
 /** @internal */
 export type AgentPoolProviderModule = Implements<
-    typeof import("./provider"),
+    typeof import("../agentPool/provider"),
     Required<dynamic.ResourceProvider<CheckedInputs, StoredOutputs>>
 >;
 /** @internal */
 export type DefaultPoolProviderModule = Implements<
-    typeof import("./defaultPoolProvider"),
+    typeof import("../defaultAgentPool/provider"),
     Required<dynamic.ResourceProvider<DefaultAgentPoolInputs, DefaultAgentPoolOutputs>>
 >;

@@ -4,8 +4,8 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { describeType, descriptionProblem, nameProblem, orgProblem } from "./rules";
-import { AgentPoolInputs, CheckedInputs } from "./types";
+import { describeType, descriptionProblem, nameProblem, orgProblem } from "../api/rules";
+import { AgentPoolInputs, CheckedInputs } from "../types";
 
 /**
  * The value the engine passes for inputs not known until apply: `@pulumi/pulumi`'s `unknownValue`.

@@ -3,18 +3,18 @@
  * import, refresh, secrets) on top of {@link AgentPoolsClient}.
  *
  * This module's exported functions are the `ResourceProvider` methods. The resource hands Pulumi a
- * stub (providerStub.ts) that loads this module by package name in the provider process, so
+ * stub (src/providerProcess/providerStub.ts) that loads this module by package name in the provider process, so
  * refresh and destroy run the installed version and upgrading the package changes nothing in the
  * state. Nothing here keeps a credential in a value that could be serialized: the settings, and
- * what one call leaves for a later one, are the provider process's state (providerRuntime.ts).
+ * what one call leaves for a later one, are the provider process's state (src/providerProcess/providerRuntime.ts).
  */
 
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { settingsFromConfig } from "./config";
+import { settingsFromConfig } from "../api/config";
 import { adopt, importProblems } from "./adopt";
 import { createExactlyOnce } from "./createOnce";
-import { forTheEngine } from "./engineErrors";
-import { isPulumiApiError, withHint } from "./errors";
+import { forTheEngine } from "../providerProcess/engineErrors";
+import { isPulumiApiError, withHint } from "../api/errors";
 import { checkInputs, UNKNOWN } from "./inputs";
 import {
     client,
@@ -26,18 +26,18 @@ import {
     noteRotation,
     retiredByAnother,
     takeRotation,
-} from "./providerRuntime";
+} from "../providerProcess/providerRuntime";
 import { parseResourceId, resourceId } from "./resourceId";
 import { isInUse, retire, rotate } from "./rotation";
-import { FALLBACK_WORDS, noteDeleted, orgDefault, warnInRun } from "./orgDefault";
+import { FALLBACK_WORDS, noteDeleted, orgDefault, warnInRun } from "../providerProcess/orgDefault";
 import { fromState, sameTrigger, stateInputs, toState } from "./stateInputs";
-import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs, RetiringPool, StoredOutputs } from "./types";
-import { CreatedAgentPool } from "./wire";
+import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs, RetiringPool, StoredOutputs } from "../types";
+import { CreatedAgentPool } from "../api/wire";
 
 /**
  * Reads credentials from the stack config: `pulumi-agent-pools:accessToken` (or
  * `pulumiservice:accessToken`) and `pulumi-agent-pools:apiUrl` (or `pulumiservice:apiUrl`). Keys
- * absent or empty fall through to `PULUMI_ACCESS_TOKEN`, `PULUMI_API` and the Pulumi login (config.ts).
+ * absent or empty fall through to `PULUMI_ACCESS_TOKEN`, `PULUMI_API` and the Pulumi login (src/api/config.ts).
  */
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
     configureProcess(settingsFromConfig((key) => req.config.get(key)));
@@ -324,7 +324,7 @@ async function deletePool(id: string, props: StoredOutputs): Promise<void> {
         );
     }
 }
-// The two the host reports with a stack trace, and the engine again: said once (engineErrors.ts).
+// The two the host reports with a stack trace, and the engine again: said once (src/providerProcess/engineErrors.ts).
 const checkForTheEngine = forTheEngine(checkPool);
 const readForTheEngine = forTheEngine(readPool);
 const deleteForTheEngine = forTheEngine(deletePool);

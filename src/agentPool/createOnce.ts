@@ -2,9 +2,9 @@
  * Exactly one pool per create: the POST is sent once, and when its answer is lost, a look-up by
  * name (names are unique) tells what happened. Also what a 409 means when no answer was lost.
  */
-import { AgentPoolsClient } from "./client";
-import { isPulumiApiError, PulumiApiError, withHint } from "./errors";
-import { CreatedAgentPool, timestampToDate } from "./wire";
+import { AgentPoolsClient } from "../api/client";
+import { isPulumiApiError, PulumiApiError, withHint } from "../api/errors";
+import { CreatedAgentPool, timestampToDate } from "../api/wire";
 
 // How far the service's clock may be from ours, and how coarse its timestamps are, when deciding
 // whether a pool found after a lost create answer is the one this create made.

@@ -18,12 +18,12 @@
  * was freed, with no runner and no stack using it, is the earlier run's create whose answer (and
  * token) was lost, and is replaced.
  */
-import { AgentPoolsClient } from "./client";
-import { isPulumiApiError, PulumiApiError, withHint } from "./errors";
-import { orgDefault, setOrgDefault, warnInRun } from "./orgDefault";
-import { MAX_NAME_LENGTH } from "./rules";
-import { RetiringPool } from "./types";
-import { AgentPoolSummary, CreatedAgentPool, timestampToDate } from "./wire";
+import { AgentPoolsClient } from "../api/client";
+import { isPulumiApiError, PulumiApiError, withHint } from "../api/errors";
+import { orgDefault, setOrgDefault, warnInRun } from "../providerProcess/orgDefault";
+import { MAX_NAME_LENGTH } from "../api/rules";
+import { RetiringPool } from "../types";
+import { AgentPoolSummary, CreatedAgentPool, timestampToDate } from "../api/wire";
 
 /**
  * The pool a rotation replaces, as the engine's old state has it. `create` never sees that state,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AGENT_POOL_PROVIDER } from "./providerStub";
-import { RetiringPool } from "./types";
-import { Agent } from "./wire";
+import { AGENT_POOL_PROVIDER } from "../providerProcess/providerStub";
+import { RetiringPool } from "../types";
+import { Agent } from "../api/wire";
 
 /** The resource's type token, fixed forever: `pulumi-nodejs:dynamic/agentpools:AgentPool`. */
 export const AGENT_POOL_TYPE = "pulumi-nodejs:dynamic/agentpools:AgentPool";
@@ -105,14 +105,15 @@ export class AgentPool extends pulumi.CustomResource {
             imported: undefined,
             retiring: undefined,
             // What `pulumi.dynamic.Resource` would do, with the provider's text written by hand
-            // (providerStub.ts): a few bytes in the state, where the closure serializer writes kilobytes.
+            // (src/providerProcess/providerStub.ts): a few bytes in the state, where the closure
+            // serializer writes kilobytes.
             __provider: AGENT_POOL_PROVIDER,
         };
         super(AGENT_POOL_TYPE, name, props, {
             ...rest,
             additionalSecretOutputs: [...(rest.additionalSecretOutputs ?? []), "tokenValue"],
         });
-        // The state leaves these out while they hold their defaults (StoredOutputs in types.ts): a few
+        // The state leaves these out while they hold their defaults (StoredOutputs in src/types.ts): a few
         // bytes per pool that every write of the state would pay. The resource shows the defaults.
         this.agents = this.agents.apply((agents) => agents ?? []);
         this.imported = this.imported.apply((imported) => imported ?? false);

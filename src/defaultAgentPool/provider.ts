@@ -1,18 +1,19 @@
 /**
  * The dynamic provider behind {@link DefaultAgentPool}: the org's default agent pool, a setting of
  * the org (`PATCH /api/orgs/{org}` with `setDefaultAgentPoolID`, read back from the pool list's
- * `defaultAgentPoolID`). Its resource id is the org name. Like provider.ts, this module exports the
- * `ResourceProvider` methods and nothing else, and is loaded by package name in the provider process
- * (see providerStub.ts); it shares that process's settings and client with `AgentPool`'s provider.
+ * `defaultAgentPoolID`). Its resource id is the org name. Like src/agentPool/provider.ts, this module
+ * exports the `ResourceProvider` methods and nothing else, and is loaded by package name in the
+ * provider process (see src/providerProcess/providerStub.ts); it shares that process's settings and
+ * client with `AgentPool`'s provider.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { forTheEngine } from "./engineErrors";
-import { isPulumiApiError, withHint } from "./errors";
-import { UNKNOWN } from "./inputs";
-import { noteOrgDefault, setOrgDefault, warnInRun } from "./orgDefault";
-import { client } from "./providerRuntime";
-import { describeType, orgProblem } from "./rules";
-import { DefaultAgentPoolInputs, DefaultAgentPoolOutputs } from "./types";
+import { forTheEngine } from "../providerProcess/engineErrors";
+import { isPulumiApiError, withHint } from "../api/errors";
+import { UNKNOWN } from "../agentPool/inputs";
+import { noteOrgDefault, setOrgDefault, warnInRun } from "../providerProcess/orgDefault";
+import { client } from "../providerProcess/providerRuntime";
+import { describeType, orgProblem } from "../api/rules";
+import { DefaultAgentPoolInputs, DefaultAgentPoolOutputs } from "../types";
 
 const INPUT_KEYS = ["organizationName", "agentPoolId", "importId"];
 
@@ -20,7 +21,7 @@ const INPUT_KEYS = ["organizationName", "agentPoolId", "importId"];
  * Reads the same stack config as `AgentPool`'s provider, into the provider process's one set of
  * settings that both share: it is that provider's `configure`.
  */
-export { configure } from "./provider";
+export { configure } from "../agentPool/provider";
 
 /** Validates the inputs: every problem at once, never a throw. */
 export async function check(
@@ -156,7 +157,7 @@ async function deleteDefault(id: string, props: DefaultAgentPoolOutputs): Promis
                 : `is now pool ${JSON.stringify(live)}, set outside this stack, not ${JSON.stringify(props.agentPoolId)}`),
     );
 }
-// The two the host reports with a stack trace, and the engine again: said once (engineErrors.ts).
+// The two the host reports with a stack trace, and the engine again: said once (src/providerProcess/engineErrors.ts).
 const readForTheEngine = forTheEngine(readDefault);
 const deleteForTheEngine = forTheEngine(deleteDefault);
 export { readForTheEngine as read, deleteForTheEngine as delete };

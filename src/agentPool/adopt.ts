@@ -1,10 +1,10 @@
 /** The `import` option: taking over an existing pool in `create`, with no request that changes it. */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { AgentPoolsClient } from "./client";
+import { AgentPoolsClient } from "../api/client";
 import { resourceId } from "./resourceId";
 import { stateInputs, toState } from "./stateInputs";
-import { CheckedInputs, StoredOutputs } from "./types";
-import { AgentPoolDetail } from "./wire";
+import { CheckedInputs, StoredOutputs } from "../types";
+import { AgentPoolDetail } from "../api/wire";
 
 /** The pool id of an import id: `org/poolId`, `org/name/poolId` (the official provider's) or a bare id. */
 function importedPoolId(importId: string): string {
