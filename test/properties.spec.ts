@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { isPulumiApiError } from "../src/api/errors";
 import { newToken } from "../src/emulator/state";
-import { UNKNOWN } from "../src/agentPool/inputs";
+import { UNKNOWN } from "../src/providerProcess/unknown";
 import * as provider from "../src/agentPool/provider";
 import { AgentPoolInputs } from "../src/types";
 import { parseCreated, parseDetail, parseList, parseUpdated, ResponseShapeError } from "../src/api/wire";

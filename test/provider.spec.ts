@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { PulumiApiError } from "../src/api/errors";
-import { checkInputs, UNKNOWN } from "../src/agentPool/inputs";
+import { checkInputs } from "../src/agentPool/inputs";
+import { UNKNOWN } from "../src/providerProcess/unknown";
 import * as provider from "../src/agentPool/provider";
 import { fromState } from "../src/agentPool/stateInputs";
 import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs } from "../src/types";

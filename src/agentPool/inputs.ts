@@ -3,18 +3,9 @@
  * defaults filled in. The engine's placeholder for values not known until apply is let through.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { describeType, descriptionProblem, nameProblem, orgProblem } from "../api/rules";
+import { UNKNOWN } from "../providerProcess/unknown";
 import { AgentPoolInputs, CheckedInputs } from "../types";
-
-/**
- * The value the engine passes for inputs not known until apply: `@pulumi/pulumi`'s `unknownValue`.
- * Its declared type is that literal, so the compiler rejects this line if the two ever differ; it is
- * not imported at run time because this module runs in the provider process, where loading a second
- * copy of `@pulumi/pulumi` (an `npm link` or a workspace can put one beside this package) costs
- * about a second and brings a second set of its globals.
- */
-export const UNKNOWN: typeof unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 const INPUT_KEYS = ["organizationName", "name", "description", "forceDestroy", "rotationTrigger", "importId"];
 

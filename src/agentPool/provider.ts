@@ -10,15 +10,13 @@
  */
 
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { settingsFromConfig } from "../api/config";
 import { adopt, importProblems } from "./adopt";
 import { createExactlyOnce } from "./createOnce";
 import { forTheEngine } from "../providerProcess/engineErrors";
 import { isPulumiApiError, withHint } from "../api/errors";
-import { checkInputs, UNKNOWN } from "./inputs";
+import { checkInputs } from "./inputs";
 import {
     client,
-    configureProcess,
     deletedByRotation,
     isRotating,
     noteDeletedByRotation,
@@ -28,20 +26,14 @@ import {
     takeRotation,
 } from "../providerProcess/providerRuntime";
 import { parseResourceId, resourceId } from "./resourceId";
+import { UNKNOWN } from "../providerProcess/unknown";
 import { isInUse, retire, rotate } from "./rotation";
 import { FALLBACK_WORDS, noteDeleted, orgDefault, warnInRun } from "../providerProcess/orgDefault";
 import { fromState, sameTrigger, stateInputs, toState } from "./stateInputs";
 import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs, RetiringPool, StoredOutputs } from "../types";
 import { CreatedAgentPool } from "../api/wire";
 
-/**
- * Reads credentials from the stack config: `pulumi-agent-pools:accessToken` (or
- * `pulumiservice:accessToken`) and `pulumi-agent-pools:apiUrl` (or `pulumiservice:apiUrl`). Keys
- * absent or empty fall through to `PULUMI_ACCESS_TOKEN`, `PULUMI_API` and the Pulumi login (src/api/config.ts).
- */
-export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
-    configureProcess(settingsFromConfig((key) => req.config.get(key)));
-}
+export { configure } from "../providerProcess/configure";
 
 /**
  * Validates inputs and fills in defaults, the only place they are applied. Reports every problem at

@@ -9,19 +9,15 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { forTheEngine } from "../providerProcess/engineErrors";
 import { isPulumiApiError, withHint } from "../api/errors";
-import { UNKNOWN } from "../agentPool/inputs";
 import { noteOrgDefault, setOrgDefault, warnInRun } from "../providerProcess/orgDefault";
 import { client } from "../providerProcess/providerRuntime";
+import { UNKNOWN } from "../providerProcess/unknown";
 import { describeType, orgProblem } from "../api/rules";
 import { DefaultAgentPoolInputs, DefaultAgentPoolOutputs } from "../types";
 
 const INPUT_KEYS = ["organizationName", "agentPoolId", "importId"];
 
-/**
- * Reads the same stack config as `AgentPool`'s provider, into the provider process's one set of
- * settings that both share: it is that provider's `configure`.
- */
-export { configure } from "../agentPool/provider";
+export { configure } from "../providerProcess/configure";
 
 /** Validates the inputs: every problem at once, never a throw. */
 export async function check(
