@@ -1,12 +1,16 @@
 /**
- * The dynamic provider behind {@link AgentPool}: Pulumi semantics (check, diff, replace, rotation,
- * import, refresh, secrets) on top of {@link AgentPoolsClient}.
+ * The dynamic provider behind {@link index!AgentPool | AgentPool}: Pulumi semantics (check, diff,
+ * replace, rotation, import, refresh, secrets) on top of
+ * {@link index!AgentPoolsClient | AgentPoolsClient}.
  *
  * This module's exported functions are the `ResourceProvider` methods. The resource hands Pulumi a
- * stub (src/providerProcess/providerStub.ts) that loads this module by package name in the provider process, so
- * refresh and destroy run the installed version and upgrading the package changes nothing in the
- * state. Nothing here keeps a credential in a value that could be serialized: the settings, and
- * what one call leaves for a later one, are the provider process's state (src/providerProcess/providerRuntime.ts).
+ * stub (src/providerProcess/providerStub.ts) that loads this module by package name in the provider
+ * process, so refresh and destroy run the installed version and upgrading the package changes
+ * nothing in the state. Nothing here keeps a credential in a value that could be serialized: the
+ * settings, and what one call leaves for a later one, are the provider process's state
+ * (src/providerProcess/providerRuntime.ts).
+ *
+ * @module provider
  */
 
 import type * as dynamic from "@pulumi/pulumi/dynamic";
@@ -34,11 +38,10 @@ import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs, RetiringPool, StoredO
 import { CreatedAgentPool } from "../api/wire";
 
 export { configure } from "../providerProcess/configure";
+// The types its methods take and return, for a reader of this module's declarations (no value).
+export type { CheckedInputs, DefaultedOutput, StoredOutputs } from "../types";
 
-/**
- * Validates inputs and fills in defaults, the only place they are applied. Reports every problem at
- * once; never throws for bad input.
- */
+// `check`, exported below with its documentation.
 async function checkPool(olds: AgentPoolInputs, news: AgentPoolInputs): Promise<dynamic.CheckResult<CheckedInputs>> {
     const result = checkInputs(olds, news);
     const inputs = result.inputs!;
@@ -141,7 +144,7 @@ export async function create(inputs: CheckedInputs): Promise<dynamic.CreateResul
     return { id: resourceId(org, created.id), outs: toState(outs) };
 }
 
-/** Refresh: reads the live pool; a pool that is gone is dropped from the state. */
+// `read`, exported below with its documentation.
 async function readPool(id: string, props?: StoredOutputs): Promise<dynamic.ReadResult<StoredOutputs>> {
     // No props: a read-only reference (`AgentPool.get`), which has no state of its own.
     const old: Partial<StoredOutputs> = props ?? {};
@@ -238,13 +241,7 @@ export async function update(
     };
 }
 
-/**
- * Deletes the pool and the pools it is retiring; one that is already gone counts as deleted. A pool
- * in use, or the org's default, that a rotation's successor now retires (the old pool of a
- * rotation, whose resource the engine deletes once the successor exists) is left to that successor.
- * The org's default pool is not deleted without forceDestroy: the service would let it go and put
- * the org on Pulumi-hosted runners.
- */
+// `delete`, exported below with its documentation.
 async function deletePool(id: string, props: StoredOutputs): Promise<void> {
     const { org, poolId } = parseResourceId(id, props);
     const force = props.forceDestroy === true;
@@ -317,8 +314,20 @@ async function deletePool(id: string, props: StoredOutputs): Promise<void> {
     }
 }
 // The two the host reports with a stack trace, and the engine again: said once (src/providerProcess/engineErrors.ts).
+/**
+ * Validates inputs and fills in defaults, the only place they are applied. Reports every problem at
+ * once; never throws for bad input.
+ */
 const checkForTheEngine = forTheEngine(checkPool);
+/** Refresh: reads the live pool; a pool that is gone is dropped from the state. */
 const readForTheEngine = forTheEngine(readPool);
+/**
+ * Deletes the pool and the pools it is retiring; one that is already gone counts as deleted. A pool
+ * in use, or the org's default, that a rotation's successor now retires (the old pool of a
+ * rotation, whose resource the engine deletes once the successor exists) is left to that successor.
+ * The org's default pool is not deleted without forceDestroy: the service would let it go and put
+ * the org on Pulumi-hosted runners.
+ */
 const deleteForTheEngine = forTheEngine(deletePool);
 export { checkForTheEngine as check, readForTheEngine as read, deleteForTheEngine as delete };
 

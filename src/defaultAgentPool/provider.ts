@@ -1,10 +1,12 @@
 /**
- * The dynamic provider behind {@link DefaultAgentPool}: the org's default agent pool, a setting of
- * the org (`PATCH /api/orgs/{org}` with `setDefaultAgentPoolID`, read back from the pool list's
- * `defaultAgentPoolID`). Its resource id is the org name. Like src/agentPool/provider.ts, this module
- * exports the `ResourceProvider` methods and nothing else, and is loaded by package name in the
- * provider process (see src/providerProcess/providerStub.ts); it shares that process's settings and
- * client with `AgentPool`'s provider.
+ * The dynamic provider behind {@link index!DefaultAgentPool | DefaultAgentPool}: the org's default
+ * agent pool, a setting of the org (`PATCH /api/orgs/{org}` with `setDefaultAgentPoolID`, read back
+ * from the pool list's `defaultAgentPoolID`). Its resource id is the org name. Like
+ * src/agentPool/provider.ts, this module exports the `ResourceProvider` methods and nothing else,
+ * and is loaded by package name in the provider process (see src/providerProcess/providerStub.ts);
+ * it shares that process's settings and client with `AgentPool`'s provider.
+ *
+ * @module default-pool-provider
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { forTheEngine } from "../providerProcess/engineErrors";
@@ -105,11 +107,7 @@ export async function create(inputs: DefaultAgentPoolInputs): Promise<dynamic.Cr
     return { id: org, outs: { organizationName: org, agentPoolId: inputs.agentPoolId } };
 }
 
-/**
- * Refresh: the org's default as the pool list says. A default changed elsewhere becomes the state
- * (the next preview shows the drift and the next `pulumi up` puts the declared pool back); an org
- * without a default means the resource is gone.
- */
+// `read`, exported below with its documentation.
 async function readDefault(
     id: string,
     props?: DefaultAgentPoolOutputs,
@@ -134,10 +132,7 @@ export async function update(
     return { outs: { organizationName: news.organizationName, agentPoolId: news.agentPoolId } };
 }
 
-/**
- * Reverts the org to the Pulumi-hosted pool, but only while the default is still the pool this
- * resource set: a default chosen since, elsewhere, is left as it is (and the run says so).
- */
+// `delete`, exported below with its documentation.
 async function deleteDefault(id: string, props: DefaultAgentPoolOutputs): Promise<void> {
     const org = props.organizationName ?? id;
     const live = (await client().list(org)).defaultAgentPoolId;
@@ -154,7 +149,16 @@ async function deleteDefault(id: string, props: DefaultAgentPoolOutputs): Promis
     );
 }
 // The two the host reports with a stack trace, and the engine again: said once (src/providerProcess/engineErrors.ts).
+/**
+ * Refresh: the org's default as the pool list says. A default changed elsewhere becomes the state
+ * (the next preview shows the drift and the next `pulumi up` puts the declared pool back); an org
+ * without a default means the resource is gone.
+ */
 const readForTheEngine = forTheEngine(readDefault);
+/**
+ * Reverts the org to the Pulumi-hosted pool, but only while the default is still the pool this
+ * resource set: a default chosen since, elsewhere, is left as it is (and the run says so).
+ */
 const deleteForTheEngine = forTheEngine(deleteDefault);
 export { readForTheEngine as read, deleteForTheEngine as delete };
 
