@@ -13,11 +13,6 @@ export default tseslint.config(
         },
     },
     {
-        // The provider stub loads the installed provider by name at run time: a require is its point.
-        files: ["src/providerStub.ts"],
-        rules: { "@typescript-eslint/no-require-imports": "off" },
-    },
-    {
         // Scripts and example programs in plain CommonJS JavaScript.
         files: ["**/*.js"],
         rules: { "@typescript-eslint/no-require-imports": "off" },

@@ -16,6 +16,8 @@ interface Sent {
     id: string;
     inputs: Record<string, unknown>;
     additionalSecretOutputs: string[];
+    /** Where the program declared the resource, as the engine records it. */
+    sourceUri: string;
 }
 
 interface MonitorRequest {
@@ -24,6 +26,7 @@ interface MonitorRequest {
     getImportid?(): string;
     getId?(): string;
     getAdditionalsecretoutputsList?(): string[];
+    getSourceposition?(): { getUri(): string; getLine(): number } | undefined;
 }
 
 type Monitor = Record<"registerResource" | "readResource", (req: MonitorRequest, cb: unknown) => unknown>;
@@ -67,6 +70,7 @@ describe("AgentPool: the resource as registered", () => {
                     id: (kind === "register" ? req.getImportid?.() : req.getId?.()) ?? "",
                     inputs: struct?.toJavaScript() ?? {},
                     additionalSecretOutputs: req.getAdditionalsecretoutputsList?.() ?? [],
+                    sourceUri: req.getSourceposition?.()?.getUri() ?? "",
                 });
                 return original(req, cb);
             };
@@ -77,7 +81,7 @@ describe("AgentPool: the resource as registered", () => {
         pulumi.runtime.resetOptions("", "", -1, "", "", false, "");
     });
 
-    const registered = async (pool: AgentPool): Promise<Sent> => {
+    const registered = async (pool: pulumi.CustomResource): Promise<Sent> => {
         const name = (await valueOf(pool.urn)).split("::").pop();
         const found = sent.filter((s) => s.name === name);
         assert.equal(found.length, 1, `one request for ${name}`);
@@ -106,6 +110,53 @@ describe("AgentPool: the resource as registered", () => {
     it("stores a one-line provider that loads the installed package by name", () => {
         assert.equal(AGENT_POOL_PROVIDER, 'exports.handler=()=>require("pulumi-agent-pools/provider")');
         console.log(`      (__provider: ${Buffer.byteLength(AGENT_POOL_PROVIDER)} bytes)`);
+    });
+
+    it("registers without the SDK's per-promise stack traces, and still records the program's line", async () => {
+        const limit = Error.stackTraceLimit;
+        const pool = new AgentPool("traces", { organizationName: "acme", name: "prod" });
+        const def = new api.DefaultAgentPool("traces-default", { organizationName: "acme", agentPoolId: "p-1" });
+        assert.equal(Error.stackTraceLimit, limit, "the limit is back as it was");
+        for (const res of [pool, def]) {
+            const req = await registered(res);
+            assert.match(
+                req.sourceUri,
+                /agentPool\.spec\.ts$/,
+                "the source position is the declaring line, not the package's",
+            );
+        }
+        // The traces the SDK keeps, for its report of leaks, on the promises a resource's registration
+        // made: those still pending right after the constructor, named after the resource.
+        const traces = (make: () => pulumi.Resource, name: string) => {
+            const pending = (
+                require("@pulumi/pulumi/runtime/state") as {
+                    getStore(): { leakCandidates: Set<{ _debugCtx?: string; _debugStackTrace?: string }> };
+                }
+            ).getStore().leakCandidates;
+            const before = new Set(pending);
+            const res = make();
+            const made = [...pending].filter((p) => !before.has(p) && String(p._debugCtx).includes(name));
+            assert.ok(made.length >= 4, `the registration of ${name} made debuggable promises (${made.length})`);
+            return { res, framed: made.filter((p) => /\n\s+at /.test(String(p._debugStackTrace))).length };
+        };
+        const quiet = traces(
+            () => new AgentPool("traces-quiet", { organizationName: "acme", name: "prod" }),
+            "traces-quiet",
+        );
+        assert.equal(quiet.framed, 0, "no frames taken while the pool registered");
+        await registered(quiet.res as AgentPool);
+        // With PULUMI_DEBUG_PROMISE_LEAKS the report keeps its traces.
+        process.env.PULUMI_DEBUG_PROMISE_LEAKS = "1";
+        try {
+            const debugged = traces(
+                () => new AgentPool("traces-debug", { organizationName: "acme", name: "prod" }),
+                "traces-debug",
+            );
+            assert.ok(debugged.framed > 0, "the traces are there when asked for");
+            await registered(debugged.res as AgentPool);
+        } finally {
+            delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+        }
     });
 
     it("shows agents, imported and retiring at their defaults where the state leaves them out", async () => {

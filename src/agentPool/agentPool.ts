@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { pausePromiseStacks } from "../registration";
 import { AGENT_POOL_PROVIDER } from "../providerProcess/providerStub";
 import { RetiringPool } from "../types";
 import { Agent } from "../api/wire";
@@ -109,10 +110,16 @@ export class AgentPool extends pulumi.CustomResource {
             // serializer writes kilobytes.
             __provider: AGENT_POOL_PROVIDER,
         };
-        super(AGENT_POOL_TYPE, name, props, {
-            ...rest,
-            additionalSecretOutputs: [...(rest.additionalSecretOutputs ?? []), "tokenValue"],
-        });
+        // Without the SDK's per-promise stack traces (src/registration.ts): most of a program's CPU per pool.
+        const resume = pausePromiseStacks();
+        try {
+            super(AGENT_POOL_TYPE, name, props, {
+                ...rest,
+                additionalSecretOutputs: [...(rest.additionalSecretOutputs ?? []), "tokenValue"],
+            });
+        } finally {
+            resume();
+        }
         // The state leaves these out while they hold their defaults (StoredOutputs in src/types.ts): a few
         // bytes per pool that every write of the state would pay. The resource shows the defaults.
         this.agents = this.agents.apply((agents) => agents ?? []);

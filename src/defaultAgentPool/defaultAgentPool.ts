@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { pausePromiseStacks } from "../registration";
 import { DEFAULT_POOL_PROVIDER } from "../providerProcess/providerStub";
 
 /** The resource's type token, fixed forever: `pulumi-nodejs:dynamic/agentpools:DefaultAgentPool`. */
@@ -48,17 +49,22 @@ export class DefaultAgentPool extends pulumi.CustomResource {
     public constructor(name: string, args: DefaultAgentPoolArgs, opts: pulumi.CustomResourceOptions = {}) {
         // As for AgentPool: the engine's own import cannot reach a dynamic provider's read.
         const { import: importId, ...rest } = opts;
-        super(
-            DEFAULT_AGENT_POOL_TYPE,
-            name,
-            {
-                organizationName: args?.organizationName,
-                agentPoolId: args?.agentPoolId,
-                importId: opts.id === undefined ? importId : undefined,
-                __provider: DEFAULT_POOL_PROVIDER,
-            },
-            rest,
-        );
+        const resume = pausePromiseStacks();
+        try {
+            super(
+                DEFAULT_AGENT_POOL_TYPE,
+                name,
+                {
+                    organizationName: args?.organizationName,
+                    agentPoolId: args?.agentPoolId,
+                    importId: opts.id === undefined ? importId : undefined,
+                    __provider: DEFAULT_POOL_PROVIDER,
+                },
+                rest,
+            );
+        } finally {
+            resume();
+        }
     }
 
     /** True for a {@link DefaultAgentPool}, also across copies of this package. */
