@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
+import * as sdkState from "@pulumi/pulumi/runtime/state";
 import { AGENT_POOL_TYPE, AgentPool } from "../src/agentPool/agentPool";
 import * as api from "../src/index";
 import { AGENT_POOL_PROVIDER } from "../src/providerProcess/providerStub";
@@ -18,6 +19,11 @@ interface Sent {
     additionalSecretOutputs: string[];
     /** Where the program declared the resource, as the engine records it. */
     sourceUri: string;
+}
+
+/** The SDK's own store of pending promises (internal, so typed here): its report of leaks. */
+interface SdkState {
+    getStore(): { leakCandidates: Set<{ _debugCtx?: string; _debugStackTrace?: string }> };
 }
 
 interface MonitorRequest {
@@ -128,11 +134,7 @@ describe("AgentPool: the resource as registered", () => {
         // The traces the SDK keeps, for its report of leaks, on the promises a resource's registration
         // made: those still pending right after the constructor, named after the resource.
         const traces = (make: () => pulumi.Resource, name: string) => {
-            const pending = (
-                require("@pulumi/pulumi/runtime/state") as {
-                    getStore(): { leakCandidates: Set<{ _debugCtx?: string; _debugStackTrace?: string }> };
-                }
-            ).getStore().leakCandidates;
+            const pending = (sdkState as unknown as SdkState).getStore().leakCandidates;
             const before = new Set(pending);
             const res = make();
             const made = [...pending].filter((p) => !before.has(p) && String(p._debugCtx).includes(name));
