@@ -14,23 +14,11 @@ export function clockFor(unit: "ms" | "s"): Clock {
     return unit === "s" ? (ms) => Math.floor(ms / 1000) : (ms) => ms;
 }
 
-/** An agent in a pool's detail (`DeploymentAgentMetadata`). */
-export interface AgentJson {
-    /** Runner software version. */
-    version: string;
-    /** Operating system and architecture. */
-    platform: string;
-    /** Host name. */
-    hostname: string;
-    /** IP address. */
-    ip: string;
-    /** Process id, a string. */
-    pid: string;
-    /** Last heard from. */
-    lastSeen: number;
-    /** `online` or `offline`. */
-    status: AgentStatus;
-}
+/**
+ * An agent in a pool's detail (`DeploymentAgentMetadata`): the fields the emulator keeps for it
+ * ({@link EmulatedAgent}), with `lastSeen` in the unit answers use.
+ */
+export type AgentJson = EmulatedAgent;
 
 /** A pool in the list (`AgentPool`). */
 export interface PoolSummaryJson {
