@@ -5,7 +5,7 @@ import { AGENT_POOL_TYPE, Deployment, STACK_TYPE } from "../src/cli/recoverPlan"
 import { streamTerminal } from "../src/cli/terminal";
 import { Ran } from "./support/runNode";
 import { runCli, terminalAnswering } from "./support/runCli";
-import { cleanupTempDirs, emptyDir, Harness, startHarness } from "./helpers";
+import { emptyDir, Harness, useHarness } from "./helpers";
 
 // `agent-pools recover` asks before it deletes: run in this process (test/support/runCli.ts) with a
 // terminal that answers as a person would, or none, and a stand-in for the `pulumi` CLI that plays a
@@ -71,13 +71,9 @@ describe("agent-pools recover asks before it deletes", () => {
     const recover = (stack: InterruptedStack, args: string[], context: Partial<CommandContext> = {}): Promise<Ran> =>
         runCli(["recover", ...args], { HOME: emptyDir(), ...env }, undefined, { pulumi: () => stack, ...context });
 
-    beforeEach(async () => {
-        h = await startHarness();
-        env = { PULUMI_ACCESS_TOKEN: h.token, PULUMI_API: h.emu.url };
-    });
-    afterEach(async () => {
-        await h.emu.close();
-        cleanupTempDirs();
+    useHarness((x) => {
+        h = x;
+        env = { PULUMI_ACCESS_TOKEN: x.token, PULUMI_API: x.emu.url };
     });
 
     it("says in its --help that it asks, and that without a terminal it needs --yes", async () => {
