@@ -6,7 +6,7 @@ import { runCli } from "./support/runCli";
 import { PulumiCommandError } from "../src/cli/pulumiCli";
 import { isExpected, UsageError } from "../src/cli/usageError";
 import { CredentialsError, PulumiApiError } from "../src/api/errors";
-import { cleanupTempDirs, emptyDir, Harness, startHarness } from "./helpers";
+import { emptyDir, Harness, useHarness } from "./helpers";
 
 // The `agent-pools` command as a user runs it, run in this process from its source (test/support/
 // runCli.ts): the same arguments, environment, output and exit codes. The built file as a child
@@ -18,13 +18,9 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
 describe("agent-pools command", () => {
     let h: Harness;
     let env: NodeJS.ProcessEnv;
-    beforeEach(async () => {
-        h = await startHarness();
-        env = { PULUMI_ACCESS_TOKEN: h.token, PULUMI_API: h.emu.url };
-    });
-    afterEach(async () => {
-        await h.emu.close();
-        cleanupTempDirs();
+    useHarness((x) => {
+        h = x;
+        env = { PULUMI_ACCESS_TOKEN: x.token, PULUMI_API: x.emu.url };
     });
 
     it("lists pools as a table with status, agents online, last seen and default, without colour off a terminal", async () => {
@@ -180,28 +176,21 @@ describe("agent-pools command", () => {
     });
 
     it("emulator change: renames a pool and marks it as the console would, found by name, over the admin routes", async () => {
+        const change = (pool: string, ...options: string[]) =>
+            cli(["emulator", "change", pool, "--org", "acme", "--api-url", h.emu.url, ...options]);
         const a = await h.client.create("acme", { name: "alpha", description: "first" });
-        const r = await cli(
-            [
-                "emulator",
-                "change",
-                "alpha",
-                "--org",
-                "acme",
-                "--api-url",
-                h.emu.url,
-                "--rename",
-                "renamed in the console",
-                "--in-use",
-                "acme/web/prod,acme/api/prod",
-                "--add-runner",
-                "runner-9",
-                "--runner-version",
-                "v1.4.0",
-                "--deployment",
-                "--make-default",
-            ],
-            {},
+        const r = await change(
+            "alpha",
+            "--rename",
+            "renamed in the console",
+            "--in-use",
+            "acme/web/prod,acme/api/prod",
+            "--add-runner",
+            "runner-9",
+            "--runner-version",
+            "v1.4.0",
+            "--deployment",
+            "--make-default",
         );
         assert.equal(r.code, 0, r.stderr);
         assert.equal(
@@ -220,30 +209,20 @@ describe("agent-pools command", () => {
         assert.ok(pool.lastDeployment);
         assert.equal(h.emu.state.defaultPoolId("acme"), a.id);
 
-        const free = await cli(["emulator", "change", a.id, "--org", "acme", "--api-url", h.emu.url, "--free"]);
+        const free = await change(a.id, "--free");
         assert.equal(free.code, 0, free.stderr);
         assert.deepEqual(h.emu.state.pool("acme", a.id)!.inUseBy, []);
 
-        const missing = await cli(["emulator", "change", "nope", "--org", "acme", "--api-url", h.emu.url, "--free"]);
+        const missing = await change("nope", "--free");
         assert.equal(missing.code, 1);
         assert.match(
             missing.stderr,
             /^agent-pools: no agent pool with id or name "nope" in org acme of the emulator at /,
         );
-        const nothing = await cli(["emulator", "change", a.id, "--org", "acme", "--api-url", h.emu.url]);
+        const nothing = await change(a.id);
         assert.match(nothing.stderr, /nothing to change: give at least one of the change options/);
         const clash = await h.client.create("acme", { name: "taken" });
-        const taken = await cli([
-            "emulator",
-            "change",
-            clash.id,
-            "--org",
-            "acme",
-            "--api-url",
-            h.emu.url,
-            "--rename",
-            "renamed in the console",
-        ]);
+        const taken = await change(clash.id, "--rename", "renamed in the console");
         assert.match(taken.stderr, /refused PATCH .*409|already exists/);
     });
 
