@@ -335,7 +335,8 @@ describe("provider: create, read, update and delete against the emulator", () =>
                 `deployment has run on it). If another stack declares the same name, pick another name here, or adopt ` +
                 `that pool with the resource option { import: "acme/${left.id}" }. If it was left by an interrupted ` +
                 "`pulumi up` of this stack (its token was lost with it): `pulumi cancel --yes` if the stack is still " +
-                "locked, then `npx agent-pools recover` (it deletes only the pools that update made), then `pulumi up`",
+                "locked, then `npx agent-pools recover` (it lists the pools that update made and asks before deleting " +
+                "them; `--yes` where there is no terminal), then `pulumi up`",
         );
         assert.equal(h.emu.state.pools("acme").length, 1, "nothing created or deleted");
 

@@ -50,7 +50,8 @@ async function explainClash(api: AgentPoolsClient, org: string, name: string, er
         err,
         `${what}. ${another}. If it was left by an interrupted \`pulumi up\` of this stack (its token was lost ` +
             `with it): \`pulumi cancel --yes\` if the stack is still locked, then \`npx agent-pools recover\` (it ` +
-            `deletes only the pools that update made), then \`pulumi up\``,
+            `lists the pools that update made and asks before deleting them; \`--yes\` where there is no terminal), ` +
+            `then \`pulumi up\``,
     );
 }
 
