@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as ts from "typescript";
 import { REPO_ROOT } from "./support/installedPackage";
+import { typeCheckProgram } from "./support/typeCheck";
 
 // The documentation holds together: every relative link leads to a file that exists, and to a
 // heading of it that exists; every page under docs/ is reachable from the README, which stays short;
@@ -251,23 +251,7 @@ describe("docs: the README", () => {
                 fs.writeFileSync(file, `${code}\nexport {};\n`);
                 return file;
             });
-            const program = ts.createProgram(files, {
-                strict: true,
-                noEmit: true,
-                module: ts.ModuleKind.CommonJS,
-                // The package's own target: the program compiles the package's sources with it.
-                target: ts.ScriptTarget.ES2022,
-                esModuleInterop: true,
-                skipLibCheck: true,
-                types: ["node"],
-                typeRoots: [path.join(REPO_ROOT, "node_modules", "@types")],
-                baseUrl: REPO_ROOT,
-                paths: { "pulumi-agent-pools": ["src/index.ts"] },
-            });
-            const diagnostics = ts
-                .getPreEmitDiagnostics(program)
-                .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-            assert.deepEqual(diagnostics, []);
+            assert.deepEqual(typeCheckProgram(files).diagnostics, []);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as ts from "typescript";
 import { REPO_ROOT } from "./support/installedPackage";
+import { typeCheckProgram } from "./support/typeCheck";
 
 // Every example must compile against the package's public types, as a user's program would.
 describe("examples", () => {
@@ -24,22 +24,7 @@ describe("examples", () => {
         it(`${example} type-checks with no errors`, () => {
             const dir = path.join(examplesDir, example);
             const main = fs.existsSync(path.join(dir, "index.ts")) ? "index.ts" : "index.js";
-            const program = ts.createProgram([path.join(dir, main)], {
-                strict: true,
-                noEmit: true,
-                module: ts.ModuleKind.CommonJS,
-                target: ts.ScriptTarget.ES2022,
-                esModuleInterop: true,
-                skipLibCheck: true,
-                allowJs: true,
-                checkJs: true,
-                types: ["node"],
-                baseUrl: REPO_ROOT,
-                paths: { "pulumi-agent-pools": ["src/index.ts"] },
-            });
-            const diagnostics = ts
-                .getPreEmitDiagnostics(program)
-                .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+            const { program, diagnostics } = typeCheckProgram([path.join(dir, main)], { allowJs: true, checkJs: true });
             assert.deepEqual(diagnostics, []);
             assert.ok(program.getSourceFile(path.join(dir, main)), "the example was compiled");
         });
