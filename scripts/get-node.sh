@@ -43,12 +43,8 @@ linux-arm64-22.23.5) integrity=sha512-e1LOUGKVruPGuLVutn8+Cgm5pI1APm4Kvh+zbb/qe/
 linux-arm64-24.22.3) integrity=sha512-IZx0J52/1NDwAsY2iyWR9nlPIYuYviTWetjj8+ElvYQh2+XRhLfCfkbFEF/2O5vGI2hcUbyPNHV+nz342FbJXw== ;;
 esac
 
-repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [[ -n "${AGENT_POOLS_NODE_CACHE:-}" ]]; then
-    cache_roots=("$AGENT_POOLS_NODE_CACHE")
-else
-    cache_roots=("$repo_root/.tools" "${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-agent-pools")
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/tool-cache.sh"
+cache_roots_from AGENT_POOLS_NODE_CACHE
 name="node-v$version-$platform"
 
 log() { printf '[get-node] %s\n' "$*" >&2; }

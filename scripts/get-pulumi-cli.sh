@@ -30,12 +30,8 @@
 set -euo pipefail
 
 PULUMI_VERSION="${PULUMI_CLI_VERSION:-v3.274.1}"
-repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [[ -n "${PULUMI_CLI_CACHE:-}" ]]; then
-    cache_roots=("$PULUMI_CLI_CACHE")
-else
-    cache_roots=("$repo_root/.tools" "${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-agent-pools")
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/tool-cache.sh"
+cache_roots_from PULUMI_CLI_CACHE
 cache_root="${cache_roots[0]}"
 bin_dir="$cache_root/pulumi-$PULUMI_VERSION/bin"
 
