@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cleanupTempDirs, emptyDir, Harness, startHarness } from "./helpers";
+import { emptyDir, Harness, useHarness } from "./helpers";
 import { REPO_ROOT } from "./support/installedPackage";
 import { Ran, runNode } from "./support/runNode";
 
@@ -24,13 +24,7 @@ describe("agent-pools command, as a process", () => {
             execFileSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "ignore" });
         }
     });
-    beforeEach(async () => {
-        h = await startHarness();
-    });
-    afterEach(async () => {
-        await h.emu.close();
-        cleanupTempDirs();
-    });
+    useHarness((x) => (h = x));
 
     it("runs from its built file: a list exits 0, a failure exits 1 with one line on stderr, --help exits 0", async () => {
         const env = { PULUMI_ACCESS_TOKEN: h.token, PULUMI_API: h.emu.url };

@@ -6,7 +6,7 @@ import { UNKNOWN } from "../src/providerProcess/unknown";
 import * as provider from "../src/agentPool/provider";
 import { AgentPoolInputs } from "../src/types";
 import { parseCreated, parseDetail, parseList, parseUpdated, ResponseShapeError } from "../src/api/wire";
-import { cleanupTempDirs, Harness, startHarness } from "./helpers";
+import { Harness, useHarness } from "./helpers";
 
 // Property-based tests: whatever comes in, the code answers in its documented way and never crashes.
 
@@ -91,13 +91,7 @@ describe("properties: response parsing", () => {
 describe("properties: the client against any answer", function () {
     this.timeout(120_000);
     let h: Harness;
-    before(async () => {
-        h = await startHarness();
-    });
-    after(async () => {
-        await h.emu.close();
-        cleanupTempDirs();
-    });
+    useHarness((x) => (h = x));
 
     it("gives a typed result or a PulumiApiError for any body and status, with no token in it", async () => {
         const client = h.makeClient({ retry: { maxAttempts: 1 } });
