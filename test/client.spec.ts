@@ -5,7 +5,7 @@ import { AgentPoolsClient } from "../src/api/client";
 import { PACKAGE_VERSION } from "../src/api/version";
 import { isPulumiApiError, PulumiApiError } from "../src/api/errors";
 import { newToken } from "../src/emulator/state";
-import { emptyDir, Harness, isolatedEnv, rejectionOf, useHarness } from "./helpers";
+import { answerNextWith, emptyDir, Harness, isolatedEnv, rejectionOf, useHarness } from "./helpers";
 
 describe("AgentPoolsClient against the emulator", () => {
     let h: Harness;
@@ -178,17 +178,13 @@ describe("AgentPoolsClient against the emulator", () => {
 
     it("ignores unknown fields and accepts timestamps in seconds", async () => {
         const { id } = await h.client.create("acme", { name: "a" });
-        h.emu.injectFault({
-            route: "get",
-            status: 200,
-            body: JSON.stringify({
-                id,
-                name: "a",
-                description: "",
-                created: 1715701863,
-                surprise: { nested: true },
-                agents: [{ hostname: "h", lastSeen: "1715701863000", extra: 1 }],
-            }),
+        answerNextWith(h.emu, "get", 200, {
+            id,
+            name: "a",
+            description: "",
+            created: 1715701863,
+            surprise: { nested: true },
+            agents: [{ hostname: "h", lastSeen: "1715701863000", extra: 1 }],
         });
         const pool = await h.client.get("acme", id);
         assert.equal(pool?.created, 1715701863);

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import * as util from "node:util";
 import { strict as assert } from "node:assert";
 import { AgentPoolsClient, AgentPoolsClientOptions } from "../src/api/client";
-import { startEmulator, Emulator, EmulatorOptions } from "../src/emulator";
+import { startEmulator, Emulator, EmulatorOptions, Route } from "../src/emulator";
 import { newToken } from "../src/emulator/state";
 import * as provider from "../src/agentPool/provider";
 import { resetProviderRuntime } from "../src/providerProcess/providerRuntime";
@@ -57,6 +57,11 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
     const makeClient = (o: AgentPoolsClientOptions = {}) =>
         new AgentPoolsClient({ apiUrl: emu.url, accessToken: token, env: isolatedEnv(), retry: FAST_RETRY, ...o });
     return { emu, token, client: makeClient(), makeClient };
+}
+
+/** Makes the emulator answer the next request to `route` with `status` and `body` as JSON, not its own answer. */
+export function answerNextWith(emu: Emulator, route: Route, status: number, body: unknown): void {
+    emu.injectFault({ route, status, body: JSON.stringify(body) });
 }
 
 /** The rejection of `p`, failing the test if it resolves. */

@@ -4,7 +4,7 @@ import { AgentPoolsClient } from "../src/api/client";
 import { isPulumiApiError, PulumiApiError } from "../src/api/errors";
 import { redact, REDACTED } from "../src/api/redact";
 import { newToken } from "../src/emulator/state";
-import { assertNoSecrets, Harness, isolatedEnv, rejectionOf, useHarness } from "./helpers";
+import { answerNextWith, assertNoSecrets, Harness, isolatedEnv, rejectionOf, useHarness } from "./helpers";
 
 describe("no token in any error", () => {
     let h: Harness;
@@ -29,13 +29,9 @@ describe("no token in any error", () => {
 
     it("keeps a pool token echoed in an error body out of the error", async () => {
         const { tokenValue } = await h.client.create("acme", { name: "p" });
-        h.emu.injectFault({
-            route: "list",
-            status: 400,
-            body: JSON.stringify({
-                code: 400,
-                message: `bad request for tokenValue ${tokenValue} and "tokenValue":"${tokenValue}"`,
-            }),
+        answerNextWith(h.emu, "list", 400, {
+            code: 400,
+            message: `bad request for tokenValue ${tokenValue} and "tokenValue":"${tokenValue}"`,
         });
         const err = await rejectionOf(h.client.list("acme"));
         assertNoSecrets(err, [tokenValue, h.token], "error");
