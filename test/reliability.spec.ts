@@ -66,12 +66,23 @@ const rows: Row[] = [];
 
 const MAX_ATTEMPTS = 4;
 
-function configure(h: Harness): Promise<void> {
-    return configureProvider(h.emu.url, h.token, {
-        "pulumi-agent-pools:timeoutMs": "400",
-        "pulumi-agent-pools:retryBaseDelayMs": "20",
-        "pulumi-agent-pools:maxAttempts": String(MAX_ATTEMPTS),
+/**
+ * A fresh harness for each test (handed to `set`), with the provider configured against it: a short
+ * timeout, quick retries and {@link MAX_ATTEMPTS} attempts.
+ */
+function useConfiguredHarness(set: (h: Harness) => void): void {
+    let current: Harness;
+    useHarness((x) => {
+        current = x;
+        set(x);
     });
+    beforeEach(() =>
+        configureProvider(current.emu.url, current.token, {
+            "pulumi-agent-pools:timeoutMs": "400",
+            "pulumi-agent-pools:retryBaseDelayMs": "20",
+            "pulumi-agent-pools:maxAttempts": String(MAX_ATTEMPTS),
+        }),
+    );
 }
 
 function createPool(name: string): Promise<CreatedResource> {
@@ -81,10 +92,7 @@ function createPool(name: string): Promise<CreatedResource> {
 describe("reliability: the fault matrix", function () {
     this.timeout(120_000);
     let h: Harness;
-    useHarness((x) => (h = x));
-    beforeEach(async () => {
-        await configure(h);
-    });
+    useConfiguredHarness((x) => (h = x));
 
     after(() => {
         const header =
@@ -212,10 +220,7 @@ describe("reliability: the fault matrix", function () {
 describe("reliability: exactly one pool per declaration", function () {
     this.timeout(60_000);
     let h: Harness;
-    useHarness((x) => (h = x));
-    beforeEach(async () => {
-        await configure(h);
-    });
+    useConfiguredHarness((x) => (h = x));
 
     it("replaces its own pool whose token was lost with the answer, and ends with one pool and a usable token", async () => {
         h.emu.injectFault({ route: "create", drop: "after-commit" });
