@@ -354,37 +354,35 @@ func (s *suite) run() {
 	})
 
 	// The typed client always sends a complete body and a boolean force; these alter its request
-	// on the way out, and still read the answer through it.
-	s.check("error-400-patch-without-description", func() error {
-		if a == "" {
-			return errNoPool
-		}
-		raw := s.client()
-		raw.alter = withBody(`{"name":"x"}`)
-		_, err := raw.PatchOrgAgentPool(s.ctx, s.org, a, apitype.CreateOrgAgentPoolRequest{Name: "x", Description: ""})
-		return raw.expectError(err, http.StatusBadRequest, "description")
-	})
-	s.check("error-400-patch-without-name", func() error {
-		if a == "" {
-			return errNoPool
-		}
-		raw := s.client()
-		raw.alter = withBody(`{"description":"x"}`)
-		_, err := raw.PatchOrgAgentPool(s.ctx, s.org, a, apitype.CreateOrgAgentPoolRequest{Name: "x", Description: "x"})
-		return raw.expectError(err, http.StatusBadRequest, "name")
-	})
-	s.check("error-400-wrong-type", func() error {
-		raw := s.client()
-		raw.alter = withBody(`{"name":42,"description":""}`)
-		_, err := raw.CreateOrgAgentPool(s.ctx, s.org, apitype.CreateOrgAgentPoolRequest{Name: "x", Description: ""})
-		return raw.expectError(err, http.StatusBadRequest, "name")
-	})
-	s.check("error-400-not-json", func() error {
-		raw := s.client()
-		raw.alter = withBody(`{"name":`)
-		_, err := raw.CreateOrgAgentPool(s.ctx, s.org, apitype.CreateOrgAgentPoolRequest{Name: "x", Description: ""})
-		return raw.expectError(err, http.StatusBadRequest, "JSON")
-	})
+	// on the way out, and still read the answer through it. Each body below replaces the typed
+	// client's own, and must be refused with a 400 whose message names what is wrong.
+	for _, bad := range []struct {
+		name  string
+		patch bool // a PATCH of pool a; else a create
+		body  string
+		names string
+	}{
+		{"error-400-patch-without-description", true, `{"name":"x"}`, "description"},
+		{"error-400-patch-without-name", true, `{"description":"x"}`, "name"},
+		{"error-400-wrong-type", false, `{"name":42,"description":""}`, "name"},
+		{"error-400-not-json", false, `{"name":`, "JSON"},
+	} {
+		s.check(bad.name, func() error {
+			if bad.patch && a == "" {
+				return errNoPool
+			}
+			raw := s.client()
+			raw.alter = withBody(bad.body)
+			body := apitype.CreateOrgAgentPoolRequest{Name: "x", Description: ""}
+			var err error
+			if bad.patch {
+				_, err = raw.PatchOrgAgentPool(s.ctx, s.org, a, body)
+			} else {
+				_, err = raw.CreateOrgAgentPool(s.ctx, s.org, body)
+			}
+			return raw.expectError(err, http.StatusBadRequest, bad.names)
+		})
+	}
 	s.check("error-400-force-not-boolean", func() error {
 		if a == "" {
 			return errNoPool
