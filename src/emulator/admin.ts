@@ -43,28 +43,27 @@ export function serveAdmin(call: Call, ctx: AdminContext): Reply {
     }
 }
 
+// The routes that set or clear the faults, the rate limit or the request log: each answers 204.
+const SETTINGS: ReadonlyMap<string, (call: Call, ctx: AdminContext) => void> = new Map([
+    ["DELETE requests", (_call, { log }) => log.clear()],
+    ["POST faults", (call, { faults }) => faults.add(faultRule(body(call)))],
+    ["DELETE faults", (_call, { faults }) => faults.clear()],
+    ["PUT rate-limit", (call, { faults }) => faults.setRateLimit(rateLimit(body(call)))],
+    ["DELETE rate-limit", (_call, { faults }) => faults.setRateLimit(undefined)],
+]);
+
 function route(key: string, parts: string[], call: Call, ctx: AdminContext): Reply {
-    const { state, faults, log } = ctx;
+    const { state, log } = ctx;
+    const setting = SETTINGS.get(key);
+    if (setting) {
+        setting(call, ctx);
+        return answer(204);
+    }
     switch (key) {
         case "GET health":
             return answer(200, { ok: true });
         case "GET requests":
             return answer(200, { requests: log.list() });
-        case "DELETE requests":
-            log.clear();
-            return answer(204);
-        case "POST faults":
-            faults.add(faultRule(body(call)));
-            return answer(204);
-        case "DELETE faults":
-            faults.clear();
-            return answer(204);
-        case "PUT rate-limit":
-            faults.setRateLimit(rateLimit(body(call)));
-            return answer(204);
-        case "DELETE rate-limit":
-            faults.setRateLimit(undefined);
-            return answer(204);
         case "POST access-tokens": {
             const input = body(call);
             onlyKeys(input, ["token", "orgs"]);
