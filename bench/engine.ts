@@ -8,14 +8,8 @@ import { startCollecting } from "../scripts/child";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import {
-    ENGINE_PROGRAM,
-    ENGINE_PROGRAM_ENV,
-    EngineProgram,
-    findLanguageHost,
-    getPulumiBin,
-    runProgram,
-} from "../scripts/engine-driver";
+import { ENGINE_PROGRAM, EngineProgram, findLanguageHost, getPulumiBin } from "../scripts/engine-driver";
+import { programEnv, runInline } from "../scripts/engine-run";
 import { installPacked } from "../scripts/install-packed";
 import { offlinePulumiEnv } from "../scripts/offline-env";
 
@@ -84,10 +78,9 @@ export class BenchStack {
     ): Promise<void> {
         const pulumiDir = getPulumiBin();
         const host = findLanguageHost(pulumiDir);
-        const programEnv = { [ENGINE_PROGRAM_ENV]: JSON.stringify(program), ...options.env };
         const r = host
-            ? await this.inProject(pulumiDir, host, command, options.config ?? {}, programEnv)
-            : await this.inline(pulumiDir, command, options.config ?? {}, programEnv);
+            ? await this.inProject(pulumiDir, host, command, options.config ?? {}, program, options.env)
+            : await this.inline(pulumiDir, command, options.config ?? {}, program, options.env);
         if (r.code !== 0) {
             throw new Error(`pulumi ${command} failed (exit ${r.code}):\n${r.output}`.slice(-6000));
         }
@@ -104,7 +97,8 @@ export class BenchStack {
         host: string,
         command: string,
         config: BenchConfig,
-        programEnv: NodeJS.ProcessEnv,
+        program: BenchProgram,
+        programVars: NodeJS.ProcessEnv | undefined,
     ): Promise<Ran> {
         fs.writeFileSync(
             path.join(this.programDir, "Pulumi.yaml"),
@@ -112,7 +106,7 @@ export class BenchStack {
         );
         const env: NodeJS.ProcessEnv = {
             ...offlinePulumiEnv(this.backendDir, { binDirs: [pulumiDir, path.dirname(host)], passphrase: PASSPHRASE }),
-            ...programEnv,
+            ...programEnv(program, programVars),
         };
         const pulumi = (args: string[], stdin?: string) =>
             run(path.join(pulumiDir, "pulumi"), args, { cwd: this.programDir, env, stdin });
@@ -134,7 +128,8 @@ export class BenchStack {
         pulumiDir: string,
         command: "preview" | "up" | "destroy",
         config: BenchConfig,
-        programEnv: NodeJS.ProcessEnv,
+        program: BenchProgram,
+        programVars: NodeJS.ProcessEnv | undefined,
     ): Promise<Ran> {
         const spec = {
             workDir: this.programDir,
@@ -146,11 +141,7 @@ export class BenchStack {
             command,
             config,
         };
-        const env: NodeJS.ProcessEnv = {
-            ...offlinePulumiEnv(this.backendDir, { passphrase: PASSPHRASE }),
-            ...programEnv,
-        };
-        const r = await runProgram(spec, { cwd: this.programDir, env });
+        const r = await runInline(spec, program, PASSPHRASE, programVars);
         return { code: r.code, output: r.stdout + r.stderr };
     }
 }

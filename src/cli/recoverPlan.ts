@@ -22,6 +22,7 @@ export const STACK_TYPE = "pulumi:pulumi:Stack";
  */
 export const MARGIN_MS = 30_000;
 
+/** A resource in a stack's checkpoint (`pulumi stack export`), as far as recovery reads it. */
 export interface CheckpointResource {
     urn: string;
     type: string;

@@ -1,16 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-    ENGINE_PROGRAM,
-    ENGINE_PROGRAM_ENV,
-    EngineProgram,
-    findLanguageHost,
-    getPulumiBin,
-    runProgram,
-} from "../../scripts/engine-driver";
-import { offlinePulumiEnv } from "../../scripts/offline-env";
+import { ENGINE_PROGRAM, EngineProgram, findLanguageHost, getPulumiBin } from "../../scripts/engine-driver";
+import { programEnv, runInline } from "../../scripts/engine-run";
 import type { RunProgramSpec } from "../../scripts/run-program";
 import type { AgentPoolsClient } from "../../src/api/client";
+import type { CheckpointResource } from "../../src/cli/recoverPlan";
 import type { Emulator } from "../../src/emulator";
 import { cleanupTempDirs, emptyDir, Harness, startHarness } from "../helpers";
 import { installedProgramDir, REPO_ROOT } from "../support/installedPackage";
@@ -54,13 +48,9 @@ export interface RunResult {
     };
 }
 
-/** A resource in an exported state. */
-export interface StateResource {
-    urn: string;
-    type: string;
-    id?: string;
-    inputs?: Record<string, unknown>;
-    outputs?: Record<string, unknown>;
+/** A resource in an exported state: what `agent-pools recover` reads of it, and more. */
+export interface StateResource extends CheckpointResource {
+    /** Whether the stack only reads the resource (`get`) and does not manage it. */
     external?: boolean;
 }
 
@@ -128,7 +118,7 @@ export class Stack {
             path.join(this.programDir, "Pulumi.yaml"),
             `name: agent-pools-e2e\nruntime: nodejs\nmain: ${programFile}\n`,
         );
-        const cli = this.cli(host, { [ENGINE_PROGRAM_ENV]: JSON.stringify(program), ...options.env });
+        const cli = this.cli(host, programEnv(program, options.env));
         if (!this.created) {
             await cli.selectStack(this.stackName);
             this.created = true;
@@ -210,12 +200,7 @@ export class Stack {
             logVerbosity: options.logVerbosity,
             debug: options.debug,
         };
-        const env: NodeJS.ProcessEnv = {
-            ...offlinePulumiEnv(this.backendDir, { passphrase: E2E_PASSPHRASE }),
-            [ENGINE_PROGRAM_ENV]: JSON.stringify(program),
-            ...options.env,
-        };
-        const { code, stdout, stderr } = await runProgram(spec, { cwd: this.programDir, env });
+        const { code, stdout, stderr } = await runInline(spec, program, E2E_PASSPHRASE, options.env);
         this.transcript.push(stdout, stderr);
         const line = stdout.split("\n").find((l) => l.startsWith("@@RESULT@@ "));
         const result = line ? JSON.parse(line.slice("@@RESULT@@ ".length)) : { error: "no result line" };
