@@ -12,6 +12,7 @@ import { serializedProvider } from "../scripts/install-packed";
 // process, and called over gRPC the way the engine calls it. The package is installed from npm pack.
 
 type DiffEnum = { DiffChanges: { DIFF_NONE: number; DIFF_SOME: number } };
+type ReadResponse = { getId(): string; getProperties(): unknown; getInputs(): unknown };
 type GrpcClient = Record<string, (req: unknown, cb: (err: Error | null, res: unknown) => void) => void>;
 
 interface HostKit {
@@ -78,6 +79,11 @@ describe("provider through the SDK's dynamic-provider host (installed package)",
         return r;
     }
 
+    /** Calls the host's `method` over gRPC with a `<Method>Request` holding `fields`. */
+    function rpc<T = unknown>(method: string, fields: Record<string, unknown>): Promise<T> {
+        return call<T>(kit.client, method, req(`${method[0].toUpperCase()}${method.slice(1)}Request`, fields));
+    }
+
     const toJs = (s: unknown) => (s as { toJavaScript(): Record<string, unknown> }).toJavaScript();
 
     it("stores a one-line provider that requires the installed package by name, with no token in it", () => {
@@ -111,80 +117,48 @@ describe("provider through the SDK's dynamic-provider host (installed package)",
 
     it("runs configure, check, diff, create, read, update and delete over gRPC against the emulator", async () => {
         const config = { "pulumi-agent-pools:apiUrl": emu.url, "pulumi-agent-pools:accessToken": token };
-        await call(kit.client, "configure", req("ConfigureRequest", { args: config }));
+        await rpc("configure", { args: config });
 
         const news = { organizationName: "acme", name: "grpc", description: "over the wire", __provider: text };
-        const checked = (await call(kit.client, "check", req("CheckRequest", { olds: {}, news }))) as {
-            getInputs(): unknown;
-            getFailuresList(): unknown[];
-        };
+        const checked = await rpc<{ getInputs(): unknown; getFailuresList(): unknown[] }>("check", { olds: {}, news });
         assert.equal(checked.getFailuresList().length, 0);
         const inputs = toJs(checked.getInputs());
         assert.equal(inputs.forceDestroy, false);
 
-        const created = (await call(kit.client, "create", req("CreateRequest", { properties: inputs }))) as {
-            getId(): string;
-            getProperties(): unknown;
-        };
+        const created = await rpc<{ getId(): string; getProperties(): unknown }>("create", { properties: inputs });
         const outs = toJs(created.getProperties());
         const pool = emu.state.pools("acme")[0];
         assert.equal(created.getId(), `acme/${pool.id}`);
         assert.equal(hashToken(outs.tokenValue as string), pool.tokenHash);
         assert.equal(outs.__provider, text, "the host keeps the serialized provider in the outputs");
 
-        const same = (await call(
-            kit.client,
-            "diff",
-            req("DiffRequest", { id: created.getId(), olds: outs, news: inputs }),
-        )) as {
-            getChanges(): number;
-        };
-        assert.equal(same.getChanges(), (kit.proto.DiffResponse as unknown as DiffEnum).DiffChanges.DIFF_NONE);
+        const { DiffChanges } = kit.proto.DiffResponse as unknown as DiffEnum;
+        const same = await rpc<{ getChanges(): number }>("diff", { id: created.getId(), olds: outs, news: inputs });
+        assert.equal(same.getChanges(), DiffChanges.DIFF_NONE);
         const newer = { ...inputs, description: "changed" };
-        const changed = (await call(
-            kit.client,
-            "diff",
-            req("DiffRequest", { id: created.getId(), olds: outs, news: newer }),
-        )) as { getChanges(): number; getReplacesList(): string[] };
-        assert.equal(changed.getChanges(), (kit.proto.DiffResponse as unknown as DiffEnum).DiffChanges.DIFF_SOME);
+        const change = { id: created.getId(), olds: outs, news: newer };
+        const changed = await rpc<{ getChanges(): number; getReplacesList(): string[] }>("diff", change);
+        assert.equal(changed.getChanges(), DiffChanges.DIFF_SOME);
         assert.deepEqual(changed.getReplacesList(), []);
 
-        const updated = (await call(
-            kit.client,
-            "update",
-            req("UpdateRequest", { id: created.getId(), olds: outs, news: newer }),
-        )) as { getProperties(): unknown };
+        const updated = await rpc<{ getProperties(): unknown }>("update", change);
         const after = toJs(updated.getProperties());
         assert.equal(after.description, "changed");
         assert.equal(after.tokenValue, outs.tokenValue);
         assert.equal(emu.state.pools("acme")[0].description, "changed");
 
         emu.state.addAgent("acme", pool.id, { hostname: "host-runner" });
-        const read = (await call(
-            kit.client,
-            "read",
-            req("ReadRequest", { id: created.getId(), properties: after }),
-        )) as {
-            getId(): string;
-            getProperties(): unknown;
-            getInputs(): unknown;
-        };
+        const read = await rpc<ReadResponse>("read", { id: created.getId(), properties: after });
         assert.equal(read.getId(), created.getId());
         const readProps = toJs(read.getProperties());
         assert.equal((readProps.agents as { hostname: string }[])[0].hostname, "host-runner");
         assert.equal(readProps.tokenValue, outs.tokenValue);
         assert.equal(toJs(read.getInputs()).description, "changed");
 
-        await call(kit.client, "delete", req("DeleteRequest", { id: created.getId(), properties: readProps }));
+        await rpc("delete", { id: created.getId(), properties: readProps });
         assert.equal(emu.state.pools("acme").length, 0);
 
-        const gone = (await call(
-            kit.client,
-            "read",
-            req("ReadRequest", { id: created.getId(), properties: readProps }),
-        )) as {
-            getId(): string;
-        };
+        const gone = await rpc<ReadResponse>("read", { id: created.getId(), properties: readProps });
         assert.equal(gone.getId(), "", "a pool that is gone reads back with no id");
         assert.equal(hostErr.includes(token), false, "access token on the host's stderr");
         assert.equal(hostErr.includes(outs.tokenValue as string), false, "pool token on the host's stderr");
