@@ -85,23 +85,32 @@ describe("the repository's Pulumi projects run in place with `pulumi up`", funct
         await destroyed(p);
     });
 
-    it("the root project (main: examples/quickstart/): pulumi up at the repository root, destroy", async () => {
-        npmInstall(example("quickstart"));
-        const p = await project(REPO_ROOT, { organizationName: "acme", poolName: "from-the-root" });
-        const { stdout, outputs } = await upAndOutputs(p);
-        assert.match(stdout, /tokenValue\s*: \[secret\]/);
-        assert.equal(outputs.agentPoolId, h.emu.state.poolByName("acme", "from-the-root")!.id);
-        await destroyed(p);
-    });
-
-    it("examples/javascript: npm install, pulumi up, destroy", async () => {
-        npmInstall(example("javascript"));
-        const p = await project(example("javascript"), { organizationName: "acme", poolName: "from-javascript" });
-        const { stdout, outputs } = await upAndOutputs(p);
-        assert.match(stdout, /tokenValue\s*: \[secret\]/);
-        assert.equal(outputs.agentPoolId, h.emu.state.poolByName("acme", "from-javascript")!.id);
-        await destroyed(p);
-    });
+    // Projects that make the one pool their `poolName` config names: the token shows as [secret], the
+    // id output is that pool's. The root project's program is the quick start's, installed there.
+    const namedPoolProjects = [
+        {
+            title: "the root project (main: examples/quickstart/): pulumi up at the repository root, destroy",
+            installIn: example("quickstart"),
+            dir: REPO_ROOT,
+            poolName: "from-the-root",
+        },
+        {
+            title: "examples/javascript: npm install, pulumi up, destroy",
+            installIn: example("javascript"),
+            dir: example("javascript"),
+            poolName: "from-javascript",
+        },
+    ];
+    for (const { title, installIn, dir, poolName } of namedPoolProjects) {
+        it(title, async () => {
+            npmInstall(installIn);
+            const p = await project(dir, { organizationName: "acme", poolName });
+            const { stdout, outputs } = await upAndOutputs(p);
+            assert.match(stdout, /tokenValue\s*: \[secret\]/);
+            assert.equal(outputs.agentPoolId, h.emu.state.poolByName("acme", poolName)!.id);
+            await destroyed(p);
+        });
+    }
 
     it("examples/runner-env: the env file holds the pool's token and service URL", async () => {
         npmInstall(example("runner-env"));
