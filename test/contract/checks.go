@@ -84,6 +84,20 @@ func (s *suite) run() {
 		}
 		return nil
 	}
+	// forceDelete deletes the pool with force=true: a 204, and then the pool is gone.
+	forceDelete := func(id string) error {
+		if id == "" {
+			return errNoPool
+		}
+		yes := true
+		if err := c.DeleteOrgAgentPool(s.ctx, s.org, id, &yes); err != nil {
+			return err
+		}
+		if err := c.expectStatus(http.StatusNoContent); err != nil {
+			return err
+		}
+		return gone(id)
+	}
 
 	s.check("create", func() error {
 		created, err := create(prefix+"-a", "first")
@@ -320,19 +334,7 @@ func (s *suite) run() {
 		return err
 	})
 
-	s.check("delete-force", func() error {
-		if busy == "" {
-			return errNoPool
-		}
-		yes := true
-		if err := c.DeleteOrgAgentPool(s.ctx, s.org, busy, &yes); err != nil {
-			return err
-		}
-		if err := c.expectStatus(http.StatusNoContent); err != nil {
-			return err
-		}
-		return gone(busy)
-	})
+	s.check("delete-force", func() error { return forceDelete(busy) })
 
 	s.check("error-401-bad-token", func() error {
 		bad := newClient(s.url, "pul-0000000000000000000000000000000000000000")
@@ -397,16 +399,7 @@ func (s *suite) run() {
 		return err
 	})
 
-	s.check("cleanup", func() error {
-		if a == "" {
-			return errNoPool
-		}
-		yes := true
-		if err := c.DeleteOrgAgentPool(s.ctx, s.org, a, &yes); err != nil {
-			return err
-		}
-		return gone(a)
-	})
+	s.check("cleanup", func() error { return forceDelete(a) })
 }
 
 func find(list *apitype.ListAgentPoolsResponse, id string) *apitype.AgentPool {
