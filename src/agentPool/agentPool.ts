@@ -124,21 +124,21 @@ export class AgentPool extends pulumi.CustomResource {
         // bytes per pool that every write of the state would pay. The resource shows the defaults.
         this.agents = this.agents.apply((agents) => agents ?? []);
         this.imported = this.imported.apply((imported) => imported ?? false);
-        this.retiring = this.retiring.apply((pools) => pools ?? []);
         // What is retiring shows in `pulumi up`'s own output, next to this resource: once, from the
         // update (a `pulumi up` runs the program for its preview too, with the state before it).
-        this.retiring.apply((pools) => {
-            if (pulumi.runtime.isDryRun()) {
-                return;
+        this.retiring = this.retiring.apply((stored) => {
+            const pools = stored ?? [];
+            if (!pulumi.runtime.isDryRun()) {
+                for (const pool of pools) {
+                    pulumi.log.warn(
+                        `retiring agent pool ${JSON.stringify(pool.name)} (id ${pool.agentPoolId}) is kept: ${pool.reason}. ` +
+                            "It keeps serving its runners and stacks with its old token; the first `pulumi up` that " +
+                            "finds no stack using it deletes it",
+                        this,
+                    );
+                }
             }
-            for (const pool of pools) {
-                pulumi.log.warn(
-                    `retiring agent pool ${JSON.stringify(pool.name)} (id ${pool.agentPoolId}) is kept: ${pool.reason}. ` +
-                        "It keeps serving its runners and stacks with its old token; the first `pulumi up` that finds " +
-                        "no stack using it deletes it",
-                    this,
-                );
-            }
+            return pools;
         });
     }
 
