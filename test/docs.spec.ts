@@ -241,7 +241,9 @@ describe("docs: the README", () => {
         this.timeout(60_000);
         const blocks = codeBlocks(readme, "ts");
         assert.ok(blocks.length >= 2, "the quick start and the program with the default pool");
-        const dir = path.join(REPO_ROOT, ".test-output", "readme-programs");
+        // Inside the checkout, so that the programs resolve its node_modules; one folder per process,
+        // since the version matrix runs this tier on two Node.js majors at once.
+        const dir = path.join(REPO_ROOT, ".test-output", `readme-programs-${process.pid}`);
         fs.rmSync(dir, { recursive: true, force: true });
         fs.mkdirSync(dir, { recursive: true });
         try {
