@@ -20,7 +20,7 @@ import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import { startCollecting } from "../scripts/child";
 import { findLanguageHost, getPulumiBin } from "../scripts/engine-driver";
-import { installPacked } from "../scripts/install-packed";
+import { installPacked, repoVersion, typeScriptToolchain } from "../scripts/install-packed";
 import { offlinePulumiEnv } from "../scripts/offline-env";
 import { Emulator, startEmulator } from "../src/emulator";
 import { newToken } from "../src/emulator/state";
@@ -151,44 +151,33 @@ for (let i = 0; i < n; i++) {
 `,
 };
 
-/** The version of a dependency the repository has installed. */
-const version = (dep: string): string =>
-    (
-        JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules", dep, "package.json"), "utf8")) as {
-            version: string;
-        }
-    ).version;
-
 /** A project folder per side, installed once (the package side from `npm pack`). */
 function programDir(side: Side): string {
     const dir = path.join(WORK, side);
     if (side === "package") {
         installPacked(dir);
     } else if (side === "native") {
-        const marker = path.join(dir, "node_modules", "ts-node", "package.json");
-        if (!fs.existsSync(marker)) {
+        const manifest = JSON.stringify({
+            name: "native-bench",
+            private: true,
+            dependencies: {
+                "@pulumi/pulumiservice": PULUMISERVICE_SDK,
+                "@pulumi/pulumi": repoVersion("@pulumi/pulumi"),
+            },
+            // A TypeScript program's compiler beside it, as on the package side.
+            devDependencies: typeScriptToolchain(),
+        });
+        // Installed again whenever the manifest changes.
+        const manifestFile = path.join(dir, "package.json");
+        const installed = path.join(dir, "node_modules", ".native-bench-manifest");
+        if (!fs.existsSync(installed) || fs.readFileSync(installed, "utf8") !== manifest) {
             fs.mkdirSync(dir, { recursive: true });
-            fs.writeFileSync(
-                path.join(dir, "package.json"),
-                JSON.stringify({
-                    name: "native-bench",
-                    private: true,
-                    dependencies: {
-                        "@pulumi/pulumiservice": PULUMISERVICE_SDK,
-                        "@pulumi/pulumi": version("@pulumi/pulumi"),
-                    },
-                    // A TypeScript program's compiler beside it, as on the package side.
-                    devDependencies: {
-                        "@types/node": version("@types/node"),
-                        "ts-node": version("ts-node"),
-                        typescript: version("typescript"),
-                    },
-                }),
-            );
+            fs.writeFileSync(manifestFile, manifest);
             execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
                 cwd: dir,
                 stdio: ["ignore", "ignore", "inherit"],
             });
+            fs.writeFileSync(installed, manifest);
         }
     } else {
         // The no-op program needs only @pulumi/pulumi, which the package side's folder has.

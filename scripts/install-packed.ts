@@ -108,23 +108,33 @@ export function installTarball(
  * `@pulumi/pulumi` and of a TypeScript program's compiler, and returns `target`.
  */
 export function installPacked(target: string): string {
-    const version = (dep: string): string =>
-        (
-            JSON.parse(fs.readFileSync(path.join(repo, "node_modules", dep, "package.json"), "utf8")) as {
-                version: string;
-            }
-        ).version;
-    // A TypeScript program needs its compiler next to it, as `pulumi new typescript` installs it.
     installTarball(target, packTarball(), {
         name: "agent-pools-program",
-        dependencies: { "@pulumi/pulumi": version("@pulumi/pulumi") },
-        devDependencies: {
-            "@types/node": version("@types/node"),
-            "ts-node": version("ts-node"),
-            typescript: version("typescript"),
-        },
+        dependencies: { "@pulumi/pulumi": repoVersion("@pulumi/pulumi") },
+        devDependencies: typeScriptToolchain(),
     });
     return target;
+}
+
+/** The version of `dep` that this repository has installed. */
+export function repoVersion(dep: string): string {
+    return (
+        JSON.parse(fs.readFileSync(path.join(repo, "node_modules", dep, "package.json"), "utf8")) as {
+            version: string;
+        }
+    ).version;
+}
+
+/**
+ * What a TypeScript program needs next to it, as `pulumi new typescript` installs it: its compiler,
+ * ts-node and Node's types, at this repository's versions.
+ */
+export function typeScriptToolchain(): Record<string, string> {
+    return {
+        "@types/node": repoVersion("@types/node"),
+        "ts-node": repoVersion("ts-node"),
+        typescript: repoVersion("typescript"),
+    };
 }
 
 /**

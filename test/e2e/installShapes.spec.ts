@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { hashToken } from "../../src/emulator/state";
 import { emptyDir } from "../helpers";
 import { REPO_ROOT } from "../support/installedPackage";
-import { packTarball } from "../../scripts/install-packed";
+import { packTarball, repoVersion, typeScriptToolchain } from "../../scripts/install-packed";
 import { engineSuite, getPulumiBin } from "./harness";
 import { ProjectCli } from "./project";
 
@@ -25,9 +25,6 @@ const YARN = "1.22.22";
 const WORK = path.join(os.tmpdir(), "agent-pools-install-shapes");
 const TOOLS = path.join(REPO_ROOT, ".tools", "package-managers");
 const STACK = "shape";
-
-const versionOf = (dep: string): string =>
-    JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules", dep, "package.json"), "utf8")).version;
 
 /** pnpm and yarn from the npm registry, pinned, in a cached folder; returns their bin folder. */
 function packageManagers(): string {
@@ -113,16 +110,8 @@ function programManifest(spec: string, kind: Kind): Record<string, unknown> {
         version: "1.0.0",
         ...(kind === "esm" ? { type: "module" } : {}),
         main: kind === "ts" ? "index.ts" : "index.js",
-        dependencies: { "pulumi-agent-pools": spec, "@pulumi/pulumi": versionOf("@pulumi/pulumi") },
-        ...(kind === "ts"
-            ? {
-                  devDependencies: {
-                      typescript: versionOf("typescript"),
-                      "ts-node": versionOf("ts-node"),
-                      "@types/node": versionOf("@types/node"),
-                  },
-              }
-            : {}),
+        dependencies: { "pulumi-agent-pools": spec, "@pulumi/pulumi": repoVersion("@pulumi/pulumi") },
+        ...(kind === "ts" ? { devDependencies: typeScriptToolchain() } : {}),
     };
 }
 

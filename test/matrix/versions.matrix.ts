@@ -1,5 +1,4 @@
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
 import { startCollecting } from "../../scripts/child";
 import * as path from "node:path";
 import { cleanupTempDirs, startHarness } from "../helpers";
@@ -16,6 +15,7 @@ import {
 } from "./cells";
 import { getNodeBin, nodeVersion, packTarball, pathFirst, programFolder } from "./programFolder";
 import { previewCreate, runSteps, STEPS } from "./scenarios";
+import { repoVersion } from "../../scripts/install-packed";
 import { specsOf } from "../../scripts/test-tiers";
 
 // The supported versions, proven (`npm run test:matrix` after `npm run build`; `npm test` runs it last): the core
@@ -191,15 +191,9 @@ describe("supported versions", function () {
     it(`the repository's own versions are the Node.js 20 cell that the end-to-end tier proves`, () => {
         // test/e2e/ runs with this process's Node.js and the repository's @pulumi/pulumi and
         // TypeScript: that is why ENGINE_CELLS leaves this cell out.
-        const own = (pkg: string) =>
-            (
-                JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules", pkg, "package.json"), "utf8")) as {
-                    version: string;
-                }
-            ).version;
         assert.equal(process.versions.node.split(".")[0], "20");
-        assert.equal(own("@pulumi/pulumi"), PULUMI_NEWEST_FOR_NODE_20);
-        assert.equal(own("typescript"), TYPESCRIPT);
+        assert.equal(repoVersion("@pulumi/pulumi"), PULUMI_NEWEST_FOR_NODE_20);
+        assert.equal(repoVersion("typescript"), TYPESCRIPT);
     });
 
     describe("the unit tier (npm run test:unit) on the other Node.js majors, all at once", () => {
