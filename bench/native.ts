@@ -62,8 +62,6 @@ export interface SideFigures {
     stateBytesPerResource: number;
     /** Bytes of the whole checkpoint file after create. */
     stateFileBytes: number;
-    /** The `__provider` text each resource stores, in bytes (0 for the native provider). */
-    providerBytes: number;
     /** Peak RSS of the provider process, bytes (Node.js sides only). */
     providerPeakRss?: number;
     /**
@@ -374,7 +372,6 @@ async function runSides(
             requests: Object.fromEntries(STEPS.map((s, i) => [s, requests[side][i]])) as Record<Step, number>,
             stateBytesPerResource: median(st.perResource),
             stateFileBytes: st.fileBytes,
-            providerBytes: 0,
             providerPeakRss: peaks.length ? Math.max(...peaks) : undefined,
             cpu: Object.fromEntries(
                 STEPS.map((s, i) => {
