@@ -446,6 +446,136 @@ describe("emulator: admin routes checked against the official shapes", () => {
     });
 });
 
+describe("emulator: moves of the org's default, counted", () => {
+    let h: Harness;
+    useHarness((x) => (h = x));
+
+    interface Counts {
+        defaultAgentPoolId: string | null;
+        hostedMoves: number;
+        runnerlessMoves: number;
+        fallbacks: number;
+    }
+    const emulator = (method: string, p: string, body?: unknown) =>
+        fetch(`${h.emu.url}/_emulator/${p}`, {
+            method,
+            headers: { "Content-Type": "application/json" },
+            body: body === undefined ? undefined : JSON.stringify(body),
+        });
+    const counts = async () => (await (await emulator("GET", "orgs/acme/default")).json()) as Counts;
+    const setDefault = async (id: string) =>
+        assert.equal((await raw(h, "PATCH", "/api/orgs/acme", { setDefaultAgentPoolID: id })).status, 200);
+    // A pool with one runner of each status given, connected with the pool's token as a runner does.
+    const pool = async (name: string, ...statuses: ("online" | "offline")[]) => {
+        const created = (await raw(h, "POST", POOLS, { name, description: "" })).body as {
+            id: string;
+            tokenValue: string;
+        };
+        for (const status of statuses) {
+            const connected = await emulator("POST", "agents", { token: created.tokenValue, status });
+            assert.equal(connected.status, 200);
+        }
+        return created.id;
+    };
+
+    it("counts a PATCH of an empty setDefaultAgentPoolID as one hosted move, and none when already hosted", async () => {
+        await setDefault("");
+        assert.equal(h.emu.state.hostedMoves("acme"), 0, "no default to move from");
+        await setDefault(await pool("a", "online"));
+        await setDefault("");
+        await setDefault("");
+        assert.equal(h.emu.state.hostedMoves("acme"), 1);
+        assert.equal(h.emu.state.fallbacks("acme"), 1, "fallbacks is hostedMoves");
+        assert.equal(h.emu.state.runnerlessMoves("acme"), 0);
+    });
+
+    it("counts a DELETE of the default pool as one hosted move, with or without force", async () => {
+        await setDefault(await pool("a"));
+        assert.equal((await raw(h, "DELETE", `${POOLS}/${h.emu.state.defaultPoolId("acme")}`)).status, 204);
+        assert.equal(h.emu.state.hostedMoves("acme"), 1);
+        const used = await pool("b");
+        assert.equal((await emulator("PUT", `orgs/acme/agent-pools/${used}/in-use`, { stacks: ["s"] })).status, 204);
+        await setDefault(used);
+        assert.equal((await raw(h, "DELETE", `${POOLS}/${used}?force=true`)).status, 204);
+        assert.equal(h.emu.state.hostedMoves("acme"), 2);
+    });
+
+    it("counts a PATCH from a default with a runner online to a pool with none online as one runnerless move", async () => {
+        await setDefault(await pool("live", "online", "offline"));
+        await setDefault(await pool("idle", "offline"));
+        assert.equal(h.emu.state.runnerlessMoves("acme"), 1);
+        assert.equal(h.emu.state.hostedMoves("acme"), 0);
+    });
+
+    it("counts no runnerless move to a pool with a runner online, nor from a default with none online", async () => {
+        await setDefault(await pool("a", "online"));
+        await setDefault(await pool("b", "offline", "online"));
+        assert.equal(h.emu.state.runnerlessMoves("acme"), 0, "the new default has a runner online");
+        await setDefault(await pool("c", "offline"));
+        await setDefault(await pool("d"));
+        assert.equal(h.emu.state.runnerlessMoves("acme"), 1, "only b to c: c had none online to leave");
+    });
+
+    it("counts no move from the Pulumi-hosted pool to a pool without runners", async () => {
+        await setDefault(await pool("empty"));
+        assert.deepEqual(await counts(), {
+            defaultAgentPoolId: h.emu.state.defaultPoolId("acme"),
+            hostedMoves: 0,
+            runnerlessMoves: 0,
+            fallbacks: 0,
+        });
+    });
+
+    it("counts moves made in the console through the admin routes as the API's are", async () => {
+        const live = await pool("live", "online");
+        const empty = await pool("empty");
+        assert.equal((await emulator("PUT", `orgs/acme/agent-pools/${live}/default`)).status, 204);
+        assert.equal((await emulator("PUT", `orgs/acme/agent-pools/${empty}/default`)).status, 204);
+        assert.equal((await emulator("DELETE", `orgs/acme/agent-pools/${empty}/default`)).status, 204);
+        assert.equal(h.emu.state.runnerlessMoves("acme"), 1);
+        assert.equal(h.emu.state.hostedMoves("acme"), 1);
+    });
+
+    it("shows the default and every count on GET /_emulator/orgs/{org}/default, fallbacks equal to hostedMoves", async () => {
+        const idle = await pool("idle");
+        await setDefault(await pool("live", "online"));
+        await setDefault(idle);
+        assert.deepEqual(await counts(), {
+            defaultAgentPoolId: idle,
+            hostedMoves: 0,
+            runnerlessMoves: 1,
+            fallbacks: 0,
+        });
+        await setDefault("");
+        assert.deepEqual(await counts(), {
+            defaultAgentPoolId: null,
+            hostedMoves: 1,
+            runnerlessMoves: 1,
+            fallbacks: 1,
+        });
+    });
+
+    it("keeps both counts in the state file across a restart", async () => {
+        const file = path.join(emptyDir(), "state.json");
+        const first = await startEmulator({ stateFile: file });
+        const live = first.state.createPool("acme", "live", "").pool.id;
+        first.state.addAgent("acme", live, { status: "online" });
+        first.state.setDefaultPool("acme", live);
+        first.state.setDefaultPool("acme", first.state.createPool("acme", "idle", "").pool.id);
+        first.state.setDefaultPool("acme", undefined);
+        await first.close();
+
+        const second = await startEmulator({ stateFile: file });
+        try {
+            const res = await fetch(`${second.url}/_emulator/orgs/acme/default`);
+            const got = (await res.json()) as Counts;
+            assert.deepEqual(got, { defaultAgentPoolId: null, hostedMoves: 1, runnerlessMoves: 1, fallbacks: 1 });
+        } finally {
+            await second.close();
+        }
+    });
+});
+
 describe("emulator: faults, request log and state file", () => {
     let h: Harness;
     useHarness((x) => (h = x));

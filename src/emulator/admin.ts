@@ -109,9 +109,7 @@ function route(key: string, parts: string[], call: Call, ctx: AdminContext): Rep
         return answer(200, { id: pool.id, name: pool.name, description: pool.description });
     }
     if (call.method === "GET" && parts.length === 3 && parts[0] === "orgs" && parts[2] === "default") {
-        // The org's default pool (null: the Pulumi-hosted pool) and how often it fell back to hosted.
-        const org = parts[1];
-        return answer(200, { defaultAgentPoolId: state.defaultPoolId(org) ?? null, fallbacks: state.fallbacks(org) });
+        return answer(200, defaultJson(state, parts[1]));
     }
     // orgs/{org}/agent-pools/{id}/(in-use|agents|default|last-deployment)
     if (parts.length === 5 && parts[0] === "orgs" && parts[2] === "agent-pools") {
@@ -150,6 +148,7 @@ function poolRoute(method: string, what: string): PoolRoute | undefined {
                 return answer(200, state.addAgent(org, id, agentFields(input)));
             };
         case "PUT default":
+            // A move made in the console: counted as the API's moves are, since the counts record every move.
             return (org, id, call, state) => {
                 noBody(call);
                 state.setDefaultPool(org, id);
@@ -173,6 +172,18 @@ function poolRoute(method: string, what: string): PoolRoute | undefined {
             };
     }
     return undefined;
+}
+
+// The org's default pool (null: the Pulumi-hosted pool) and how often it moved; `fallbacks` is the
+// first name of `hostedMoves`, kept for readers of the earlier answer.
+function defaultJson(state: EmulatorState, org: string): Record<string, unknown> {
+    const hostedMoves = state.hostedMoves(org);
+    return {
+        defaultAgentPoolId: state.defaultPoolId(org) ?? null,
+        hostedMoves,
+        runnerlessMoves: state.runnerlessMoves(org),
+        fallbacks: hostedMoves,
+    };
 }
 
 function body(call: Call, emptyIsObject = false): JsonObject {

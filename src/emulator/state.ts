@@ -60,8 +60,14 @@ interface AccessGrant {
 interface OrgData {
     pools: EmulatedPool[];
     defaultAgentPoolId?: string;
-    /** How many times the org went from a default pool of its own back to the Pulumi-hosted pool. */
+    /**
+     * Hosted moves: how many times the org went from a default pool of its own back to the
+     * Pulumi-hosted pool. The key keeps its first name so that state files written before it was
+     * renamed read the same.
+     */
     fallbacks?: number;
+    /** How many times the org's default went from a pool with a runner online to one with none online. */
+    runnerlessMoves?: number;
 }
 
 interface StateFile {
@@ -142,24 +148,41 @@ export class EmulatorState {
 
     /**
      * Makes a pool the org's default (as the console or `PATCH /api/orgs/{org}` can); `undefined`
-     * reverts the org to the Pulumi-hosted pool, which counts as a fallback when it had a default.
+     * reverts the org to the Pulumi-hosted pool. Every move is counted, whoever makes it: see
+     * {@link hostedMoves} and {@link runnerlessMoves}.
      */
     public setDefaultPool(org: string, id: string | undefined): void {
         const o = this.org(org);
-        if (o.defaultAgentPoolId !== undefined && id === undefined) {
-            o.fallbacks = (o.fallbacks ?? 0) + 1;
-        }
+        this.countMove(org, o, id);
         o.defaultAgentPoolId = id;
         this.save();
     }
 
     /**
-     * How many times the org went from a default pool of its own back to the Pulumi-hosted pool
-     * (its default deleted, or reverted): each time, stacks without a pool of their own would have
-     * deployed on Pulumi's runners.
+     * How many times the org went from a default pool of its own to the Pulumi-hosted pool (its
+     * default deleted, with or without `force`, or reverted through the API or the console): each
+     * time, stacks without a pool of their own would have deployed on Pulumi's runners.
+     */
+    public hostedMoves(org: string): number {
+        return this.data.orgs[org]?.fallbacks ?? 0;
+    }
+
+    /**
+     * Alias of {@link hostedMoves}, the name the count had before runnerless moves were counted;
+     * kept so that callers and the admin route's `fallbacks` field read as before.
      */
     public fallbacks(org: string): number {
-        return this.data.orgs[org]?.fallbacks ?? 0;
+        return this.hostedMoves(org);
+    }
+
+    /**
+     * How many times the org's default went from a pool with at least one runner online to another
+     * pool with none online (or none at all yet), through the API or the console: each time, stacks
+     * without a pool of their own would have waited for a runner. Moves from or to the
+     * Pulumi-hosted pool are not counted here.
+     */
+    public runnerlessMoves(org: string): number {
+        return this.data.orgs[org]?.runnerlessMoves ?? 0;
     }
 
     /** Creates a pool; returns it and its token (the only time the token exists in the clear). */
@@ -252,6 +275,23 @@ export class EmulatorState {
     public recordDeployment(org: string, id: string, at: number = Date.now()): void {
         this.mustPool(org, id).lastDeployment = at;
         this.save();
+    }
+
+    // Counts the move of the org's default to `to` (undefined: the hosted pool), before it is made.
+    private countMove(org: string, o: OrgData, to: string | undefined): void {
+        const from = o.defaultAgentPoolId;
+        if (from === undefined || from === to) {
+            return;
+        }
+        if (to === undefined) {
+            o.fallbacks = (o.fallbacks ?? 0) + 1;
+        } else if (this.hasRunnerOnline(org, from) && !this.hasRunnerOnline(org, to)) {
+            o.runnerlessMoves = (o.runnerlessMoves ?? 0) + 1;
+        }
+    }
+
+    private hasRunnerOnline(org: string, id: string): boolean {
+        return this.pool(org, id)?.agents.some((a) => a.status === "online") ?? false;
     }
 
     private org(org: string): OrgData {
