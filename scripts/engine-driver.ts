@@ -29,8 +29,18 @@ export interface EngineProgram {
     noop?: { count: number };
     /** Stacks' deployment settings naming a pool of `pools`, played against the emulator. */
     settings?: { resource: string; pool: string; stack: string; apiUrl: string; org?: string }[];
-    /** DefaultAgentPools naming a pool of `pools` (or an id), with the `import` option (the org name). */
-    defaults?: { resource: string; organizationName: string; pool?: string; agentPoolId?: string; import?: string }[];
+    /**
+     * DefaultAgentPools naming a pool of `pools` (or an id), with the `import` option (the org name)
+     * and the other inputs (`onDelete`, `takeOver`, `allowNoRunner`) in `args`.
+     */
+    defaults?: {
+        resource: string;
+        organizationName: string;
+        pool?: string;
+        agentPoolId?: string;
+        import?: string;
+        args?: Record<string, unknown>;
+    }[];
 }
 
 let pulumiBin: string | undefined;

@@ -99,9 +99,12 @@ export interface RetiringPool {
     reason: string;
 }
 
+/** What deleting a {@link DefaultAgentPool} does to the org: `"keep"` (the default) or `"useHosted"`. */
+export type DefaultPoolOnDelete = "keep" | "useHosted";
+
 /**
- * The inputs of a {@link DefaultAgentPool} as the provider sees them. During a preview either may be
- * the engine's "unknown" placeholder string.
+ * The inputs of a {@link DefaultAgentPool} as the provider sees them. During a preview any of them
+ * may be the engine's "unknown" placeholder string.
  */
 export interface DefaultAgentPoolInputs {
     /** The org whose default pool this is. Changing it replaces the resource. */
@@ -109,16 +112,58 @@ export interface DefaultAgentPoolInputs {
     /** The pool to make the org's default. Changes in place. */
     agentPoolId: string;
     /**
+     * What deleting the resource does: `"keep"` leaves the org's default where it is; `"useHosted"`
+     * reverts the org to Pulumi-hosted runners while the default is still the pool it set.
+     * @default "keep"
+     */
+    onDelete?: DefaultPoolOnDelete;
+    /**
+     * Set the default even when the org's current default was chosen elsewhere (the console, or
+     * another stack's DefaultAgentPool). @default false
+     */
+    takeOver?: boolean;
+    /**
+     * Move the default onto the declared pool even when no runner is online there while the current
+     * default has one. @default false
+     */
+    allowNoRunner?: boolean;
+    /**
      * Set by the resource class from the `import` resource option: the org whose current default is
      * taken over instead of set. Used by the first create only.
      */
     importId?: string;
 }
 
+/** The inputs as `check` returns them: the defaults applied. */
+export interface CheckedDefaultInputs extends DefaultAgentPoolInputs {
+    /** As given, `"keep"` when not. */
+    onDelete: DefaultPoolOnDelete;
+    /** As given, `false` when not. */
+    takeOver: boolean;
+    /** As given, `false` when not. */
+    allowNoRunner: boolean;
+}
+
 /** What a {@link DefaultAgentPool}'s state holds. */
 export interface DefaultAgentPoolOutputs {
     /** As given. */
     organizationName: string;
-    /** The org's default pool, as this resource set it or last read it. */
+    /**
+     * The declared pool: the org's default, or the pool the default moves to once a runner is online
+     * there (while {@link currentAgentPoolId} differs).
+     */
     agentPoolId: string;
+    /** The org's default as last seen (set by this resource, or read by `pulumi refresh`); `""`: Pulumi-hosted. */
+    currentAgentPoolId: string;
+    /**
+     * The org's default as this resource last left it (set, kept or adopted). A live default that
+     * differs was chosen elsewhere since. `""`: Pulumi-hosted.
+     */
+    setAgentPoolId: string;
+    /** As given, `"keep"` when not. */
+    onDelete: DefaultPoolOnDelete;
+    /** As given, `false` when not. */
+    takeOver: boolean;
+    /** As given, `false` when not. */
+    allowNoRunner: boolean;
 }

@@ -3,7 +3,15 @@ import * as defaultPool from "../src/defaultAgentPool/provider";
 import * as provider from "../src/agentPool/provider";
 import { resetProviderRuntime } from "../src/providerProcess/providerRuntime";
 import { DEFAULT_REASON, isRetiringName } from "../src/agentPool/rotation";
-import { AgentPoolInputs, DefaultAgentPoolInputs, DefaultAgentPoolOutputs, StoredOutputs } from "../src/types";
+import {
+    AgentPoolInputs,
+    CheckedDefaultInputs,
+    DefaultAgentPoolInputs,
+    DefaultAgentPoolOutputs,
+    StoredOutputs,
+} from "../src/types";
+import { UNKNOWN } from "../src/providerProcess/unknown";
+import { declaredInputs } from "../src/defaultAgentPool/moves";
 import {
     assertNoSecrets,
     checkThenCreate,
@@ -78,7 +86,7 @@ describe("the org's default pool", () => {
             assert.equal((await h.client.list(ACME)).defaultAgentPoolId, undefined);
             assert.equal(h.emu.state.fallbacks(ACME), 1, "the org went back to the hosted pool once");
             const admin = await (await fetch(`${h.emu.url}/_emulator/orgs/${ACME}/default`)).json();
-            assert.deepEqual(admin, { defaultAgentPoolId: null, fallbacks: 1 });
+            assert.deepEqual(admin, { defaultAgentPoolId: null, fallbacks: 1, hostedMoves: 1, runnerlessMoves: 0 });
         });
 
         it("answers 400 {code, message} for an unknown pool, a wrong type, or a body that is not JSON; 401 without a token", async () => {
@@ -147,11 +155,55 @@ describe("the org's default pool", () => {
             outs: DefaultAgentPoolOutputs;
         }
 
+        const inputs = (news: Partial<DefaultAgentPoolInputs>): CheckedDefaultInputs => ({
+            organizationName: ACME,
+            agentPoolId: "",
+            onDelete: "keep",
+            takeOver: false,
+            allowNoRunner: false,
+            ...news,
+        });
+        const outputsOf = (poolId: string, extra: Partial<DefaultAgentPoolOutputs> = {}): DefaultAgentPoolOutputs => ({
+            organizationName: ACME,
+            agentPoolId: poolId,
+            currentAgentPoolId: poolId,
+            setAgentPoolId: poolId,
+            onDelete: "keep",
+            takeOver: false,
+            allowNoRunner: false,
+            ...extra,
+        });
+        const newProcess = async () => {
+            resetProviderRuntime();
+            await configureProvider(h.emu.url, h.token, QUICK_RETRIES);
+        };
+        /** A pool made outside the stack, with `online` runners online. */
+        const livePool = (name: string, online = 0) => {
+            const { pool } = h.emu.state.createPool(ACME, name, "");
+            for (let i = 0; i < online; i++) {
+                h.emu.state.addAgent(ACME, pool.id, { hostname: `${name}-${i}`, status: "online" });
+            }
+            return pool;
+        };
+
         async function declare(news: Partial<DefaultAgentPoolInputs>): Promise<Declared> {
             const checked = await defaultPool.check({} as DefaultAgentPoolInputs, news as DefaultAgentPoolInputs);
             assert.deepEqual(checked.failures, []);
             const created = await defaultPool.create(checked.inputs!);
             return { id: created.id, outs: created.outs! };
+        }
+
+        /** A later `pulumi up` as the engine runs it: check, diff, and update when it changes. */
+        async function laterUp(d: Declared, news: Partial<DefaultAgentPoolInputs>): Promise<Declared> {
+            await newProcess();
+            const declared = declaredInputs(d.outs);
+            const checked = await defaultPool.check(declared, { ...declared, ...news });
+            assert.deepEqual(checked.failures, []);
+            const diff = await defaultPool.diff(d.id, d.outs, checked.inputs!);
+            if (!diff.changes) {
+                return d;
+            }
+            return { id: d.id, outs: (await defaultPool.update(d.id, d.outs, checked.inputs!)).outs! };
         }
 
         it("reports every bad input at check, without a request", async () => {
@@ -161,17 +213,23 @@ describe("the org's default pool", () => {
                     organizationName: "",
                     agentPoolId: 3,
                     poolId: "x",
+                    onDelete: "revert",
+                    takeOver: "yes",
+                    allowNoRunner: 1,
                 } as unknown as DefaultAgentPoolInputs,
             );
             assert.deepEqual(checked.failures!.map((f) => f.property).sort(), [
                 "agentPoolId",
+                "allowNoRunner",
+                "onDelete",
                 "organizationName",
                 "poolId",
+                "takeOver",
             ]);
-            assert.match(
-                checked.failures!.find((f) => f.property === "agentPoolId")!.reason,
-                /agentPoolId must be the id of a pool/,
-            );
+            const reasons = Object.fromEntries(checked.failures!.map((f) => [f.property, f.reason]));
+            assert.match(reasons.agentPoolId, /agentPoolId must be the id of a pool/);
+            assert.equal(reasons.onDelete, 'onDelete must be "keep" or "useHosted", not "revert"');
+            assert.equal(reasons.takeOver, 'takeOver must be true or false, not "yes"');
             const wrongImport = await defaultPool.check({} as DefaultAgentPoolInputs, {
                 organizationName: ACME,
                 agentPoolId: "p",
@@ -184,77 +242,206 @@ describe("the org's default pool", () => {
             assert.deepEqual(routes(), []);
         });
 
-        it("sets the default in one PATCH, with the org name as id; a new pool moves it in one PATCH; another org replaces", async () => {
-            const a = h.emu.state.createPool(ACME, "a", "").pool;
-            const b = h.emu.state.createPool(ACME, "b", "").pool;
+        it("sets the default from the hosted pool in one PATCH, with the org name as id; another org replaces", async () => {
+            const a = livePool("a");
             const d = await declare({ organizationName: ACME, agentPoolId: a.id });
             assert.equal(d.id, ACME);
-            assert.deepEqual(d.outs, { organizationName: ACME, agentPoolId: a.id });
-            assert.deepEqual(routes(), ["org-update 200"]);
+            assert.deepEqual(d.outs, outputsOf(a.id));
+            assert.deepEqual(routes(), ["list 200", "org-update 200"]);
             assert.equal(h.emu.state.defaultPoolId(ACME), a.id);
-
-            const news = { organizationName: ACME, agentPoolId: b.id };
-            const diff = await defaultPool.diff(d.id, d.outs, news);
-            assert.deepEqual([diff.changes, diff.replaces], [true, []]);
-            h.emu.clearRequests();
-            const updated = await defaultPool.update(d.id, d.outs, news);
-            assert.deepEqual(updated.outs, news);
-            assert.deepEqual(routes(), ["org-update 200"]);
-            assert.equal(h.emu.state.defaultPoolId(ACME), b.id);
-            assert.equal(h.emu.state.fallbacks(ACME), 0, "never on the hosted pool in between");
-
-            const moved = await defaultPool.diff(d.id, news, { organizationName: "other-org", agentPoolId: b.id });
+            const moved = await defaultPool.diff(
+                d.id,
+                d.outs,
+                inputs({ organizationName: "other-org", agentPoolId: a.id }),
+            );
             assert.deepEqual(moved.replaces, ["organizationName"]);
-            const same = await defaultPool.diff(d.id, news, news);
+            const same = await defaultPool.diff(d.id, d.outs, inputs({ agentPoolId: a.id }));
             assert.equal(same.changes, false);
+            assert.equal(h.emu.state.hostedMoves(ACME), 0);
         });
 
-        it("refresh shows a default changed elsewhere as drift, and a default removed as the resource gone", async () => {
-            const a = h.emu.state.createPool(ACME, "a", "").pool;
-            const b = h.emu.state.createPool(ACME, "b", "").pool;
+        it("refuses at check a new resource in an org whose default was set elsewhere, naming it and its runners; takeOver or the same pool passes", async () => {
+            const console = livePool("console-pick", 2);
+            const mine = livePool("mine", 1);
+            h.emu.state.setDefaultPool(ACME, console.id);
+            h.emu.clearRequests();
+            for (const agentPoolId of [mine.id, UNKNOWN]) {
+                await newProcess();
+                const checked = await defaultPool.check({} as DefaultAgentPoolInputs, {
+                    organizationName: ACME,
+                    agentPoolId,
+                });
+                assert.deepEqual(
+                    checked.failures!.map((f) => f.property),
+                    ["agentPoolId"],
+                );
+                assert.equal(
+                    checked.failures![0].reason,
+                    `org "acme" already has a default agent pool, "console-pick" (id ${console.id}, 2 runners online), ` +
+                        "which this stack did not set (in the Pulumi Cloud console, or by another stack's DefaultAgentPool). " +
+                        `Nothing was changed. To keep that default, declare agentPoolId: "${console.id}" with the import ` +
+                        `option ({ import: "acme" }); to make ${agentPoolId === UNKNOWN ? "the declared pool" : `pool "${mine.id}"`} the default instead, set takeOver: true`,
+                );
+            }
+            assert.deepEqual(new Set(routes()), new Set(["list 200", "get 200"]), "reads only");
+            assert.equal(h.emu.state.defaultPoolId(ACME), console.id);
+
+            // The same pool: taken as it is, nothing sent but the list.
+            await newProcess();
+            h.emu.clearRequests();
+            const same = await declare({ organizationName: ACME, agentPoolId: console.id });
+            assert.deepEqual(same.outs, outputsOf(console.id));
+            assert.deepEqual(routes(), ["list 200"]);
+
+            // takeOver: moved (a runner is online on the declared pool).
+            await newProcess();
+            const taken = await declare({ organizationName: ACME, agentPoolId: mine.id, takeOver: true });
+            assert.equal(h.emu.state.defaultPoolId(ACME), mine.id);
+            assert.equal(taken.outs.currentAgentPoolId, mine.id);
+            assert.deepEqual([h.emu.state.hostedMoves(ACME), h.emu.state.runnerlessMoves(ACME)], [0, 0]);
+        });
+
+        it("waits for a runner on the declared pool while the current default has one; moves at the first up after; allowNoRunner moves at once", async () => {
+            const old = livePool("old", 1);
+            const next = livePool("next");
+            const d = await declare({ organizationName: ACME, agentPoolId: old.id });
+            h.emu.clearRequests();
+            const { result: waiting, said } = await stderrOf(() => laterUp(d, { agentPoolId: next.id }));
+            assert.equal(h.emu.state.defaultPoolId(ACME), old.id, "not moved");
+            assert.deepEqual(waiting.outs, { ...outputsOf(old.id), agentPoolId: next.id });
+            assert.deepEqual(routes(), ["list 200", "get 200", "get 200"], "reads only");
+            assert.match(
+                said,
+                new RegExp(
+                    `the default agent pool of org "acme" stays pool ${old.id}, which has a runner online, until a runner is online on pool ${next.id}`,
+                ),
+            );
+            // A refresh of a waiting default is no drift.
+            await newProcess();
+            const read = await defaultPool.read(waiting.id, waiting.outs);
+            assert.deepEqual(read.props, waiting.outs);
+
+            // Still no runner: every up shows the update and waits again.
+            const again = await laterUp(waiting, {});
+            assert.equal(again.outs.currentAgentPoolId, old.id);
+            h.emu.state.addAgent(ACME, next.id, { hostname: "next-0", status: "online" });
+            h.emu.clearRequests();
+            const moved = await laterUp(again, {});
+            assert.deepEqual(moved.outs, outputsOf(next.id));
+            assert.equal(h.emu.state.defaultPoolId(ACME), next.id);
+            assert.deepEqual(routes(), ["list 200", "get 200", "org-update 200"]);
+
+            // allowNoRunner: the program says so, in so many words.
+            const bare = livePool("bare");
+            await laterUp(moved, { agentPoolId: bare.id, allowNoRunner: true });
+            assert.equal(h.emu.state.defaultPoolId(ACME), bare.id);
+            assert.deepEqual([h.emu.state.hostedMoves(ACME), h.emu.state.runnerlessMoves(ACME)], [0, 1]);
+        });
+
+        it("moves between two pools with no runner online at once: nothing waits that did not already", async () => {
+            const a = livePool("a");
+            const b = livePool("b");
             const d = await declare({ organizationName: ACME, agentPoolId: a.id });
-            h.emu.state.setDefaultPool(ACME, b.id); // in the console
+            const moved = await laterUp(d, { agentPoolId: b.id });
+            assert.deepEqual(moved.outs, outputsOf(b.id));
+            assert.equal(h.emu.state.runnerlessMoves(ACME), 0);
+        });
+
+        it("refuses at preview a default chosen elsewhere since this stack set it; takeOver puts it back; a revert to hosted is put back", async () => {
+            const a = livePool("a", 1);
+            const b = livePool("b", 1);
+            const d = await declare({ organizationName: ACME, agentPoolId: a.id });
+            h.emu.state.setDefaultPool(ACME, b.id); // in the console, or by another stack
+            await newProcess();
             const read = await defaultPool.read(d.id, d.outs);
-            assert.deepEqual(read.props, { organizationName: ACME, agentPoolId: b.id });
-            assert.deepEqual(read.inputs, { organizationName: ACME, agentPoolId: b.id });
-            // The next up puts the declared pool back.
-            const back = await defaultPool.diff(d.id, read.props!, { organizationName: ACME, agentPoolId: a.id });
-            assert.equal(back.changes, true);
+            assert.deepEqual(read.props, { ...d.outs, currentAgentPoolId: b.id }, "refresh shows the default now");
+            assert.deepEqual(read.inputs, {
+                organizationName: ACME,
+                agentPoolId: a.id,
+                onDelete: "keep",
+                takeOver: false,
+                allowNoRunner: false,
+            });
+            for (const state of [d.outs, read.props!]) {
+                await newProcess();
+                h.emu.clearRequests();
+                const err = await rejectionOf(defaultPool.diff(d.id, state, inputs({ agentPoolId: a.id })));
+                assert.equal(
+                    (err as Error).message,
+                    `the default agent pool of org "acme" is now "b" (id ${b.id}, 1 runner online), chosen since this ` +
+                        "stack set it (in the Pulumi Cloud console, or by another stack's DefaultAgentPool). Nothing was " +
+                        `changed. To keep that default, declare agentPoolId: "${b.id}"; to make pool "${a.id}" the ` +
+                        "default instead, set takeOver: true; to stop managing the org's default, remove the " +
+                        "DefaultAgentPool (the default stays as it is)",
+                );
+                assert.deepEqual(routes(), ["list 200", "get 200"], "reads only");
+                await rejectionOf(defaultPool.update(d.id, state, inputs({ agentPoolId: a.id })));
+                assert.equal(h.emu.state.defaultPoolId(ACME), b.id, "refused: nothing changed");
+            }
+            // Following it is no refusal.
+            await newProcess();
+            const followed = await laterUp({ id: d.id, outs: read.props! }, { agentPoolId: b.id });
+            assert.deepEqual(followed.outs, outputsOf(b.id));
 
+            const back = await laterUp({ id: d.id, outs: read.props! }, { agentPoolId: a.id, takeOver: true });
+            assert.equal(h.emu.state.defaultPoolId(ACME), a.id);
+            assert.equal(back.outs.setAgentPoolId, a.id);
+
+            // Reverted to hosted elsewhere: the program's pool is put back, which is never worse.
             h.emu.state.setDefaultPool(ACME, undefined);
-            assert.deepEqual(await defaultPool.read(d.id, d.outs), {});
+            await newProcess();
+            const hosted = await defaultPool.read(d.id, outputsOf(a.id));
+            assert.equal(hosted.props!.currentAgentPoolId, "");
+            const restored = await laterUp({ id: d.id, outs: hosted.props! }, {});
+            assert.equal(h.emu.state.defaultPoolId(ACME), a.id);
+            assert.deepEqual(restored.outs, outputsOf(a.id));
         });
 
-        it("delete reverts the org to the hosted pool only while the default is still its pool; otherwise it says so", async () => {
-            const a = h.emu.state.createPool(ACME, "a", "").pool;
-            const b = h.emu.state.createPool(ACME, "b", "").pool;
+        it('delete leaves the default where it is and says so; onDelete: "useHosted" reverts the org, only while the default is its pool', async () => {
+            const a = livePool("a", 1);
+            const b = livePool("b", 1);
             const d = await declare({ organizationName: ACME, agentPoolId: a.id });
-            h.emu.state.setDefaultPool(ACME, b.id);
             h.emu.clearRequests();
             const kept = await stderrOf(() => defaultPool.delete(d.id, d.outs));
             assert.deepEqual(routes(), ["list 200"], "nothing changed");
-            assert.equal(h.emu.state.defaultPoolId(ACME), b.id);
-            assert.match(
+            assert.equal(h.emu.state.defaultPoolId(ACME), a.id);
+            assert.equal(
                 kept.said,
-                /changed nothing in the org, whose default is now pool ".*", set outside this stack/,
+                `warning: DefaultAgentPool of org "acme" removed from the stack; nothing was sent to the org, so the ` +
+                    `org's default is pool ${a.id}, as before. To move the org to Pulumi-hosted runners when the ` +
+                    'resource goes, set onDelete: "useHosted" and run `pulumi up` first\n',
             );
+            assert.doesNotMatch(kept.said, /deleting/);
+            // An old state, written before onDelete existed, keeps the default too.
+            await defaultPool.delete(d.id, { organizationName: ACME, agentPoolId: a.id } as DefaultAgentPoolOutputs);
+            assert.equal(h.emu.state.defaultPoolId(ACME), a.id);
 
+            const useHosted = outputsOf(a.id, { onDelete: "useHosted" });
+            h.emu.state.setDefaultPool(ACME, b.id);
+            h.emu.clearRequests();
+            const other = await stderrOf(() => defaultPool.delete(d.id, useHosted));
+            assert.deepEqual(routes(), ["list 200"]);
+            assert.match(
+                other.said,
+                /the default is no longer the pool this stack set, so nothing was sent: the org's default is pool/,
+            );
             h.emu.state.setDefaultPool(ACME, a.id);
             h.emu.clearRequests();
-            await defaultPool.delete(d.id, d.outs);
+            const reverted = await stderrOf(() => defaultPool.delete(d.id, useHosted));
             assert.deepEqual(routes(), ["list 200", "org-update 200"]);
             assert.equal(h.emu.state.defaultPoolId(ACME), undefined);
+            assert.match(reverted.said, /with onDelete: "useHosted": the org now uses Pulumi-hosted runners/);
         });
 
         it("imports the org's current default by org name, changing nothing; refuses a mismatch or an org with none", async () => {
-            const a = h.emu.state.createPool(ACME, "a", "").pool;
+            const a = livePool("a");
             const none = await rejectionOf(declare({ organizationName: ACME, agentPoolId: a.id, importId: ACME }));
             assert.match((none as Error).message, /the org has no default pool .* nothing to import/);
             h.emu.state.setDefaultPool(ACME, a.id);
             const wrong = await rejectionOf(declare({ organizationName: ACME, agentPoolId: "other", importId: ACME }));
             assert.match((wrong as Error).message, new RegExp(`default is pool "${a.id}", not the declared "other"`));
             const imported = await declare({ organizationName: ACME, agentPoolId: a.id, importId: ACME });
-            assert.deepEqual(imported.outs, { organizationName: ACME, agentPoolId: a.id });
+            assert.deepEqual(imported.outs, outputsOf(a.id));
             assert.equal(
                 h.emu.requests().filter((r) => r.route === "org-update").length,
                 0,
@@ -263,19 +450,39 @@ describe("the org's default pool", () => {
         });
 
         it("sets the default once when the PATCH's answer is lost or a 502 comes after it took effect", async () => {
-            const a = h.emu.state.createPool(ACME, "a", "").pool;
+            const a = livePool("a");
             h.emu.injectFault({ route: "org-update", drop: "after-commit" });
-            await declare({ organizationName: ACME, agentPoolId: a.id });
-            const b = h.emu.state.createPool(ACME, "b", "").pool;
+            const d = await declare({ organizationName: ACME, agentPoolId: a.id });
+            const b = livePool("b");
             h.emu.injectFault({ route: "org-update", status: 502, afterCommit: true });
-            await defaultPool.update(
-                ACME,
-                { organizationName: ACME, agentPoolId: a.id },
-                { organizationName: ACME, agentPoolId: b.id },
-            );
+            await defaultPool.update(d.id, d.outs, inputs({ agentPoolId: b.id }));
             assert.equal(h.emu.requests().filter((r) => r.route === "org-update").length, 4, "each sent again once");
             assert.equal(h.emu.state.defaultPoolId(ACME), b.id);
-            assert.equal(h.emu.state.fallbacks(ACME), 0);
+            assert.equal(h.emu.state.hostedMoves(ACME), 0);
+        });
+
+        it("after a 502 on every try of a PATCH that took effect, the failed update changes no state, and the next up finds the default set and sends nothing", async () => {
+            const a = livePool("a");
+            const b = livePool("b");
+            const d = await declare({ organizationName: ACME, agentPoolId: a.id });
+            h.emu.injectFault({ route: "org-update", status: 502, afterCommit: true, times: "always" });
+            await rejectionOf(defaultPool.update(d.id, d.outs, inputs({ agentPoolId: b.id })));
+            assert.equal(h.emu.state.defaultPoolId(ACME), b.id, "it took effect");
+            h.emu.faults.clear();
+            // The engine kept the old state; the next up is no refusal (the live default is the declared one).
+            h.emu.clearRequests();
+            const next = await laterUp(d, { agentPoolId: b.id });
+            assert.deepEqual(next.outs, outputsOf(b.id));
+            assert.deepEqual(routes(), ["list 200"]);
+
+            // The same for onDelete: "useHosted": the delete fails, the org is on hosted, and the next try says so.
+            const own = outputsOf(b.id, { onDelete: "useHosted" });
+            h.emu.injectFault({ route: "org-update", status: 502, afterCommit: true, times: "always" });
+            await rejectionOf(defaultPool.delete(d.id, own));
+            h.emu.faults.clear();
+            const again = await stderrOf(() => defaultPool.delete(d.id, own));
+            assert.match(again.said, /nothing was sent: the org uses Pulumi-hosted runners/);
+            assert.equal(h.emu.state.hostedMoves(ACME), 1, "once, as onDelete asked");
         });
 
         it("explains a pool the service refuses as the default", async () => {
@@ -327,6 +534,16 @@ describe("the org's default pool", () => {
             return { ...state, outs: updated.outs! };
         }
 
+        const emptyDefault = (poolId: string): DefaultAgentPoolOutputs => ({
+            organizationName: ACME,
+            agentPoolId: poolId,
+            currentAgentPoolId: poolId,
+            setAgentPoolId: poolId,
+            onDelete: "keep",
+            takeOver: false,
+            allowNoRunner: false,
+        });
+
         async function defaultPoolOf(extra: Partial<AgentPoolInputs> = {}): Promise<Resource> {
             const r = await checkThenCreate({ ...args(), ...extra });
             h.emu.state.setDefaultPool(ACME, r.outs.agentPoolId); // made the default in the console
@@ -341,8 +558,9 @@ describe("the org's default pool", () => {
                 `deleting agent pool "prod" in org "acme": it is the org's default agent pool, and nothing was deleted. ` +
                     "Deleting it, the org would fall back to Pulumi-hosted runners: every stack without an agent pool " +
                     "of its own would then deploy on Pulumi's infrastructure, outside your network. Make another pool " +
-                    "the default first (declare a DefaultAgentPool naming it, or choose one in the Pulumi Cloud " +
-                    "console), or set forceDestroy: true on the AgentPool and run `pulumi up` before deleting",
+                    "the default first (a DefaultAgentPool naming it, or the Pulumi Cloud console); or, to move the org " +
+                    "to Pulumi-hosted runners on purpose, set forceDestroy: true on the AgentPool and run `pulumi up` " +
+                    'before deleting (a DefaultAgentPool\'s onDelete: "useHosted" does the same for the default it set)',
             );
             assert.ok(h.emu.state.pool(ACME, r.outs.agentPoolId), "nothing deleted");
             assert.deepEqual(routes(), ["create 200", "list 200"]);
@@ -430,30 +648,90 @@ describe("the org's default pool", () => {
             assert.equal(h.emu.state.fallbacks(ACME), 0);
         });
 
-        it("with a DefaultAgentPool naming it, the default follows the successor in the same up and the old pool goes", async () => {
+        it("with a DefaultAgentPool naming it, the rotating up keeps the default on the old pool while it has the only runner; the first up after a runner is online on the successor moves it", async () => {
+            const old = await defaultPoolOf();
+            const oldId = old.outs.agentPoolId;
+            h.emu.state.connectAgent(old.outs.tokenValue, { hostname: "runner-old" });
+            const declared = await defaultPool.create(
+                (await defaultPool.check({} as DefaultAgentPoolInputs, { organizationName: ACME, agentPoolId: oldId }))
+                    .inputs!,
+            );
+            const successor = await successorOf(old, args({ rotationTrigger: "2" }));
+            const newId = successor.outs.agentPoolId;
+            // The DefaultAgentPool's agentPoolId input is the pool's output: it now names the successor.
+            const news = { ...declared.outs!, agentPoolId: newId } as CheckedDefaultInputs;
+            const diff = await defaultPool.diff(ACME, declared.outs!, news);
+            assert.equal(diff.changes, true);
+            const { result: waited, said } = await stderrOf(() => defaultPool.update(ACME, declared.outs!, news));
+            assert.match(said, /stays pool .*, which has a runner online, until a runner is online on pool/);
+            assert.deepEqual(
+                [waited.outs!.agentPoolId, waited.outs!.currentAgentPoolId],
+                [newId, oldId],
+                "the outputs say where the default is and where it moves",
+            );
+            await provider.delete(old.id, old.outs); // the engine's delete of the old resource: left to the successor
+            assert.equal(h.emu.state.defaultPoolId(ACME), oldId);
+            assert.ok(h.emu.state.pool(ACME, oldId), "the old pool, with the only runner, is kept");
+            assert.deepEqual(
+                successor.outs.retiring!.map((p) => [p.agentPoolId, p.reason]),
+                [[oldId, DEFAULT_REASON]],
+            );
+
+            // The runners restart with the new token: the next up moves the default (AgentPool first,
+            // which the DefaultAgentPool depends on), deletes the old pool, and the DefaultAgentPool records it.
+            h.emu.state.connectAgent(successor.outs.tokenValue, { hostname: "runner-new" });
+            await newProcess();
+            const done = await laterUp(successor);
+            assert.equal(done.outs.retiring, undefined);
+            assert.equal(h.emu.state.defaultPoolId(ACME), newId);
+            assert.equal(h.emu.state.pool(ACME, oldId), undefined);
+            const recorded = await defaultPool.update(ACME, waited.outs!, news);
+            assert.deepEqual([recorded.outs!.currentAgentPoolId, recorded.outs!.setAgentPoolId], [newId, newId]);
+            assert.deepEqual([h.emu.state.hostedMoves(ACME), h.emu.state.runnerlessMoves(ACME)], [0, 0]);
+        });
+
+        it("with a DefaultAgentPool that says allowNoRunner, the default follows the successor in the rotating up and the old pool goes", async () => {
             const old = await defaultPoolOf();
             const successor = await successorOf(old, args({ rotationTrigger: "2" }));
-            // The DefaultAgentPool's agentPoolId input is the pool's output: it now names the successor.
-            await defaultPool.update(
-                ACME,
-                { organizationName: ACME, agentPoolId: old.outs.agentPoolId },
-                { organizationName: ACME, agentPoolId: successor.outs.agentPoolId },
-            );
+            const olds = { ...emptyDefault(old.outs.agentPoolId), allowNoRunner: true };
+            await defaultPool.update(ACME, olds, { ...olds, agentPoolId: successor.outs.agentPoolId });
             await provider.delete(old.id, old.outs);
             assert.equal(h.emu.state.defaultPoolId(ACME), successor.outs.agentPoolId);
             assert.equal(h.emu.state.pool(ACME, old.outs.agentPoolId), undefined, "no longer the default: deleted");
-            assert.equal(h.emu.state.fallbacks(ACME), 0);
+            assert.equal(h.emu.state.hostedMoves(ACME), 0);
         });
 
-        it("destroy of a pool still retiring the default refuses, naming it", async () => {
+        it("destroy of a pool still retiring the default refuses before any DELETE, naming that reason, and deletes nothing", async () => {
             const old = await defaultPoolOf();
             const successor = await successorOf(old, args({ rotationTrigger: "2" }));
             await provider.delete(old.id, old.outs);
             await newProcess();
+            h.emu.clearRequests();
+            const before = JSON.stringify(h.emu.state.pools(ACME));
             const err = await rejectionOf(provider.delete(successor.id, successor.outs));
-            assert.match((err as Error).message, /still retiring cannot go yet: .*the org's default agent pool/);
+            assert.match(
+                (err as Error).message,
+                /^deleting agent pool "prod" in org "acme": the pool it replaced in a rotation, "prod \(rotated .*\)" \(id .*\), is still the org's default agent pool, kept until a runner is online on this pool; nothing was deleted\. Start a runner with this pool's token and run `pulumi up`/,
+            );
+            assert.doesNotMatch((err as Error).message, /deployment settings/);
+            assert.deepEqual(routes(), ["list 200"], "no DELETE");
+            assert.equal(JSON.stringify(h.emu.state.pools(ACME)), before, "the pools exactly as before");
+            assert.equal(h.emu.state.defaultPoolId(ACME), old.outs.agentPoolId);
+        });
+
+        it("destroy of a pool whose retiring pool stacks still use deletes neither: the successor stays to track it", async () => {
+            const old = await checkThenCreate({ ...args() });
+            h.emu.state.setInUse(ACME, old.outs.agentPoolId, ["acme/web/prod"]);
+            const successor = await successorOf(old, args({ rotationTrigger: "2" }));
+            await provider.delete(old.id, old.outs);
+            await newProcess();
+            const err = await rejectionOf(provider.delete(successor.id, successor.outs));
+            assert.match(
+                (err as Error).message,
+                /are used by stacks' deployment settings: .*\. This pool was not deleted\. Remove them from those stacks' deployment settings/,
+            );
+            assert.ok(h.emu.state.pool(ACME, successor.outs.agentPoolId), "the successor is kept");
             assert.ok(h.emu.state.pool(ACME, old.outs.agentPoolId));
-            assert.equal(h.emu.state.fallbacks(ACME), 0);
         });
     });
 });

@@ -4,9 +4,13 @@
 //   pulumi config set organizationName acme
 //   pulumi up
 //
-// Rotating the token (change rotationTrigger) moves the default to the new pool in the same
-// `pulumi up`, with no moment on Pulumi-hosted runners; `pulumi destroy` reverts the org to the
-// hosted pool (the DefaultAgentPool goes first), then deletes the pool.
+// The org's default never lands on Pulumi-hosted runners, nor on a pool with no runner online, unless
+// the program says so. Rotating the token (change rotationTrigger) keeps the default on the old pool
+// while it has the only runners online; the first `pulumi up` after a runner is online with the new
+// token moves it and deletes the old pool. `pulumi destroy` leaves the org's default as it is, so it
+// refuses to delete this pool while it is the default: set onDelete to "useHosted"
+// (`pulumi config set onDelete useHosted`, then `pulumi up`) to let it revert the org to
+// Pulumi-hosted runners first.
 import * as pulumi from "@pulumi/pulumi";
 import { AgentPool, DefaultAgentPool } from "pulumi-agent-pools";
 
@@ -20,10 +24,16 @@ const pool = new AgentPool("runners", {
     rotationTrigger: config.get("rotationTrigger") ?? "2026-12",
 });
 
-/** One per org: two stacks declaring it would undo each other's setting at every `pulumi up`. */
-const orgDefault = new DefaultAgentPool("default", { organizationName, agentPoolId: pool.agentPoolId });
+/** One per org: a second stack declaring another default is refused at preview (unless takeOver). */
+const orgDefault = new DefaultAgentPool("default", {
+    organizationName,
+    agentPoolId: pool.agentPoolId,
+    onDelete: config.get<"keep" | "useHosted">("onDelete") ?? "keep",
+});
 
-/** The org's default pool. */
+/** The pool the org's default is, or moves to once a runner is online there. */
 export const defaultAgentPoolId = orgDefault.agentPoolId;
+/** The org's default now. */
+export const currentDefaultAgentPoolId = orgDefault.currentAgentPoolId;
 /** The runners' PULUMI_AGENT_TOKEN. Secret. */
 export const tokenValue = pool.tokenValue;

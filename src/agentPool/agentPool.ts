@@ -132,8 +132,7 @@ export class AgentPool extends pulumi.CustomResource {
                 for (const pool of pools) {
                     pulumi.log.warn(
                         `retiring agent pool ${JSON.stringify(pool.name)} (id ${pool.agentPoolId}) is kept: ${pool.reason}. ` +
-                            "It keeps serving its runners and stacks with its old token; the first `pulumi up` that " +
-                            "finds no stack using it deletes it",
+                            "It keeps serving its runners and stacks with its old token",
                         this,
                     );
                 }

@@ -248,52 +248,32 @@ async function deletePool(id: string, props: StoredOutputs): Promise<void> {
     const api = client();
     const trackedElsewhere = (pool: string) => retiredByAnother(pool, poolId);
     const operation = `deleting agent pool ${JSON.stringify(props.name)} in org ${JSON.stringify(org)}`;
-    if (!deletedByRotation(poolId)) {
-        const isDefault = (await orgDefault(api, org)) === poolId;
-        if (isDefault && !force && !trackedElsewhere(poolId)) {
-            throw new Error(
-                `${operation}: it is the org's default agent pool, and nothing was deleted. ${DEFAULT_REFUSAL}`,
-            );
-        }
-        if (!(isDefault && !force)) {
-            try {
-                await api.delete(org, poolId, { force });
-                if (isDefault) {
-                    await noteDeleted(org, poolId);
-                    warnInRun(
-                        `${operation}: it was the org's default agent pool (forceDestroy is set): ${FALLEN_BACK}`,
-                    );
-                }
-            } catch (err) {
-                if (!isInUse(err) || force) {
-                    throw err;
-                }
-                // A rotation's old pool, renamed and listed as retiring by its successor, stays for the
-                // successor to delete once it is free; any other pool in use stops the delete.
-                if (!trackedElsewhere(poolId)) {
-                    throw withHint(
-                        err,
-                        "Stacks' deployment settings still use this pool. Remove it from them, or set forceDestroy: true " +
-                            "on the AgentPool and run `pulumi up` before deleting (those stacks then fall back to Pulumi-hosted runners)",
-                    );
-                }
-            }
-        }
+    const retiring = (props.retiring ?? []).filter((p) => !trackedElsewhere(p.agentPoolId));
+    const deleteSelf = !deletedByRotation(poolId);
+    // Every guard that needs no DELETE is checked before the first one: a refused delete deletes nothing.
+    const defaultId = await orgDefault(api, org);
+    const selfIsDefault = deleteSelf && defaultId === poolId;
+    if (selfIsDefault && !force && !trackedElsewhere(poolId)) {
+        throw new Error(
+            `${operation}: it is the org's default agent pool, and nothing was deleted. ${DEFAULT_REFUSAL}`,
+        );
     }
+    const retiringDefault = retiring.find((p) => p.agentPoolId === defaultId);
+    if (retiringDefault && !force) {
+        throw new Error(
+            `${operation}: the pool it replaced in a rotation, ${JSON.stringify(retiringDefault.name)} ` +
+                `(id ${retiringDefault.agentPoolId}), is still the org's default agent pool, kept until a runner is ` +
+                `online on this pool; nothing was deleted. ${RETIRING_DEFAULT_REFUSAL}`,
+        );
+    }
+    // Retiring pools first: one that stacks still use stops the delete before this pool goes, so the
+    // state keeps the pool that tracks it.
     const stuck: string[] = [];
-    for (const pool of props.retiring ?? []) {
-        if (trackedElsewhere(pool.agentPoolId)) {
-            continue;
-        }
+    for (const pool of retiring) {
         const label = `${JSON.stringify(pool.name)} (id ${pool.agentPoolId})`;
-        const isDefault = (await orgDefault(api, org)) === pool.agentPoolId;
-        if (isDefault && !force) {
-            stuck.push(`${label}, the org's default agent pool`);
-            continue;
-        }
         try {
             await api.delete(org, pool.agentPoolId, { force });
-            if (isDefault) {
+            if (pool.agentPoolId === defaultId) {
                 await noteDeleted(org, pool.agentPoolId);
                 warnInRun(`${operation}: the retiring ${label} was the org's default agent pool: ${FALLEN_BACK}`);
             }
@@ -301,16 +281,51 @@ async function deletePool(id: string, props: StoredOutputs): Promise<void> {
             if (!isInUse(err) || force) {
                 throw err;
             }
-            stuck.push(`${label}, in use by stacks' deployment settings`);
+            stuck.push(label);
         }
     }
     if (stuck.length > 0) {
         throw new Error(
-            `${operation}: the pools it replaced in a rotation and is still retiring cannot go yet: ${stuck.join("; ")}. ` +
-                "Remove them from those stacks' deployment settings and make another pool the org's default " +
-                "(a DefaultAgentPool, or the Pulumi Cloud console), or set forceDestroy: true on the AgentPool and run " +
-                "`pulumi up` before deleting (those stacks, or the org, then fall back to Pulumi-hosted runners)",
+            `${operation}: the pools it replaced in a rotation and is still retiring are used by stacks' deployment ` +
+                `settings: ${stuck.join("; ")}. This pool was not deleted. Remove them from those stacks' deployment ` +
+                "settings, or set forceDestroy: true on the AgentPool and run `pulumi up` before deleting (those " +
+                "stacks then fall back to Pulumi-hosted runners)",
         );
+    }
+    if (deleteSelf && !(selfIsDefault && !force)) {
+        await deleteOne(api, org, poolId, force, trackedElsewhere(poolId), selfIsDefault, operation);
+    }
+}
+
+/** Deletes the pool itself, once every guard has passed. */
+async function deleteOne(
+    api: ReturnType<typeof client>,
+    org: string,
+    poolId: string,
+    force: boolean,
+    tracked: boolean,
+    isDefault: boolean,
+    operation: string,
+): Promise<void> {
+    try {
+        await api.delete(org, poolId, { force });
+        if (isDefault) {
+            await noteDeleted(org, poolId);
+            warnInRun(`${operation}: it was the org's default agent pool (forceDestroy is set): ${FALLEN_BACK}`);
+        }
+    } catch (err) {
+        if (!isInUse(err) || force) {
+            throw err;
+        }
+        // A rotation's old pool, renamed and listed as retiring by its successor, stays for the
+        // successor to delete once it is free; any other pool in use stops the delete.
+        if (!tracked) {
+            throw withHint(
+                err,
+                "Stacks' deployment settings still use this pool. Remove it from them, or set forceDestroy: true " +
+                    "on the AgentPool and run `pulumi up` before deleting (those stacks then fall back to Pulumi-hosted runners)",
+            );
+        }
     }
 }
 // The two the host reports with a stack trace, and the engine again: said once (src/providerProcess/engineErrors.ts).
@@ -333,9 +348,16 @@ export { checkForTheEngine as check, readForTheEngine as read, deleteForTheEngin
 
 /** What to do about a refused delete of the org's default pool. */
 const DEFAULT_REFUSAL =
-    `Deleting it, ${FALLBACK_WORDS}. Make another pool the default first (declare a DefaultAgentPool ` +
-    "naming it, or choose one in the Pulumi Cloud console), or set forceDestroy: true on the AgentPool and run " +
-    "`pulumi up` before deleting";
+    `Deleting it, ${FALLBACK_WORDS}. Make another pool the default first (a DefaultAgentPool naming it, or the ` +
+    "Pulumi Cloud console); or, to move the org to Pulumi-hosted runners on purpose, set forceDestroy: true on " +
+    'the AgentPool and run `pulumi up` before deleting (a DefaultAgentPool\'s onDelete: "useHosted" does the ' +
+    "same for the default it set)";
+
+/** What to do about a refused delete of a pool whose retiring predecessor is still the org's default. */
+const RETIRING_DEFAULT_REFUSAL =
+    "Start a runner with this pool's token and run `pulumi up`: it makes this pool the default and deletes the old " +
+    "one; then delete. Or make another pool the default (a DefaultAgentPool, or the Pulumi Cloud console), or set " +
+    `forceDestroy: true on the AgentPool and run \`pulumi up\` before deleting (${FALLBACK_WORDS})`;
 
 const FALLEN_BACK =
     "the org now uses Pulumi-hosted runners for every stack without an agent pool of its own. Make another pool " +

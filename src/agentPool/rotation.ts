@@ -20,7 +20,7 @@
  */
 import { AgentPoolsClient } from "../api/client";
 import { isPulumiApiError, PulumiApiError, withHint } from "../api/errors";
-import { orgDefault, setOrgDefault, warnInRun } from "../providerProcess/orgDefault";
+import { hasRunnerOnline, orgDefault, setOrgDefault, warnInRun } from "../providerProcess/orgDefault";
 import { MAX_NAME_LENGTH } from "../api/rules";
 import { RetiringPool } from "../types";
 import { AgentPoolSummary, CreatedAgentPool, timestampToDate } from "../api/wire";
@@ -248,17 +248,12 @@ export async function retire(
     return left;
 }
 
-/** Whether a runner is online in the pool: it has picked up the pool's token. */
-async function hasRunnerOnline(api: AgentPoolsClient, org: string, poolId: string): Promise<boolean> {
-    const pool = await api.get(org, poolId);
-    return pool?.agents.some((a) => a.status === "online") ?? false;
-}
-
 /** Why the org's default pool is kept when a rotation replaces it. */
 export const DEFAULT_REASON =
-    "it is the org's default agent pool. The first `pulumi up` after a runner is online on the new pool (start " +
-    "your runners with the new token) makes the new pool the default and deletes this one, so that no deployment " +
-    "waits on a pool with no runner and the org is never on Pulumi-hosted runners";
+    "it is the org's default agent pool and the new pool has no runner online yet. The first `pulumi up` after a " +
+    "runner is online on the new pool (start your runners with the new token) makes the new pool the default, then " +
+    "deletes this one once no stack's deployment settings use it. Until then no deployment waits on a pool with no " +
+    "runner, and the org is never on Pulumi-hosted runners";
 
 /** A DELETE without `force` refused because stacks' deployment settings use the pool. */
 export function isInUse(err: unknown): err is PulumiApiError {
@@ -267,7 +262,10 @@ export function isInUse(err: unknown): err is PulumiApiError {
 
 function inUseReason(err: unknown): string {
     const said = isPulumiApiError(err) ? err.serviceMessage : undefined;
-    return `stacks' deployment settings still use it${said ? ` (the service said: ${said})` : ""}`;
+    return (
+        `stacks' deployment settings still use it${said ? ` (the service said: ${said})` : ""}; the first ` +
+        "`pulumi up` that finds no stack using it deletes it"
+    );
 }
 
 /**

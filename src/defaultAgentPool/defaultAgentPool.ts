@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { pausePromiseStacks } from "../registration";
 import { DEFAULT_POOL_PROVIDER } from "../providerProcess/providerStub";
+import type { DefaultPoolOnDelete } from "../types";
 
 /** The resource's type token, fixed forever: `pulumi-nodejs:dynamic/agentpools:DefaultAgentPool`. */
 export const DEFAULT_AGENT_POOL_TYPE = "pulumi-nodejs:dynamic/agentpools:DefaultAgentPool";
@@ -15,16 +16,37 @@ export interface DefaultAgentPoolArgs {
      * never on Pulumi-hosted runners in between.
      */
     agentPoolId: pulumi.Input<string>;
+    /**
+     * What removing the resource (from the program, by `pulumi destroy`, or by a replacement in
+     * another org) does to the org: `"keep"` leaves the default where it is; `"useHosted"` reverts
+     * the org to Pulumi-hosted runners, while the default is still the pool this resource set.
+     * @default "keep"
+     */
+    onDelete?: pulumi.Input<DefaultPoolOnDelete>;
+    /**
+     * Make the declared pool the default even when the org's default was chosen elsewhere (in the
+     * console, or by another stack's DefaultAgentPool). Without it such a default is refused at
+     * preview, naming it and its runners. @default false
+     */
+    takeOver?: pulumi.Input<boolean>;
+    /**
+     * Move the default onto the declared pool even when no runner is online there while the current
+     * default has one. Without it the default stays where it is until a runner is online on the
+     * declared pool (no deployment waits), and the first `pulumi up` after that moves it.
+     * @default false
+     */
+    allowNoRunner?: pulumi.Input<boolean>;
 }
 
 /**
  * The org's default deployment runner pool: where every stack without a pool of its own in its
  * deployment settings deploys. Without one, such stacks deploy on Pulumi-hosted runners.
  *
- * One per org: two stacks that each declare one for the same org undo each other's setting at every
- * `pulumi up`. `pulumi refresh` shows a default changed elsewhere as drift, and the next `pulumi up`
- * puts the declared pool back. Deleting the resource reverts the org to the Pulumi-hosted pool, but
- * only while the default is still the pool it set.
+ * The org's default never lands on Pulumi-hosted runners, nor on a pool with no runner online,
+ * unless the program says so: a new pool becomes the default once a runner is online on it (at
+ * once with `allowNoRunner`); a default chosen elsewhere (the console, another stack) is refused at
+ * preview unless `takeOver` is set; removing the resource leaves the default where it is unless
+ * `onDelete: "useHosted"`. See docs/default-pool.md.
  *
  * Takes over the org's current default with the `import` resource option, the org name
  * (`{ import: "acme" }`): the declared `agentPoolId` must be the current default.
@@ -38,8 +60,15 @@ export interface DefaultAgentPoolArgs {
 export class DefaultAgentPool extends pulumi.CustomResource {
     /** The org. */
     declare public readonly organizationName: pulumi.Output<string>;
-    /** The org's default pool, as set or last read. */
+    /** The declared pool: the org's default, or the pool it moves to once a runner is online there. */
     declare public readonly agentPoolId: pulumi.Output<string>;
+    /**
+     * The org's default now, as this resource left it or `pulumi refresh` read it (`""`: Pulumi-hosted).
+     * It differs from `agentPoolId` while the default waits for a runner on the declared pool.
+     */
+    declare public readonly currentAgentPoolId: pulumi.Output<string>;
+    /** What removing the resource does: `"keep"` or `"useHosted"`. */
+    declare public readonly onDelete: pulumi.Output<DefaultPoolOnDelete>;
 
     /**
      * @param name the Pulumi resource name.
@@ -57,6 +86,10 @@ export class DefaultAgentPool extends pulumi.CustomResource {
                 {
                     organizationName: args?.organizationName,
                     agentPoolId: args?.agentPoolId,
+                    onDelete: args?.onDelete,
+                    takeOver: args?.takeOver,
+                    allowNoRunner: args?.allowNoRunner,
+                    currentAgentPoolId: undefined,
                     importId: opts.id === undefined ? importId : undefined,
                     __provider: DEFAULT_POOL_PROVIDER,
                 },

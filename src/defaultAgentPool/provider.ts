@@ -11,27 +11,32 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { forTheEngine } from "../providerProcess/engineErrors";
 import { isPulumiApiError, withHint } from "../api/errors";
-import { noteOrgDefault, setOrgDefault, warnInRun } from "../providerProcess/orgDefault";
-import { client } from "../providerProcess/providerRuntime";
+import { noteOrgDefault, orgDefault, setOrgDefault, warnInRun } from "../providerProcess/orgDefault";
+import { client, retiringTracker } from "../providerProcess/providerRuntime";
 import { UNKNOWN } from "../providerProcess/unknown";
 import { describeType, orgProblem } from "../api/rules";
-import { DefaultAgentPoolInputs, DefaultAgentPoolOutputs } from "../types";
+import { chosenElsewhere, declaredInputs, DefaultMove, planMove, refusal, waitingWords } from "./moves";
+import { CheckedDefaultInputs, DefaultAgentPoolInputs, DefaultAgentPoolOutputs, DefaultPoolOnDelete } from "../types";
 
-const INPUT_KEYS = ["organizationName", "agentPoolId", "importId"];
+const INPUT_KEYS = ["organizationName", "agentPoolId", "onDelete", "takeOver", "allowNoRunner", "importId"];
+const ON_DELETE: readonly DefaultPoolOnDelete[] = ["keep", "useHosted"];
 
 export { configure } from "../providerProcess/configure";
 
-/** Validates the inputs: every problem at once, never a throw. */
-export async function check(
+// `check`, exported below with its documentation.
+async function checkDefault(
     olds: DefaultAgentPoolInputs,
     news: DefaultAgentPoolInputs,
-): Promise<dynamic.CheckResult<DefaultAgentPoolInputs>> {
+): Promise<dynamic.CheckResult<CheckedDefaultInputs>> {
     const n = news as unknown as Record<string, unknown>;
     const failures: dynamic.CheckFailure[] = [];
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     for (const key of Object.keys(n)) {
         if (key !== "__provider" && !INPUT_KEYS.includes(key)) {
-            fail(key, `DefaultAgentPool has no input "${key}"; its inputs are organizationName and agentPoolId`);
+            fail(
+                key,
+                `DefaultAgentPool has no input "${key}"; its inputs are organizationName, agentPoolId, onDelete, takeOver and allowNoRunner`,
+            );
         }
     }
     if (n.organizationName !== UNKNOWN) {
@@ -46,9 +51,20 @@ export async function check(
             `agentPoolId must be the id of a pool in the org (e.g. an AgentPool's agentPoolId output), not ${describeType(n.agentPoolId)}`,
         );
     }
-    const inputs: DefaultAgentPoolInputs = {
+    if (n.onDelete !== undefined && n.onDelete !== UNKNOWN && !ON_DELETE.includes(n.onDelete as DefaultPoolOnDelete)) {
+        fail("onDelete", `onDelete must be "keep" or "useHosted", not ${describeValue(n.onDelete)}`);
+    }
+    for (const flag of ["takeOver", "allowNoRunner"] as const) {
+        if (n[flag] !== undefined && n[flag] !== UNKNOWN && typeof n[flag] !== "boolean") {
+            fail(flag, `${flag} must be true or false, not ${describeValue(n[flag])}`);
+        }
+    }
+    const inputs: CheckedDefaultInputs = {
         organizationName: n.organizationName as string,
         agentPoolId: n.agentPoolId as string,
+        onDelete: (n.onDelete as DefaultPoolOnDelete | undefined) ?? "keep",
+        takeOver: (n.takeOver as boolean | undefined) ?? false,
+        allowNoRunner: (n.allowNoRunner as boolean | undefined) ?? false,
     };
     // As with AgentPool, the import option matters only until the resource is in the state.
     const inState = olds !== undefined && (olds as unknown as Record<string, unknown>).organizationName !== undefined;
@@ -63,48 +79,156 @@ export async function check(
             inputs.importId = n.importId as string;
         }
     }
+    if (failures.length === 0 && !inState && inputs.importId === undefined) {
+        const taken = await takenElsewhere(inputs, undefined, true);
+        if (taken) {
+            fail("agentPoolId", taken);
+        }
+    }
     return { inputs, failures };
 }
 
-/** Another org replaces the resource; another pool changes it in place. */
-export async function diff(
-    _id: string,
-    olds: DefaultAgentPoolOutputs,
-    news: DefaultAgentPoolInputs,
-): Promise<dynamic.DiffResult> {
-    const replaces = news.organizationName !== olds.organizationName ? ["organizationName"] : [];
+/**
+ * The refusal when the org's default was chosen elsewhere and the program does not say to take it
+ * over; `undefined` when the resource may go on (or when what decides it is not known yet).
+ */
+async function takenElsewhere(
+    news: CheckedDefaultInputs,
+    owned: string | undefined,
+    creating: boolean,
+): Promise<string | undefined> {
+    const { organizationName: org, agentPoolId: declared } = news;
+    if (org === UNKNOWN || (news.takeOver as unknown) !== false) {
+        return undefined;
+    }
+    const live = await orgDefault(client(), org);
+    const known = declared === UNKNOWN ? "" : declared;
+    if (!chosenElsewhere(live, owned, known) || live === undefined) {
+        return undefined;
+    }
+    // A rotation's old pool, still the default while its successor (the declared pool, or a pool not
+    // known at preview) waits for a runner, was set by this program, whatever this resource's state says.
+    const tracker = retiringTracker(live);
+    if (tracker !== undefined && (known === "" || tracker === known)) {
+        return undefined;
+    }
+    return refusal(client(), org, live, known, creating);
+}
+
+/** The state, with what states written before these outputs existed lack. */
+function fromState(state: Partial<DefaultAgentPoolOutputs>, id: string): DefaultAgentPoolOutputs {
+    const agentPoolId = state.agentPoolId ?? "";
     return {
-        changes: replaces.length > 0 || news.agentPoolId !== olds.agentPoolId,
+        organizationName: state.organizationName ?? id,
+        agentPoolId,
+        currentAgentPoolId: state.currentAgentPoolId ?? agentPoolId,
+        setAgentPoolId: state.setAgentPoolId ?? agentPoolId,
+        onDelete: state.onDelete ?? "keep",
+        takeOver: state.takeOver ?? false,
+        allowNoRunner: state.allowNoRunner ?? false,
+    };
+}
+
+/**
+ * Another org replaces the resource; another pool, or a default that is not the declared pool yet
+ * (waiting for a runner, or changed elsewhere), is an update. A default chosen elsewhere since this
+ * stack set it is refused here, at preview, unless `takeOver` is set.
+ */
+async function diffDefault(
+    id: string,
+    state: DefaultAgentPoolOutputs,
+    news: CheckedDefaultInputs,
+): Promise<dynamic.DiffResult> {
+    const olds = fromState(state, id);
+    const replaces = news.organizationName !== olds.organizationName ? ["organizationName"] : [];
+    let moves = false;
+    if (replaces.length === 0 && news.organizationName !== UNKNOWN) {
+        const taken = await takenElsewhere(news, olds.setAgentPoolId || undefined, false);
+        if (taken) {
+            throw new Error(taken);
+        }
+        // Not the declared pool yet, or moved there by another step of this run (a rotation's
+        // successor taking over the default) that the state does not show yet.
+        const live = await orgDefault(client(), news.organizationName);
+        moves = live !== news.agentPoolId || olds.currentAgentPoolId !== live || olds.setAgentPoolId !== live;
+    }
+    const flags = (["onDelete", "takeOver", "allowNoRunner"] as const).some((k) => news[k] !== olds[k]);
+    return {
+        changes: replaces.length > 0 || news.agentPoolId !== olds.agentPoolId || moves || flags,
         replaces,
-        // The new org's default is set before the old org's is reverted: they are separate settings.
+        // The new org's default is set before the old resource goes, which leaves the old org's as it is.
         deleteBeforeReplace: false,
     };
 }
 
-/** Sets the org's default pool; with the import option, takes over the default the org has. */
-export async function create(inputs: DefaultAgentPoolInputs): Promise<dynamic.CreateResult<DefaultAgentPoolOutputs>> {
+/**
+ * Makes the declared pool the default, or takes over the default the org has (the import option,
+ * or a default that is the declared pool already).
+ */
+export async function create(inputs: CheckedDefaultInputs): Promise<dynamic.CreateResult<DefaultAgentPoolOutputs>> {
     const org = inputs.organizationName;
     if (inputs.importId !== undefined) {
-        const live = (await client().list(org)).defaultAgentPoolId;
-        noteOrgDefault(org, live);
-        const operation = `importing the default agent pool of org ${JSON.stringify(org)}`;
-        if (live === undefined) {
-            throw new Error(
-                `${operation}: the org has no default pool (it uses Pulumi-hosted runners), so there is nothing to ` +
-                    "import. Nothing was changed. Remove the import option to make the declared pool the default",
-            );
-        }
-        if (live !== inputs.agentPoolId) {
-            throw new Error(
-                `${operation}: the org's default is pool ${JSON.stringify(live)}, not the declared ` +
-                    `${JSON.stringify(inputs.agentPoolId)}, and an import changes nothing. Nothing was changed in the ` +
-                    `org. Declare agentPoolId: ${JSON.stringify(live)}, or remove the import option to set the declared pool`,
-            );
-        }
-        return { id: org, outs: { organizationName: org, agentPoolId: live } };
+        return importDefault(inputs);
     }
-    await setDefault(org, inputs.agentPoolId);
-    return { id: org, outs: { organizationName: org, agentPoolId: inputs.agentPoolId } };
+    const taken = await takenElsewhere(inputs, undefined, true);
+    if (taken) {
+        throw new Error(taken);
+    }
+    return { id: org, outs: await moveDefault(inputs) };
+}
+
+async function importDefault(inputs: CheckedDefaultInputs): Promise<dynamic.CreateResult<DefaultAgentPoolOutputs>> {
+    const org = inputs.organizationName;
+    const live = (await client().list(org)).defaultAgentPoolId;
+    noteOrgDefault(org, live);
+    const operation = `importing the default agent pool of org ${JSON.stringify(org)}`;
+    if (live === undefined) {
+        throw new Error(
+            `${operation}: the org has no default pool (it uses Pulumi-hosted runners), so there is nothing to ` +
+                "import. Nothing was changed. Remove the import option to make the declared pool the default",
+        );
+    }
+    if (live !== inputs.agentPoolId) {
+        throw new Error(
+            `${operation}: the org's default is pool ${JSON.stringify(live)}, not the declared ` +
+                `${JSON.stringify(inputs.agentPoolId)}, and an import changes nothing. Nothing was changed in the ` +
+                `org. Declare agentPoolId: ${JSON.stringify(live)}, or remove the import option to set the declared pool`,
+        );
+    }
+    return { id: org, outs: outputs(inputs, live) };
+}
+
+/** The outputs once the org's default is `current` (what this resource leaves it as). */
+function outputs(inputs: CheckedDefaultInputs, current: string | undefined): DefaultAgentPoolOutputs {
+    return {
+        organizationName: inputs.organizationName,
+        agentPoolId: inputs.agentPoolId,
+        currentAgentPoolId: current ?? "",
+        setAgentPoolId: current ?? "",
+        onDelete: inputs.onDelete,
+        takeOver: inputs.takeOver,
+        allowNoRunner: inputs.allowNoRunner,
+    };
+}
+
+/** Moves the org's default to the declared pool, or leaves it where it is while the rule says to wait. */
+async function moveDefault(inputs: CheckedDefaultInputs): Promise<DefaultAgentPoolOutputs> {
+    const org = inputs.organizationName;
+    const live = await orgDefault(client(), org);
+    const move: DefaultMove = await planMove(client(), {
+        org,
+        live,
+        declared: inputs.agentPoolId,
+        allowNoRunner: inputs.allowNoRunner,
+    });
+    if (move.kind === "wait") {
+        warnInRun(waitingWords(org, live!, inputs.agentPoolId));
+        return outputs(inputs, live);
+    }
+    if (move.kind === "set") {
+        await setDefault(org, inputs.agentPoolId);
+    }
+    return outputs(inputs, inputs.agentPoolId);
 }
 
 // `read`, exported below with its documentation.
@@ -115,52 +239,71 @@ async function readDefault(
     const org = props?.organizationName ?? id;
     const live = (await client().list(org)).defaultAgentPoolId;
     noteOrgDefault(org, live);
-    if (live === undefined) {
-        return {};
-    }
-    const outs: DefaultAgentPoolOutputs = { organizationName: org, agentPoolId: live };
-    return { id: org, props: outs, inputs: outs };
+    const old = fromState(props ?? { agentPoolId: live }, org);
+    const outs: DefaultAgentPoolOutputs = { ...old, currentAgentPoolId: live ?? "" };
+    return { id: org, props: outs, inputs: declaredInputs(old) as unknown as DefaultAgentPoolOutputs };
 }
 
-/** Makes the newly declared pool the default, in one request: the org is never without one. */
+/**
+ * Moves the default to the newly declared pool in one request (the org is never without one), or
+ * waits for a runner there; a default chosen elsewhere since is refused, unless `takeOver`.
+ */
 export async function update(
-    _id: string,
-    _olds: DefaultAgentPoolOutputs,
-    news: DefaultAgentPoolInputs,
+    id: string,
+    state: DefaultAgentPoolOutputs,
+    news: CheckedDefaultInputs,
 ): Promise<dynamic.UpdateResult<DefaultAgentPoolOutputs>> {
-    await setDefault(news.organizationName, news.agentPoolId);
-    return { outs: { organizationName: news.organizationName, agentPoolId: news.agentPoolId } };
+    const olds = fromState(state, id);
+    const taken = await takenElsewhere(news, olds.setAgentPoolId || undefined, false);
+    if (taken) {
+        throw new Error(taken);
+    }
+    return { outs: await moveDefault(news) };
 }
 
 // `delete`, exported below with its documentation.
-async function deleteDefault(id: string, props: DefaultAgentPoolOutputs): Promise<void> {
-    const org = props.organizationName ?? id;
+async function deleteDefault(id: string, state: DefaultAgentPoolOutputs): Promise<void> {
+    const props = fromState(state, id);
+    const org = props.organizationName;
     const live = (await client().list(org)).defaultAgentPoolId;
     noteOrgDefault(org, live);
-    if (live === props.agentPoolId) {
+    const now = live === undefined ? "the org uses Pulumi-hosted runners" : `the org's default is pool ${live}`;
+    const subject = `DefaultAgentPool of org ${JSON.stringify(org)} removed from the stack`;
+    if (props.onDelete === "useHosted" && live !== undefined && live === (props.setAgentPoolId || undefined)) {
         await setOrgDefault(client(), org, "");
+        warnInRun(
+            `${subject} with onDelete: "useHosted": the org now uses Pulumi-hosted runners for every stack ` +
+                `without an agent pool of its own, in place of pool ${live}`,
+        );
         return;
     }
     warnInRun(
-        `deleting the default agent pool of org ${JSON.stringify(org)}: changed nothing in the org, whose default ` +
-            (live === undefined
-                ? "is already the Pulumi-hosted pool"
-                : `is now pool ${JSON.stringify(live)}, set outside this stack, not ${JSON.stringify(props.agentPoolId)}`),
+        props.onDelete === "useHosted"
+            ? `${subject}; onDelete is "useHosted", but the default is no longer the pool this stack set, so nothing was sent: ${now}`
+            : `${subject}; nothing was sent to the org, so ${now}, as before. To move the org to Pulumi-hosted ` +
+                  `runners when the resource goes, set onDelete: "useHosted" and run \`pulumi up\` first`,
     );
 }
-// The two the host reports with a stack trace, and the engine again: said once (src/providerProcess/engineErrors.ts).
+// The ones the host reports with a stack trace, and the engine again: said once (src/providerProcess/engineErrors.ts).
 /**
- * Refresh: the org's default as the pool list says. A default changed elsewhere becomes the state
- * (the next preview shows the drift and the next `pulumi up` puts the declared pool back); an org
- * without a default means the resource is gone.
+ * Validates the inputs, every problem at once, and refuses at preview a new resource whose org's
+ * default was chosen elsewhere (the console, or another stack), unless the program takes it over.
+ */
+const checkForTheEngine = forTheEngine(checkDefault);
+/** See {@link diffDefault}. */
+const diffForTheEngine = forTheEngine(diffDefault);
+/**
+ * Refresh: the org's default as the pool list says becomes `currentAgentPoolId`; the declared pool
+ * stays as it was. A default changed elsewhere shows as a change of that output, and the next
+ * preview refuses it unless `takeOver` is set; a default waiting for a runner shows no drift.
  */
 const readForTheEngine = forTheEngine(readDefault);
 /**
- * Reverts the org to the Pulumi-hosted pool, but only while the default is still the pool this
- * resource set: a default chosen since, elsewhere, is left as it is (and the run says so).
+ * Leaves the org's default where it is and says so; with `onDelete: "useHosted"`, reverts the org
+ * to the Pulumi-hosted pool, but only while the default is still the pool this resource set.
  */
 const deleteForTheEngine = forTheEngine(deleteDefault);
-export { readForTheEngine as read, deleteForTheEngine as delete };
+export { checkForTheEngine as check, diffForTheEngine as diff, readForTheEngine as read, deleteForTheEngine as delete };
 
 async function setDefault(org: string, poolId: string): Promise<void> {
     try {
@@ -170,10 +313,14 @@ async function setDefault(org: string, poolId: string): Promise<void> {
             throw withHint(
                 err,
                 `The service refused pool ${JSON.stringify(poolId)} as the default of org ${JSON.stringify(org)}: ` +
-                    "check that it is the id of a pool in that org (`npx agent-pools list --org " +
+                    "check that it is the id of a pool in that org (\`npx agent-pools list --org " +
                     `${org}\`), e.g. an AgentPool's agentPoolId output`,
             );
         }
         throw err;
     }
+}
+
+function describeValue(value: unknown): string {
+    return typeof value === "string" ? JSON.stringify(value) : describeType(value);
 }

@@ -10,6 +10,7 @@
  * change made in the console while that one command runs.
  */
 import { AgentPoolsClient } from "../api/client";
+import { AgentPoolDetail } from "../api/wire";
 import { forgetDefault, knownDefault, rememberDefault } from "./providerRuntime";
 
 /** The id of the org's default pool, `undefined` when the org uses the Pulumi-hosted pool. */
@@ -22,6 +23,16 @@ export async function orgDefault(api: AgentPoolsClient, org: string): Promise<st
         found.catch(() => forgetDefault(org));
     }
     return found;
+}
+
+/** Whether a runner is online in the pool: one has picked up the pool's token. */
+export async function hasRunnerOnline(api: AgentPoolsClient, org: string, poolId: string): Promise<boolean> {
+    return runnersOnline(await api.get(org, poolId)) > 0;
+}
+
+/** How many runners of a pool (as `get` answers it, `undefined` when gone) are online. */
+export function runnersOnline(pool: AgentPoolDetail | undefined): number {
+    return pool?.agents.filter((a) => a.status === "online").length ?? 0;
 }
 
 /** Notes what this process learnt of the org's default from elsewhere (a list it read). */

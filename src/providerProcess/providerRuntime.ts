@@ -112,6 +112,11 @@ export function retiredByAnother(poolId: string, ownerId: string): boolean {
     return (state().trackers.get(poolId) ?? ownerId) !== ownerId;
 }
 
+/** The pool whose resource lists `poolId` as retiring, as seen in this run; `undefined` when none. */
+export function retiringTracker(poolId: string): string | undefined {
+    return state().trackers.get(poolId);
+}
+
 /** A rotation deleted its old pool `poolId`: the engine's later delete of that resource has nothing to send. */
 export function noteDeletedByRotation(poolId: string): void {
     state().deletedByRotation.add(poolId);

@@ -14,7 +14,7 @@
  * provider plugin would: `pulumi refresh` and `pulumi destroy` need the package installed there too.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { CheckedInputs, DefaultAgentPoolInputs, DefaultAgentPoolOutputs, StoredOutputs } from "../types";
+import type { CheckedDefaultInputs, CheckedInputs, DefaultAgentPoolOutputs, StoredOutputs } from "../types";
 
 /** The module text for a provider module of this package, loaded by package name. */
 function providerText(module: string): string {
@@ -41,5 +41,5 @@ export type AgentPoolProviderModule = Implements<
 /** @internal */
 export type DefaultPoolProviderModule = Implements<
     typeof import("../defaultAgentPool/provider"),
-    Required<dynamic.ResourceProvider<DefaultAgentPoolInputs, DefaultAgentPoolOutputs>>
+    Required<dynamic.ResourceProvider<CheckedDefaultInputs, DefaultAgentPoolOutputs>>
 >;

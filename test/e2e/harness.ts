@@ -70,6 +70,8 @@ export interface RunOptions {
     debug?: boolean;
     /** The program file in the program folder. @default "program.js" */
     programFile?: string;
+    /** `up` runs its preview first, as a plain `pulumi up --yes` does (else `--skip-preview`). */
+    withPreview?: boolean;
 }
 
 let stacksMade = 0;
@@ -136,7 +138,13 @@ export class Stack {
         let r;
         switch (command) {
             case "up":
-                r = await cli.run(["up", "--yes", "--skip-preview", ...engine, ...noChanges(options)]);
+                r = await cli.run([
+                    "up",
+                    "--yes",
+                    ...(options.withPreview ? [] : ["--skip-preview"]),
+                    ...engine,
+                    ...noChanges(options),
+                ]);
                 break;
             case "preview":
                 r = await cli.run(["preview", ...engine, ...noChanges(options)]);
@@ -186,6 +194,13 @@ export class Stack {
     }
 
     private async runInline(command: Command, program: ProgramSpec, options: RunOptions): Promise<RunResult> {
+        // The Automation API's up skips the preview: run it first, as `pulumi up` does.
+        if (command === "up" && options.withPreview) {
+            const preview = await this.runInline("preview", program, { ...options, withPreview: false });
+            if (preview.code !== 0) {
+                return preview;
+            }
+        }
         const spec: RunProgramSpec = {
             workDir: this.programDir,
             program: options.programFile ?? "program.js",

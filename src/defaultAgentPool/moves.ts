@@ -1,0 +1,119 @@
+/**
+ * When a `DefaultAgentPool` may move the org's default. One rule for every path:
+ *
+ * - the default moves to the declared pool when the org is on Pulumi-hosted runners, or when a
+ *   runner is online on the declared pool, or when the current default has no runner online
+ *   either; else it stays where it is until a runner is online there, unless `allowNoRunner` says
+ *   to move it now;
+ * - a default chosen elsewhere (the console, or another stack's `DefaultAgentPool`) is never taken
+ *   silently: without `takeOver` the resource is refused, naming the current default and its runners;
+ * - removing the resource never moves the org to Pulumi-hosted runners, unless `onDelete: "useHosted"`.
+ */
+import { AgentPoolsClient } from "../api/client";
+import type { CheckedDefaultInputs, DefaultAgentPoolOutputs } from "../types";
+import { hasRunnerOnline, runnersOnline } from "../providerProcess/orgDefault";
+
+/** What a `DefaultAgentPool` is about to do to the org's default. */
+export type DefaultMove =
+    /** The org's default is the declared pool already: nothing to send. */
+    | { kind: "already" }
+    /** Make the declared pool the default now. */
+    | { kind: "set" }
+    /** Leave the default where it is until a runner is online on the declared pool. */
+    | { kind: "wait" };
+
+/** What {@link planMove} weighs. */
+export interface MoveFacts {
+    org: string;
+    /** The org's default now, `undefined` for Pulumi-hosted. */
+    live: string | undefined;
+    /** The declared pool. */
+    declared: string;
+    /** Move onto a pool with no runner online even when the current default has one. */
+    allowNoRunner: boolean;
+}
+
+/**
+ * Whether to move the default to the declared pool now, wait for a runner there, or do nothing.
+ * Sends at most two `GET`s (the declared pool's runners, then the current default's), and only
+ * when the default would move from one pool to another.
+ */
+export async function planMove(api: AgentPoolsClient, facts: MoveFacts): Promise<DefaultMove> {
+    const { org, live, declared } = facts;
+    if (live === declared) {
+        return { kind: "already" };
+    }
+    if (live === undefined || facts.allowNoRunner) {
+        return { kind: "set" };
+    }
+    if ((await hasRunnerOnline(api, org, declared)) || !(await hasRunnerOnline(api, org, live))) {
+        return { kind: "set" };
+    }
+    return { kind: "wait" };
+}
+
+/**
+ * Whether the org's default was chosen elsewhere than by this resource: it is a pool, not the one
+ * this resource last left (`owned`; `undefined` for a resource not created yet), and not the
+ * declared one. Such a default is only taken over with `takeOver`.
+ */
+export function chosenElsewhere(live: string | undefined, owned: string | undefined, declared: string): boolean {
+    return live !== undefined && live !== owned && live !== declared;
+}
+
+/** `"production" (id 0b2c…, 2 runners online)`: a pool as a refusal names it. */
+export async function describePool(api: AgentPoolsClient, org: string, poolId: string): Promise<string> {
+    const pool = await api.get(org, poolId);
+    if (!pool) {
+        return `pool ${poolId} (gone since)`;
+    }
+    const online = runnersOnline(pool);
+    return `${JSON.stringify(pool.name)} (id ${poolId}, ${online === 0 ? "no runner" : `${online} runner${online === 1 ? "" : "s"}`} online)`;
+}
+
+/**
+ * The refusal for a default chosen elsewhere: what it is, and the three ways on. `creating`: the
+ * resource is new (a first `pulumi up`, or a replacement in another org).
+ */
+export async function refusal(
+    api: AgentPoolsClient,
+    org: string,
+    live: string,
+    declared: string,
+    creating: boolean,
+): Promise<string> {
+    const current = await describePool(api, org, live);
+    const what = creating
+        ? `org ${JSON.stringify(org)} already has a default agent pool, ${current}, which this stack did not set`
+        : `the default agent pool of org ${JSON.stringify(org)} is now ${current}, chosen since this stack set it`;
+    const target = declared === "" ? "the declared pool" : `pool ${JSON.stringify(declared)}`;
+    return (
+        `${what} (in the Pulumi Cloud console, or by another stack's DefaultAgentPool). Nothing was changed. ` +
+        `To keep that default, declare agentPoolId: ${JSON.stringify(live)}` +
+        (creating ? ` with the import option ({ import: ${JSON.stringify(org)} })` : "") +
+        `; to make ${target} the default instead, set takeOver: true` +
+        (creating
+            ? ""
+            : "; to stop managing the org's default, remove the DefaultAgentPool (the default stays as it is)")
+    );
+}
+
+/** Why the default did not move: said in the run, and the next `pulumi up` tries again. */
+export function waitingWords(org: string, live: string, declared: string): string {
+    return (
+        `the default agent pool of org ${JSON.stringify(org)} stays pool ${live}, which has a runner online, until a ` +
+        `runner is online on pool ${declared} (start runners with its token): the first \`pulumi up\` after that moves ` +
+        "it. Until then no deployment waits for a runner. Set allowNoRunner: true on the DefaultAgentPool to move it now"
+    );
+}
+
+/** The inputs a state was written from: the outputs less what the org's default was seen to be. */
+export function declaredInputs(state: DefaultAgentPoolOutputs): CheckedDefaultInputs {
+    return {
+        organizationName: state.organizationName,
+        agentPoolId: state.agentPoolId,
+        onDelete: state.onDelete,
+        takeOver: state.takeOver,
+        allowNoRunner: state.allowNoRunner,
+    };
+}
