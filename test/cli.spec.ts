@@ -3,7 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Ran } from "./support/runNode";
 import { runCli } from "./support/runCli";
-import { PulumiCommandError } from "../src/cli/pulumiCli";
+import { PulumiCommandError, PulumiRunner } from "../src/cli/pulumiCli";
+import { AGENT_POOL_TYPE, CheckpointResource, STACK_TYPE } from "../src/cli/recoverPlan";
+import { DEFAULT_AGENT_POOL_TYPE, orgFromState, orgsInState } from "../src/cli/stackOrg";
 import { isExpected, UsageError } from "../src/cli/usageError";
 import { CredentialsError, PulumiApiError } from "../src/api/errors";
 import { emptyDir, Harness, useHarness } from "./helpers";
@@ -13,6 +15,70 @@ import { emptyDir, Harness, useHarness } from "./helpers";
 // process, and the emulator running until stopped, are test/cliProcess.spec.ts's.
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
     return runCli(args, { HOME: emptyDir(), ...env });
+}
+
+/** `agent-pools status --json`, as far as these tests read it. */
+interface StatusJson {
+    defaultAgentPoolID: string | null;
+    warnings: string[];
+    failed: boolean;
+    failure: { reason: string; message: string } | null;
+}
+
+const STACK_URN = "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev";
+
+/** How `pulumi stack export` shows a secret without --show-secrets. */
+const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:c2VjcmV0" };
+
+/** A resource of the stack dev's state, of `type`, with these inputs and outputs. */
+function resource(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    outputs: Record<string, unknown> = inputs,
+): CheckpointResource {
+    return { urn: `urn:pulumi:dev::proj::${type}::${name}`, type, inputs, outputs };
+}
+
+/** The `pulumi` CLI of a stack whose state holds `resources` and whose config is empty; it keeps what ran. */
+class StackWithState implements PulumiRunner {
+    public readonly ran: string[][] = [];
+    /** The `--stack` each runner was made for. */
+    public readonly stacks: (string | undefined)[] = [];
+
+    public constructor(private readonly resources: CheckpointResource[]) {}
+
+    /** Stands in for CommandContext.pulumi. */
+    public readonly context = {
+        pulumi: (_bin: string, _cwd: string, stack: string | undefined): PulumiRunner => {
+            this.stacks.push(stack);
+            return this;
+        },
+    };
+
+    public async run(args: string[]): Promise<string> {
+        this.ran.push(args);
+        switch (args.slice(0, 2).join(" ")) {
+            case "stack export":
+                return JSON.stringify({ version: 3, deployment: { resources: this.resources } });
+            case "config --json":
+                return "{}";
+            default:
+                throw new Error(`unexpected: pulumi ${args.join(" ")}`);
+        }
+    }
+
+    /** Whether the state was read. */
+    public exported(): boolean {
+        return this.ran.some((args) => args[0] === "stack" && args[1] === "export");
+    }
+}
+
+/** A folder that is a Pulumi project. */
+function projectDir(): string {
+    const dir = emptyDir();
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: proj\nruntime: nodejs\n");
+    return dir;
 }
 
 describe("agent-pools command", () => {
@@ -141,8 +207,12 @@ describe("agent-pools command", () => {
             defaultAgentPoolID: string;
             pools: { id: string; isDefault: boolean; runnersOnline: number; versions: string[] }[];
             warnings: string[];
+            failed: boolean;
+            failure: unknown;
         };
         assert.equal(parsed.defaultAgentPoolID, prod.id);
+        assert.equal(parsed.failed, false);
+        assert.equal(parsed.failure, null);
         assert.deepEqual(
             parsed.pools.map((p) => [p.id, p.isDefault, p.runnersOnline, p.versions]),
             [
@@ -153,26 +223,169 @@ describe("agent-pools command", () => {
         assert.equal(parsed.warnings.length, 1);
     });
 
-    it("status exits 1 when the default pool has no runner online, saying so; and warns when the org has no default", async () => {
+    it("status exits 1 when the default pool has no runner online, saying so, with the reason in --json", async () => {
         const prod = await h.client.create("acme", { name: "prod" });
         h.emu.state.addAgent("acme", prod.id, { status: "offline" });
-        const noDefault = await cli(["status", "--org", "acme"], env);
-        assert.equal(noDefault.code, 0, "no default: nothing is stranded on this org's runners");
-        assert.match(
-            noDefault.stdout,
-            /warning: the org has no default pool: stacks without an agent pool of their own deploy on Pulumi-hosted runners/,
-        );
         h.emu.state.setDefaultPool("acme", prod.id);
+        const message = `the default pool of org acme, "prod", has no runner online`;
         for (const args of [
             ["status", "--org", "acme"],
             ["status", "--org", "acme", "--json"],
+            ["status", "--org", "acme", "--hosted-ok"],
         ]) {
             const r = await cli(args, env);
             assert.equal(r.code, 1, args.join(" "));
-            assert.equal(r.stderr, `agent-pools: the default pool of org acme, "prod", has no runner online\n`);
+            assert.equal(r.stderr, `agent-pools: ${message}\n`);
         }
         const table = await cli(["status", "--org", "acme"], env);
         assert.match(table.stdout, /warning: the org's default pool "prod" \(id [0-9a-f-]+\) has no runner online/);
+        const json = JSON.parse((await cli(["status", "--org", "acme", "--json"], env)).stdout) as StatusJson;
+        assert.equal(json.failed, true);
+        assert.deepEqual(json.failure, { reason: "default-pool-offline", message });
+    });
+
+    it("status exits 1 when the org has no default pool, saying what to do; --hosted-ok accepts it and keeps the warning", async () => {
+        const prod = await h.client.create("acme", { name: "prod" });
+        h.emu.state.addAgent("acme", prod.id, { status: "online" });
+        const message =
+            "org acme has no default agent pool, so every stack without a pool of its own deploys on Pulumi-hosted " +
+            "runners: make one of its pools the default (a DefaultAgentPool in a Pulumi program, or the Pulumi Cloud " +
+            "console), or pass --hosted-ok if the org runs on Pulumi-hosted runners on purpose";
+        const warning =
+            "warning: the org has no default pool: stacks without an agent pool of their own deploy on Pulumi-hosted runners";
+        const failing = await cli(["status", "--org", "acme"], env);
+        assert.equal(failing.code, 1);
+        assert.equal(failing.stderr, `agent-pools: ${message}\n`);
+        assert.ok(failing.stdout.split("\n").includes(warning), failing.stdout);
+        const failingJson = await cli(["status", "--org", "acme", "--json"], env);
+        assert.equal(failingJson.code, 1);
+        const parsed = JSON.parse(failingJson.stdout) as StatusJson;
+        assert.equal(parsed.defaultAgentPoolID, null);
+        assert.equal(parsed.failed, true);
+        assert.deepEqual(parsed.failure, { reason: "no-default-pool", message });
+
+        const hosted = await cli(["status", "--org", "acme", "--hosted-ok"], env);
+        assert.equal(hosted.code, 0, hosted.stderr);
+        assert.equal(hosted.stderr, "");
+        assert.ok(hosted.stdout.split("\n").includes(warning), hosted.stdout);
+        const hostedJson = await cli(["status", "--org", "acme", "--hosted-ok", "--json"], env);
+        assert.equal(hostedJson.code, 0, hostedJson.stderr);
+        const ok = JSON.parse(hostedJson.stdout) as StatusJson;
+        assert.equal(ok.failed, false);
+        assert.equal(ok.failure, null);
+        assert.equal(ok.warnings.length, 1);
+
+        // An org with no pool at all has no default either.
+        const empty = await cli(["status", "--org", "other-org"], env);
+        assert.equal(empty.code, 1);
+        assert.match(empty.stdout, /^no agent pools in org other-org\n/);
+        assert.match(empty.stderr, /^agent-pools: org other-org has no default agent pool, /);
+        assert.equal((await cli(["status", "--org", "other-org", "--hosted-ok"], env)).code, 0);
+    });
+
+    it("says in status --help when it exits 1, and what --hosted-ok does", async () => {
+        const r = await cli(["status", "--help"]);
+        assert.equal(r.code, 0, r.stderr);
+        const help = r.stdout.replace(/\s+/g, " ");
+        assert.match(
+            help,
+            /Exits 1 when the org's default pool has no runner online, and when the org has no default pool \(stacks without a pool of their own then deploy on Pulumi-hosted runners\) unless given --hosted-ok\./,
+        );
+        assert.match(help, /--hosted-ok an org with no default pool passes/);
+    });
+
+    it("in a Pulumi project folder without --org: status, list, show and import take the org from the stack's state and say so", async () => {
+        const prod = await h.client.create("acme", { name: "prod" });
+        h.emu.state.addAgent("acme", prod.id, { status: "online" });
+        h.emu.state.setDefaultPool("acme", prod.id);
+        const state = [
+            { urn: STACK_URN, type: STACK_TYPE },
+            resource(AGENT_POOL_TYPE, "prod", { organizationName: "acme", name: "prod" }),
+            resource(DEFAULT_AGENT_POOL_TYPE, "default", { organizationName: "acme", agentPoolId: prod.id }),
+        ];
+        const stack = new StackWithState(state);
+        const dir = projectDir();
+        for (const args of [["status"], ["list"], ["show", "prod"], ["import"]]) {
+            const r = await runCli(args, { HOME: emptyDir(), ...env }, dir, stack.context);
+            assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
+            assert.equal(r.stderr.split("\n")[0], "agent-pools: org acme, from stack dev's state", args.join(" "));
+            assert.match(r.stdout, args[0] === "import" ? /\{ import: "acme\/[0-9a-f-]+" \}/ : /prod/);
+        }
+        const status = await runCli(["status"], { HOME: emptyDir(), ...env }, dir, stack.context);
+        assert.equal(status.stderr, "agent-pools: org acme, from stack dev's state\n");
+        assert.match(status.stdout, new RegExp(`^${prod.id}\\s+prod\\s+yes\\s+1/1`, "m"));
+
+        // --stack names the stack whose state is read.
+        const chosen = new StackWithState(state);
+        assert.equal((await runCli(["status", "-s", "dev"], env, dir, chosen.context)).code, 0);
+        assert.ok(chosen.stacks.length > 0 && chosen.stacks.every((s) => s === "dev"), String(chosen.stacks));
+    });
+
+    it("in a Pulumi project folder, --org wins: the stack's state is not read", async () => {
+        await h.client.create("other-org", { name: "theirs" });
+        const stack = new StackWithState([
+            resource(AGENT_POOL_TYPE, "prod", { organizationName: "acme", name: "prod" }),
+        ]);
+        const r = await runCli(["status", "--org", "other-org", "--hosted-ok"], env, projectDir(), stack.context);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stderr, "");
+        assert.match(r.stdout, /theirs/);
+        assert.equal(stack.exported(), false);
+    });
+
+    it("in a Pulumi project folder whose state names no org or several, asks for --org and lists what it found", async () => {
+        const dir = projectDir();
+        const several = new StackWithState([
+            resource(AGENT_POOL_TYPE, "a", { organizationName: "acme", name: "a" }),
+            resource(AGENT_POOL_TYPE, "b", { organizationName: "globex", name: "b" }),
+        ]);
+        const r = await runCli(["status"], env, dir, several.context);
+        assert.equal(r.code, 1);
+        assert.equal(r.stdout, "");
+        assert.equal(
+            r.stderr,
+            "agent-pools: no --org given, and the pools in the state of stack dev belong to 2 orgs (acme, globex): " +
+                "pass --org <org> to choose one\n",
+        );
+        const none = await runCli(
+            ["list"],
+            env,
+            dir,
+            new StackWithState([{ urn: STACK_URN, type: STACK_TYPE }]).context,
+        );
+        assert.equal(none.code, 1);
+        assert.equal(
+            none.stderr,
+            "agent-pools: no --org given, and the org cannot be taken from the state of stack dev: it holds no " +
+                "AgentPool or DefaultAgentPool; pass --org <org>\n",
+        );
+        // A project folder with no stack to read: what `pulumi` said, and what to do.
+        const noStack = {
+            pulumi: (): PulumiRunner => ({
+                run: () => Promise.reject(new PulumiCommandError("pulumi stack export", "error: no stack selected")),
+            }),
+        };
+        const unread = await runCli(["status"], env, dir, noStack);
+        assert.equal(unread.code, 1);
+        assert.equal(
+            unread.stderr,
+            "agent-pools: no --org given, and the org cannot be taken from this Pulumi project's stack: " +
+                "`pulumi stack export` failed: no stack selected; pass --org <org>\n",
+        );
+        assert.equal(h.emu.requests().length, 0, "no request was sent");
+    });
+
+    it("outside a Pulumi project folder, --org is required as before, and no pulumi command runs", async () => {
+        const stack = new StackWithState([
+            resource(AGENT_POOL_TYPE, "prod", { organizationName: "acme", name: "prod" }),
+        ]);
+        for (const sub of [["status"], ["list"], ["show", "prod"], ["import"]]) {
+            const r = await runCli(sub, env, emptyDir(), stack.context);
+            assert.equal(r.code, 1, sub.join(" "));
+            assert.equal(r.stdout, "");
+            assert.equal(r.stderr, "error: required option '--org <org>' not specified\n");
+        }
+        assert.deepEqual(stack.ran, []);
     });
 
     it("emulator change: renames a pool and marks it as the console would, found by name, over the admin routes", async () => {
@@ -299,5 +512,67 @@ describe("agent-pools command", () => {
         );
         assert.equal(isExpected(new TypeError("x is undefined")), false);
         assert.equal(isExpected("a string"), false);
+    });
+});
+
+describe("the org of a stack's pools, for a pool command without --org", () => {
+    it("is the organizationName of its AgentPool and DefaultAgentPool resources, from outputs or else inputs", () => {
+        const resources = [
+            { urn: STACK_URN, type: STACK_TYPE },
+            resource(AGENT_POOL_TYPE, "prod", {}, { organizationName: "acme", name: "prod" }),
+            resource(AGENT_POOL_TYPE, "staging", { organizationName: "acme", name: "staging" }, {}),
+            resource(DEFAULT_AGENT_POOL_TYPE, "default", { organizationName: "acme" }),
+            // Not a pool: its organizationName says nothing.
+            resource("pulumiservice:index:Team", "team", { organizationName: "globex" }),
+        ];
+        assert.deepEqual(orgsInState(resources), { orgs: ["acme"], unreadable: 0 });
+        assert.equal(orgFromState(resources, "stack dev"), "acme");
+    });
+
+    it("is none in a state without pools: an error that asks for --org", () => {
+        for (const resources of [[], [{ urn: STACK_URN, type: STACK_TYPE }]]) {
+            assert.deepEqual(orgsInState(resources), { orgs: [], unreadable: 0 });
+            assert.throws(() => orgFromState(resources, "stack dev"), {
+                name: "UsageError",
+                message:
+                    "no --org given, and the org cannot be taken from the state of stack dev: it holds no AgentPool " +
+                    "or DefaultAgentPool; pass --org <org>",
+            });
+        }
+    });
+
+    it("is none when pools name several orgs: an error that lists them and asks for --org", () => {
+        const resources = [
+            resource(AGENT_POOL_TYPE, "a", { organizationName: "globex" }),
+            resource(AGENT_POOL_TYPE, "b", { organizationName: "acme" }),
+            resource(DEFAULT_AGENT_POOL_TYPE, "default", { organizationName: "acme" }),
+        ];
+        assert.deepEqual(orgsInState(resources), { orgs: ["acme", "globex"], unreadable: 0 });
+        assert.throws(() => orgFromState(resources, "stack dev"), {
+            message:
+                "no --org given, and the pools in the state of stack dev belong to 2 orgs (acme, globex): pass --org " +
+                "<org> to choose one",
+        });
+    });
+
+    it("never uses a secret or missing organizationName, and says how many there were when no other is readable", () => {
+        const secret = resource(AGENT_POOL_TYPE, "hidden", { organizationName: SECRET }, { organizationName: SECRET });
+        const missing = resource(DEFAULT_AGENT_POOL_TYPE, "default", {}, {});
+        const empty = resource(AGENT_POOL_TYPE, "empty", { organizationName: "" });
+        assert.deepEqual(orgsInState([secret, missing, empty]), { orgs: [], unreadable: 3 });
+        assert.throws(() => orgFromState([secret, missing], "the current stack"), {
+            message:
+                "no --org given, and the org cannot be taken from the state of the current stack: its 2 " +
+                "AgentPool/DefaultAgentPool resource(s) have a secret or unknown organizationName; pass --org <org>",
+        });
+        // A secret output with a plain input: the input names the org.
+        const plainInput = resource(
+            AGENT_POOL_TYPE,
+            "prod",
+            { organizationName: "acme" },
+            { organizationName: SECRET },
+        );
+        assert.deepEqual(orgsInState([secret, plainInput]), { orgs: ["acme"], unreadable: 1 });
+        assert.equal(orgFromState([secret, plainInput], "stack dev"), "acme");
     });
 });

@@ -4,6 +4,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { countRun } from "../scripts/child";
 import { getPulumiBin } from "../scripts/engine-driver";
+import { AGENT_POOL_TYPE, STACK_TYPE } from "../src/cli/recoverPlan";
+import { DEFAULT_AGENT_POOL_TYPE } from "../src/cli/stackOrg";
 import { newToken } from "../src/emulator";
 import { cleanupTempDirs, emptyDir, Harness, startHarness } from "./helpers";
 import { REPO_ROOT } from "./support/installedPackage";
@@ -12,7 +14,8 @@ import { runNode } from "./support/runNode";
 // The built `agent-pools` command in a Pulumi project folder reads the current stack's
 // `pulumi-agent-pools:*` config, as a program in that folder would, through the real `pulumi` CLI
 // and a file backend: the steps of the emulator walkthrough (docs/emulator.md), followed by
-// `agent-pools list` in the same folder.
+// `agent-pools list` in the same folder; and `agent-pools status` without --org, which takes the org
+// from the pools in the stack's state (`pulumi stack export`).
 const CLI = path.join(REPO_ROOT, "dist", "cli", "main.js");
 
 describe("agent-pools in a Pulumi project folder: the stack's settings", function () {
@@ -70,7 +73,7 @@ describe("agent-pools in a Pulumi project folder: the stack's settings", functio
         const runs = [
             await cli(["list", "--org", "acme"]),
             await cli(["show", "--org", "acme", "staging"]),
-            await cli(["status", "--org", "acme"]),
+            await cli(["status", "--org", "acme", "--hosted-ok"]),
             await cli(["import", "--org", "acme"]),
         ];
         for (const r of runs) {
@@ -81,6 +84,53 @@ describe("agent-pools in a Pulumi project folder: the stack's settings", functio
         assert.match(runs[1].stdout, /NAME\s+staging/);
         assert.match(runs[3].stdout, /\{ import: "acme\/[0-9a-f-]+" \}/);
         assert.ok(h.emu.requests().length >= 4, "the emulator the stack names got the requests");
+    });
+
+    it("status without --org takes the org from the pools in the stack's state, and says so on stderr", async () => {
+        const made = await h.client.create("acme", { name: "staging" });
+        h.emu.state.addAgent("acme", made.id, { status: "online" });
+        h.emu.state.setDefaultPool("acme", made.id);
+        // The state a `pulumi up` of an AgentPool and a DefaultAgentPool in org acme leaves.
+        const urn = (type: string, name: string) => `urn:pulumi:dev::cli-stack::${type}::${name}`;
+        const stack = urn(STACK_TYPE, "cli-stack-dev");
+        const provider = urn("pulumi:providers:pulumi-nodejs", "default");
+        const providerRef = `${provider}::5d2c6b47-0c1e-4b8e-9d0a-6a1f1b0e7c11`;
+        const resources = [
+            { urn: stack, custom: false, type: STACK_TYPE },
+            { urn: provider, custom: true, id: providerRef.split("::").pop(), type: "pulumi:providers:pulumi-nodejs" },
+            {
+                urn: urn(AGENT_POOL_TYPE, "staging"),
+                custom: true,
+                id: `acme/${made.id}`,
+                type: AGENT_POOL_TYPE,
+                parent: stack,
+                provider: providerRef,
+                inputs: { organizationName: "acme", name: "staging" },
+                outputs: { organizationName: "acme", name: "staging", agentPoolId: made.id },
+            },
+            {
+                urn: urn(DEFAULT_AGENT_POOL_TYPE, "default"),
+                custom: true,
+                id: "acme",
+                type: DEFAULT_AGENT_POOL_TYPE,
+                parent: stack,
+                provider: providerRef,
+                inputs: { organizationName: "acme", agentPoolId: made.id },
+                outputs: { organizationName: "acme", agentPoolId: made.id },
+            },
+        ];
+        pulumi(["stack", "import"], JSON.stringify({ version: 3, deployment: { manifest: {}, resources } }));
+        h.emu.clearRequests();
+
+        const r = await cli(["status"]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stderr, "agent-pools: org acme, from stack dev's state\n");
+        assert.match(r.stdout, new RegExp(`^${made.id}\\s+staging\\s+yes\\s+1/1\\s`, "m"));
+        assert.ok(h.emu.requests().length >= 2, "the emulator the stack names got the requests");
+        assert.ok(
+            h.emu.requests().every((q) => q.org === "acme"),
+            "only org acme was asked",
+        );
     });
 
     it("a wrong token in the stack's config wins over a valid PULUMI_ACCESS_TOKEN, and the 401 says to change the config", async () => {

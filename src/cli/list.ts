@@ -2,15 +2,16 @@
 import { Command } from "commander";
 import { AgentPoolDetail, AgentPoolSummary } from "../api/wire";
 import { clientFor, CommonOptions, withCommon } from "./commonOptions";
+import { CommandContext, processContext } from "./context";
 import { color, mapLimit, table, when } from "./output";
 
 /** `agent-pools list`. */
-export function listCommand(): Command {
-    return withCommon(new Command("list").description("List the org's agent pools."))
+export function listCommand(context: CommandContext = processContext): Command {
+    return withCommon(new Command("list").description("List the org's agent pools."), context)
         .option("--json", "print JSON for scripts")
         .option("--no-agents", "skip counting connected runners (one request per pool)")
         .action(async (opts: CommonOptions & { agents: boolean }) => {
-            const client = await clientFor(opts);
+            const client = await clientFor(opts, context);
             const list = await client.list(opts.org);
             const pools = list.agentPools;
             const details = opts.agents

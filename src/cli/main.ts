@@ -24,10 +24,10 @@ export function buildProgram(context: CommandContext = processContext): Command 
         .showHelpAfterError("(run with --help for usage)")
         .exitOverride();
     for (const command of [
-        listCommand(),
-        showCommand(),
-        statusCommand(),
-        importCommand(),
+        listCommand(context),
+        showCommand(context),
+        statusCommand(context),
+        importCommand(context),
         recoverCommand(context),
         emulatorCommand(),
     ]) {

@@ -1,16 +1,17 @@
 /** `agent-pools show`: one pool, found by id or name, and the runners that have connected with its token. */
 import { Command } from "commander";
 import { clientFor, CommonOptions, withCommon } from "./commonOptions";
+import { CommandContext, processContext } from "./context";
 import { color, table, when } from "./output";
 import { UsageError } from "./usageError";
 
 /** `agent-pools show`. */
-export function showCommand(): Command {
-    return withCommon(new Command("show").description("Show one agent pool and its runners."))
+export function showCommand(context: CommandContext = processContext): Command {
+    return withCommon(new Command("show").description("Show one agent pool and its runners."), context)
         .argument("<pool>", "pool id or name")
         .option("--json", "print JSON for scripts")
         .action(async (pool: string, opts: CommonOptions) => {
-            const client = await clientFor(opts);
+            const client = await clientFor(opts, context);
             let detail = await client.get(opts.org, pool);
             if (!detail) {
                 const byName = await client.findByName(opts.org, pool);

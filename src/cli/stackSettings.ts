@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AgentPoolsClient, AgentPoolsClientOptions } from "../api/client";
 import { ConfigReader, listedConfigReader, settingsFromConfig } from "../api/config";
-import { PULUMI_BIN_ENV, PulumiCli } from "./pulumiCli";
+import { PULUMI_BIN_ENV, PulumiCli, PulumiRunner } from "./pulumiCli";
 
 /** Where the command runs and which stack's config it reads. */
 export interface StackSettingsOptions {
@@ -22,6 +22,8 @@ export interface StackSettingsOptions {
     stack?: string;
     /** The `pulumi` binary. @default `AGENT_POOLS_PULUMI`, else `pulumi` on PATH */
     pulumi?: string;
+    /** The `pulumi` CLI to read the config through, already bound to the folder and stack. @default `pulumi` run in `cwd` */
+    runner?: PulumiRunner;
 }
 
 /** The settings, and what was learnt of the stack's config on the way. */
@@ -52,7 +54,8 @@ export async function stackSettings(opts: StackSettingsOptions, configText?: str
     let settings: AgentPoolsClientOptions = {};
     let unread: string | undefined;
     if (configText !== undefined || isPulumiProject(cwd)) {
-        const cli = new PulumiCli(opts.pulumi ?? process.env[PULUMI_BIN_ENV] ?? "pulumi", cwd, opts.stack);
+        const cli =
+            opts.runner ?? new PulumiCli(opts.pulumi ?? process.env[PULUMI_BIN_ENV] ?? "pulumi", cwd, opts.stack);
         try {
             settings = settingsFromConfig(await stackConfigReader(cli, configText));
         } catch (err) {

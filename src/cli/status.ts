@@ -1,12 +1,15 @@
 /**
  * `agent-pools status`: are the org's runners there? Per pool, the runners online, their versions,
  * when a runner was last seen and a deployment last ran, and which pool is the org's default; a
- * warning for every pool with no runner online. Exits 1 when the default pool has no runner online,
- * so that it can run from cron or CI: that is when every stack without a pool of its own waits.
+ * warning for every pool with no runner online. Exits 1, so that it can run from cron or CI, when
+ * every stack without a pool of its own is badly off: the default pool has no runner online (they
+ * wait), or the org has no default pool (they deploy on Pulumi-hosted runners, outside the org's
+ * network) unless `--hosted-ok` says the org means to.
  */
 import { Command } from "commander";
 import { AgentPoolDetail, AgentPoolSummary } from "../api/wire";
 import { clientFor, CommonOptions, withCommon } from "./commonOptions";
+import { CommandContext, processContext } from "./context";
 import { color, mapLimit, table, when } from "./output";
 import { UsageError } from "./usageError";
 
@@ -62,24 +65,74 @@ export function poolStatuses(
     return { pools: statuses, warnings };
 }
 
+/** Why `status` fails (exit 1); also its `--json` report's `failure`. */
+export interface StatusFailure {
+    reason: "no-default-pool" | "default-pool-offline";
+    /** The one line said on stderr: what is wrong and what to do. */
+    message: string;
+}
+
+/**
+ * Whether the org's runners fail the check, and why: the org has no default pool (unless
+ * `hostedOk`), or its default pool has no runner online.
+ */
+export function statusFailure(
+    org: string,
+    pools: PoolStatus[],
+    defaultId: string | undefined,
+    hostedOk: boolean,
+): StatusFailure | undefined {
+    if (defaultId === undefined) {
+        return hostedOk
+            ? undefined
+            : {
+                  reason: "no-default-pool",
+                  message:
+                      `org ${org} has no default agent pool, so every stack without a pool of its own deploys on ` +
+                      "Pulumi-hosted runners: make one of its pools the default (a DefaultAgentPool in a Pulumi program, " +
+                      "or the Pulumi Cloud console), or pass --hosted-ok if the org runs on Pulumi-hosted runners on purpose",
+              };
+    }
+    const stranded = pools.find((s) => s.isDefault && s.runnersOnline === 0);
+    return stranded
+        ? {
+              reason: "default-pool-offline",
+              message: `the default pool of org ${org}, ${JSON.stringify(stranded.name)}, has no runner online`,
+          }
+        : undefined;
+}
+
 /** `agent-pools status`. */
-export function statusCommand(): Command {
+export function statusCommand(context: CommandContext = processContext): Command {
     return withCommon(
         new Command("status").description(
-            "Show each pool's runners (online, versions, last seen), its last deployment and the org's default; " +
-                "exits 1 when the default pool has no runner online.",
+            "Show each pool's runners (online, versions, last seen), its last deployment and the org's default. " +
+                "Exits 1 when the org's default pool has no runner online, and when the org has no default pool " +
+                "(stacks without a pool of their own then deploy on Pulumi-hosted runners) unless given --hosted-ok.",
         ),
+        context,
     )
         .option("--json", "print JSON for scripts")
-        .action(async (opts: CommonOptions) => {
-            const client = await clientFor(opts);
+        .option(
+            "--hosted-ok",
+            "an org with no default pool passes (it runs on Pulumi-hosted runners on purpose); the warning stays",
+        )
+        .action(async (opts: CommonOptions & { hostedOk?: boolean }) => {
+            const client = await clientFor(opts, context);
             const list = await client.list(opts.org);
             const details = await mapLimit(list.agentPools, 16, (p) => client.get(opts.org, p.id));
             const report = poolStatuses(list.agentPools, details, list.defaultAgentPoolId);
+            const failure = statusFailure(opts.org, report.pools, list.defaultAgentPoolId, opts.hostedOk === true);
             if (opts.json) {
                 process.stdout.write(
                     JSON.stringify(
-                        { org: opts.org, defaultAgentPoolID: list.defaultAgentPoolId ?? null, ...report },
+                        {
+                            org: opts.org,
+                            defaultAgentPoolID: list.defaultAgentPoolId ?? null,
+                            ...report,
+                            failed: failure !== undefined,
+                            failure: failure ?? null,
+                        },
                         null,
                         2,
                     ) + "\n",
@@ -105,11 +158,8 @@ export function statusCommand(): Command {
                     process.stdout.write(`warning: ${w}\n`);
                 }
             }
-            const stranded = report.pools.find((s) => s.isDefault && s.runnersOnline === 0);
-            if (stranded) {
-                throw new UsageError(
-                    `the default pool of org ${opts.org}, ${JSON.stringify(stranded.name)}, has no runner online`,
-                );
+            if (failure) {
+                throw new UsageError(failure.message);
             }
         });
 }
