@@ -7,32 +7,48 @@ import { Ran } from "./support/runNode";
 import { runCli, terminalAnswering } from "./support/runCli";
 import { emptyDir, Harness, useHarness } from "./helpers";
 
-// `agent-pools recover` asks before it deletes: run in this process (test/support/runCli.ts) with a
-// terminal that answers as a person would, or none, and a stand-in for the `pulumi` CLI that plays a
-// checkpoint left by an interrupted `pulumi up`. What it decides about each pool, with the real CLI
+// `agent-pools recover` asks before it deletes, and never sends the user to a `pulumi up` that fails:
+// run in this process (test/support/runCli.ts) with a terminal that answers as a person would, or
+// none, and a stand-in for the `pulumi` CLI that plays a checkpoint left by an interrupted `pulumi up`. What it decides about each pool, with the real CLI
 // and a file backend, is test/recover.spec.ts's.
 
 const STACK_URN = "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev";
 
-/** The `pulumi` CLI of a stack whose last update was killed while creating pools named `names` in org acme. */
+/** How `pulumi stack export` shows a secret input without --show-secrets. */
+const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:c2VjcmV0" };
+
+/** A pending create other than of a pool named in org acme: a pool whose name is `name` (a secret, say), or another resource. */
+interface PendingCreate {
+    resource: string;
+    name: unknown;
+    type?: string;
+}
+
+/**
+ * The `pulumi` CLI of a stack whose last update was killed while creating pools named `names` in org
+ * acme (or what a {@link PendingCreate} says).
+ */
 class InterruptedStack {
     /** Every `pulumi` command run, as its arguments. */
     public readonly ran: string[][] = [];
     private readonly deployment: Deployment;
 
-    public constructor(names: string[]) {
+    public constructor(names: (string | PendingCreate)[]) {
         const now = Date.now();
         this.deployment = {
             manifest: { time: new Date(now).toISOString() },
             resources: [{ urn: STACK_URN, type: STACK_TYPE, created: new Date(now - 3600_000).toISOString() }],
-            pending_operations: names.map((name) => ({
-                type: "creating",
-                resource: {
-                    urn: `urn:pulumi:dev::proj::${AGENT_POOL_TYPE}::${name}`,
-                    type: AGENT_POOL_TYPE,
-                    inputs: { organizationName: "acme", name },
-                },
-            })),
+            pending_operations: names.map((n) => {
+                const { resource, name, type } = typeof n === "string" ? { resource: n, name: n, type: undefined } : n;
+                return {
+                    type: "creating",
+                    resource: {
+                        urn: `urn:pulumi:dev::proj::${type ?? AGENT_POOL_TYPE}::${resource}`,
+                        type: type ?? AGENT_POOL_TYPE,
+                        inputs: { organizationName: "acme", name },
+                    },
+                };
+            }),
         };
     }
 
@@ -174,7 +190,10 @@ describe("agent-pools recover asks before it deletes", () => {
             assert.equal(r.code, 0, r.stderr);
             assert.deepEqual(terminal.questions, ["Delete 1 agent pool(s)? [y/N] "]);
             assert.match(r.stdout, /^deleted +acme\/bulk-0 +\S+ +\S+Z +made by the interrupted update/m);
-            assert.match(r.stdout, /Cleared the 1 pending create\(s\) from the stack's state/);
+            assert.equal(
+                r.stdout.trimEnd().split("\n").pop(),
+                "Cleared the 1 pending create(s) from the stack's state. Next: `pulumi up` makes the pools again.",
+            );
             assert.equal(deletes().length, 1);
             assert.deepEqual(
                 h.emu.state.pools("acme").map((p) => p.id),
@@ -218,8 +237,94 @@ describe("agent-pools recover asks before it deletes", () => {
         assert.equal(r.code, 0, r.stderr);
         assert.deepEqual(terminal.questions, []);
         assert.match(r.stdout, /^left alone +acme\/bulk-0 +- +- +not found/m);
+        // A create that never went through holds no name: `pulumi up` makes the pool.
+        assert.match(
+            r.stdout,
+            /\nCleared the 1 pending create\(s\) from the stack's state\. Next: `pulumi up` makes the pools again\.\n$/,
+        );
         assert.ok(stack.cleared());
         assert.equal(deletes().length, 0);
+    });
+    it("when pools left alone hold declared names: never says `pulumi up` makes the pools again; says per pool why, and what to do first", async () => {
+        await h.client.create("acme", { name: "bulk-0" });
+        const used = await h.client.create("acme", { name: "bulk-1" });
+        h.emu.state.addAgent("acme", used.id, { hostname: "runner-a" });
+        const preferred = await h.client.create("acme", { name: "bulk-2" });
+        h.emu.state.setDefaultPool("acme", preferred.id);
+        const stack = new InterruptedStack(["bulk-0", "bulk-1", "bulk-2", { resource: "hidden", name: SECRET }]);
+        const r = await recover(stack, ["--yes"]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /^deleted +acme\/bulk-0 /m);
+        assert.equal(r.stdout.includes("makes the pools again"), false, r.stdout);
+        const note = r.stdout.slice(r.stdout.indexOf("Cleared the")).trimEnd().split("\n");
+        assert.deepEqual(note, [
+            "Cleared the 4 pending create(s) from the stack's state. Before `pulumi up`, which fails with 409 " +
+                "Conflict (the name is taken) while a pool left alone holds a name the program declares:",
+            `- acme/bulk-1 (id ${used.id}): left alone because a runner has connected to it, so its token is known: ` +
+                `someone else's. Either adopt it: add \`{ import: "acme/${used.id}" }\` to its AgentPool's options ` +
+                "(or take the program `npx agent-pools import --org acme` writes); or, if nothing needs it, delete it " +
+                `by hand (in the Pulumi Cloud console, or \`DELETE /api/orgs/acme/agent-pools/${used.id}\`); then \`pulumi up\`.`,
+            `- acme/bulk-2 (id ${preferred.id}): left alone because it is the org's default pool: someone else's. ` +
+                "It is the org's default pool: deleting it would move the org to Pulumi-hosted runners, so adopt it: " +
+                `add \`{ import: "acme/${preferred.id}" }\` to its AgentPool's options (or take the program ` +
+                "`npx agent-pools import --org acme` writes), then `pulumi up`.",
+            "- hidden: left alone because its organizationName or name is a secret or unknown in the checkpoint: " +
+                'check the org by hand. If a pool of its org and name exists, adopt it (`{ import: "<org>/<poolId>" }` ' +
+                "in its AgentPool's options, or the program `npx agent-pools import --org <org>` writes) or delete it " +
+                "by hand (in the Pulumi Cloud console, or with the API); then `pulumi up`.",
+        ]);
+        assert.ok(stack.cleared());
+        assert.ok(h.emu.state.pool("acme", used.id));
+        assert.equal(h.emu.state.defaultPoolId("acme"), preferred.id);
+    });
+
+    it("--json: marks each pool left alone in the way of `pulumi up`, and the note says what to do instead", async () => {
+        const used = await h.client.create("acme", { name: "bulk-0" });
+        h.emu.state.addAgent("acme", used.id, { hostname: "runner-a" });
+        const stack = new InterruptedStack(["bulk-0", "bulk-1", { resource: "hidden", name: SECRET }]);
+        const r = await recover(stack, ["--yes", "--json"]);
+        assert.equal(r.code, 0, r.stderr);
+        const report = JSON.parse(r.stdout) as {
+            pools: { urn: string; action: string; inTheWay?: string }[];
+            pendingCreatesCleared: boolean;
+            note: string;
+        };
+        assert.deepEqual(
+            report.pools.map((v) => [v.urn.slice(v.urn.lastIndexOf("::") + 2), v.action, v.inTheWay ?? null]),
+            [
+                ["bulk-0", "left alone", "pool"],
+                ["bulk-1", "left alone", null], // not found: nothing holds its name
+                ["hidden", "left alone", "unknown"],
+            ],
+        );
+        assert.equal(report.pendingCreatesCleared, true);
+        assert.match(report.note, /^Cleared the 3 pending create\(s\) from the stack's state\. Before `pulumi up`/);
+        assert.match(report.note, new RegExp(`\\n- acme/bulk-0 \\(id ${used.id}\\): left alone because a runner`));
+        assert.equal(report.note.includes("makes the pools again"), false);
+    });
+
+    it("when the pending creates are kept for other resources' and a pool is in the way: no plain `then pulumi up`", async () => {
+        const used = await h.client.create("acme", { name: "bulk-0" });
+        h.emu.state.addAgent("acme", used.id, { hostname: "runner-a" });
+        const stack = new InterruptedStack([
+            "bulk-0",
+            { resource: "bucket", name: "bucket", type: "aws:s3/bucket:Bucket" },
+        ]);
+        const r = await recover(stack, ["--yes"]);
+        assert.equal(r.code, 0, r.stderr);
+        const note = r.stdout.slice(r.stdout.indexOf("The pending creates were kept")).trimEnd().split("\n");
+        assert.equal(
+            note[0],
+            "The pending creates were kept: the stack also has 1 pending create(s) of other resources (bucket), which " +
+                "clearing would drop too. Run `pulumi refresh` and choose for each. Before `pulumi up`, which fails with " +
+                "409 Conflict (the name is taken) while a pool left alone holds a name the program declares:",
+        );
+        assert.match(
+            note[1],
+            new RegExp(`^- acme/bulk-0 \\(id ${used.id}\\): left alone because a runner .*then \`pulumi up\`\\.$`),
+        );
+        assert.equal(note.length, 2);
+        assert.equal(stack.cleared(), false);
     });
 });
 

@@ -6,7 +6,8 @@
  * still holds a pending `creating` operation, with full inputs, for each of those creates. This
  * command reads them through the `pulumi` CLI, deletes the pools that the interrupted update made
  * (and only those), and clears the pending creates, so that the next `pulumi up` makes the pools
- * again, each with a token in the state.
+ * again, each with a token in the state. A pool it leaves alone under a declared name would make that
+ * `pulumi up` fail (409: the name is taken), so then it says, per pool, what to do first instead.
  *
  * Deleting cannot be undone, so, as Pulumi's own destructive commands do, it lists the pools it
  * will delete and asks first; `--yes` skips the question, and without a terminal to ask on it
@@ -92,6 +93,54 @@ function report(
     out.push("");
     out.push(cleared.note);
     process.stdout.write(out.join("\n") + "\n");
+}
+
+/** The pools left alone that keep a declared name from the next `pulumi up`, each once. */
+function inTheWayOfUp(verdicts: Verdict[]): Verdict[] {
+    const seen = new Set<string>();
+    return verdicts.filter((v) => {
+        const key = v.poolId ?? v.urn;
+        if (v.action !== "left alone" || v.inTheWay === undefined || seen.has(key)) {
+            return false;
+        }
+        seen.add(key);
+        return true;
+    });
+}
+
+/** What to do about one pool left alone that holds a declared name, in place of a plain `pulumi up`. */
+function insteadOfUp(v: Verdict): string {
+    const why = `left alone because ${v.reason}.`;
+    if (v.inTheWay === "unknown" || v.org === undefined || v.poolId === undefined) {
+        return (
+            `- ${poolLabel(v)}: ${why} If a pool of its org and name exists, adopt it (\`{ import: "<org>/<poolId>" }\` ` +
+            "in its AgentPool's options, or the program `npx agent-pools import --org <org>` writes) or delete it by " +
+            "hand (in the Pulumi Cloud console, or with the API); then `pulumi up`."
+        );
+    }
+    const pool = `- ${poolLabel(v)} (id ${v.poolId}): ${why}`;
+    const adopt =
+        `adopt it: add \`{ import: "${v.org}/${v.poolId}" }\` to its AgentPool's options ` +
+        `(or take the program \`npx agent-pools import --org ${v.org}\` writes)`;
+    if (v.inTheWay === "default pool") {
+        return (
+            `${pool} It is the org's default pool: deleting it would move the org to Pulumi-hosted runners, ` +
+            `so ${adopt}, then \`pulumi up\`.`
+        );
+    }
+    return (
+        `${pool} Either ${adopt}; or, if nothing needs it, delete it by hand (in the Pulumi Cloud console, or ` +
+        `\`DELETE /api/orgs/${v.org}/agent-pools/${v.poolId}\`); then \`pulumi up\`.`
+    );
+}
+
+/** Said in place of "`pulumi up` makes the pools again" when pools left alone hold declared names. */
+function beforeUp(inTheWay: Verdict[]): string {
+    return [
+        "Before `pulumi up`, which fails with 409 Conflict (the name is taken) while a pool left alone holds a name " +
+            "the program declares:",
+        ...inTheWay.map(insteadOfUp),
+    ].join("\n");
 }
 
 /**
@@ -205,6 +254,7 @@ async function recover(opts: RecoverCommandOptions, context: CommandContext): Pr
         .map(([org, o]) => ({ org, count: o.pools.filter((p) => !named.has(p.id)).length }))
         .filter((o) => o.count > 0);
     const failed = verdicts.filter((v) => v.action === "failed");
+    const inTheWay = inTheWayOfUp(verdicts);
     const toDelete = verdicts.filter((v) => v.action === "would delete").length;
 
     let cleared = { done: false, note: "" };
@@ -222,7 +272,9 @@ async function recover(opts: RecoverCommandOptions, context: CommandContext): Pr
         cleared.note =
             `The pending creates were kept: the stack also has ${otherCreates.length} pending create(s) of other resources ` +
             `(${otherCreates.map((op) => resourceName(op.resource.urn)).join(", ")}), which clearing would drop too. ` +
-            "Run `pulumi refresh` and choose for each; then `pulumi up`.";
+            (inTheWay.length === 0
+                ? "Run `pulumi refresh` and choose for each; then `pulumi up`."
+                : `Run \`pulumi refresh\` and choose for each. ${beforeUp(inTheWay)}`);
     } else {
         try {
             await cli.run([
@@ -233,9 +285,13 @@ async function recover(opts: RecoverCommandOptions, context: CommandContext): Pr
                 // Only the stack resource: clearing is all this is for, and it reads nothing from any provider.
                 ...(stackUrn ? ["--target", stackUrn] : []),
             ]);
+            const done = `Cleared the ${creates.length} pending create(s) from the stack's state.`;
             cleared = {
                 done: true,
-                note: `Cleared the ${creates.length} pending create(s) from the stack's state. Next: \`pulumi up\` makes the pools again.`,
+                note:
+                    inTheWay.length === 0
+                        ? `${done} Next: \`pulumi up\` makes the pools again.`
+                        : `${done} ${beforeUp(inTheWay)}`,
             };
         } catch (err) {
             if (!(err instanceof PulumiCommandError)) {
@@ -261,7 +317,8 @@ export function recoverCommand(context: CommandContext = processContext): Comman
     return new Command("recover")
         .description(
             "After a `pulumi up` was interrupted while creating pools: delete the pools it made (their tokens are lost) " +
-                "and clear its pending creates, so that the next `pulumi up` makes them again. Never deletes any other pool. " +
+                "and clear its pending creates, so that the next `pulumi up` makes them again (for a pool it leaves alone under a " +
+                "declared name, it says what to do first). Never deletes any other pool. " +
                 "Like `pulumi cancel`, run it only when no pulumi command is running on the stack. " +
                 "It lists the pools it will delete and asks before deleting them; when stdin is not a terminal " +
                 "(a script, CI), it refuses and changes nothing unless given --yes.",

@@ -70,6 +70,13 @@ export interface Verdict {
     created?: string;
     action: "deleted" | "would delete" | "left alone" | "failed";
     reason: string;
+    /**
+     * For a pool left alone that the next `pulumi up` trips on, since its create gets a 409 while the
+     * pool holds the declared name: `"pool"`, or `"default pool"` when it is the org's default (then
+     * deleting it would move the org to Pulumi-hosted runners); `"unknown"` when the checkpoint does
+     * not say which pool (a secret org or name), so one may. Absent when nothing stands in the way.
+     */
+    inTheWay?: "pool" | "default pool" | "unknown";
 }
 
 /** The `pulumi` CLI, run in the project folder for one stack. */
@@ -181,6 +188,7 @@ export async function judge(
                 ...base,
                 action: "left alone",
                 reason: "its organizationName or name is a secret or unknown in the checkpoint: check the org by hand",
+                inTheWay: "unknown",
             });
             continue;
         }
@@ -223,20 +231,23 @@ export async function judgeOne(
     const made = timestampToDate(pool.created).getTime();
     const found = { poolId: pool.id, created: iso(made) };
     if (inState.has(pool.id)) {
+        // The stack's own pool: the next `pulumi up` deals with it (a rotation frees the name first).
         return leave("it is in the stack's state", found);
     }
+    // From here on, a pool left alone keeps the declared name from the next `pulumi up`.
+    const kept: Partial<Verdict> = { ...found, inTheWay: pool.isDefault ? "default pool" : "pool" };
     if (!bound) {
-        return leave("when the interrupted update began cannot be told from the checkpoint or the history", found);
+        return leave("when the interrupted update began cannot be told from the checkpoint or the history", kept);
     }
     // Judged on the service's clock, as the provider judges a lost create answer.
     if (made < bound.after + org.clockOffset) {
-        return leave("made before the interrupted update began: someone else's", found);
+        return leave("made before the interrupted update began: someone else's", kept);
     }
     if (pool.isDefault) {
-        return leave("it is the org's default pool: someone else's", found);
+        return leave("it is the org's default pool: someone else's", kept);
     }
     if (pool.lastDeployment) {
-        return leave("deployments have run on it: someone else's", found);
+        return leave("deployments have run on it: someone else's", kept);
     }
     try {
         const detail = await client.get(base.org, pool.id);
@@ -247,7 +258,7 @@ export async function judgeOne(
             const n = detail.agents.length;
             return leave(
                 `${n === 1 ? "a runner has" : `${n || "some"} runners have`} connected to it, so its token is known: someone else's`,
-                found,
+                kept,
             );
         }
         if (dryRun) {
@@ -265,7 +276,7 @@ export async function judgeOne(
         return { ...base, ...found, action: "deleted", reason: "made by the interrupted update; its token was lost" };
     } catch (err) {
         if (isPulumiApiError(err) && err.status === 400) {
-            return leave("stacks' deployment settings use it: someone else's", found);
+            return leave("stacks' deployment settings use it: someone else's", kept);
         }
         return { ...base, ...found, action: "failed", reason: err instanceof Error ? err.message : String(err) };
     }
