@@ -247,6 +247,20 @@ describe("AgentPool: the resource as registered", () => {
         const [ireq] = sent.filter((x) => x.name === importedName);
         assert.equal(ireq.inputs.importId, "acme");
         assert.equal(ireq.id, "", "no engine-level import");
+        const said = new api.DefaultAgentPool("org-default-said", {
+            organizationName: "acme",
+            agentPoolId: "p-1",
+            onDelete: "useHosted",
+            takeOver: true,
+            allowNoRunner: true,
+        });
+        const saidName = (await valueOf(said.urn)).split("::").pop();
+        const [sreq] = sent.filter((x) => x.name === saidName);
+        assert.deepEqual(
+            [sreq.inputs.onDelete, sreq.inputs.takeOver, sreq.inputs.allowNoRunner],
+            ["useHosted", true, true],
+            "the three words a program says in so many words reach the provider",
+        );
         assert.equal(api.DefaultAgentPool.isInstance(def), true);
         assert.equal(api.DefaultAgentPool.isInstance(pool), false);
         assert.equal(api.AgentPool.isInstance(def), false);

@@ -1,10 +1,10 @@
 /**
  * When a `DefaultAgentPool` may move the org's default. One rule for every path:
  *
- * - the default moves to the declared pool when the org is on Pulumi-hosted runners, or when a
- *   runner is online on the declared pool, or when the current default has no runner online
- *   either; else it stays where it is until a runner is online there, unless `allowNoRunner` says
- *   to move it now;
+ * - the default moves from one pool to another only once a runner is online on the declared
+ *   pool, unless `allowNoRunner` says to move it now; until then it stays where it is, and the
+ *   first `pulumi up` after a runner is online there moves it (from Pulumi-hosted runners it moves
+ *   at once: that is what declaring a default asks);
  * - a default chosen elsewhere (the console, or another stack's `DefaultAgentPool`) is never taken
  *   silently: without `takeOver` the resource is refused, naming the current default and its runners;
  * - removing the resource never moves the org to Pulumi-hosted runners, unless `onDelete: "useHosted"`.
@@ -35,8 +35,8 @@ export interface MoveFacts {
 
 /**
  * Whether to move the default to the declared pool now, wait for a runner there, or do nothing.
- * Sends at most two `GET`s (the declared pool's runners, then the current default's), and only
- * when the default would move from one pool to another.
+ * Sends one `GET` (the declared pool's runners), and only when the default would move from one
+ * pool to another.
  */
 export async function planMove(api: AgentPoolsClient, facts: MoveFacts): Promise<DefaultMove> {
     const { org, live, declared } = facts;
@@ -46,10 +46,7 @@ export async function planMove(api: AgentPoolsClient, facts: MoveFacts): Promise
     if (live === undefined || facts.allowNoRunner) {
         return { kind: "set" };
     }
-    if ((await hasRunnerOnline(api, org, declared)) || !(await hasRunnerOnline(api, org, live))) {
-        return { kind: "set" };
-    }
-    return { kind: "wait" };
+    return (await hasRunnerOnline(api, org, declared)) ? { kind: "set" } : { kind: "wait" };
 }
 
 /**
@@ -101,9 +98,9 @@ export async function refusal(
 /** Why the default did not move: said in the run, and the next `pulumi up` tries again. */
 export function waitingWords(org: string, live: string, declared: string): string {
     return (
-        `the default agent pool of org ${JSON.stringify(org)} stays pool ${live}, which has a runner online, until a ` +
-        `runner is online on pool ${declared} (start runners with its token): the first \`pulumi up\` after that moves ` +
-        "it. Until then no deployment waits for a runner. Set allowNoRunner: true on the DefaultAgentPool to move it now"
+        `the default agent pool of org ${JSON.stringify(org)} stays pool ${live} until a runner is online on pool ` +
+        `${declared} (start runners with its token): the first \`pulumi up\` after that moves it, since a default ` +
+        "only moves to a pool with a runner online. Set allowNoRunner: true on the DefaultAgentPool to move it now"
     );
 }
 

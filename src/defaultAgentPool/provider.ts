@@ -12,7 +12,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { forTheEngine } from "../providerProcess/engineErrors";
 import { isPulumiApiError, withHint } from "../api/errors";
 import { noteOrgDefault, orgDefault, setOrgDefault, warnInRun } from "../providerProcess/orgDefault";
-import { client, retiringTracker } from "../providerProcess/providerRuntime";
+import { client, defaultDeclared, noteDefaultDeclared, retiringTracker } from "../providerProcess/providerRuntime";
 import { UNKNOWN } from "../providerProcess/unknown";
 import { describeType, orgProblem } from "../api/rules";
 import { chosenElsewhere, declaredInputs, DefaultMove, planMove, refusal, waitingWords } from "./moves";
@@ -79,6 +79,9 @@ async function checkDefault(
             inputs.importId = n.importId as string;
         }
     }
+    if (typeof inputs.organizationName === "string") {
+        noteDefaultDeclared(inputs.organizationName);
+    }
     if (failures.length === 0 && !inState && inputs.importId === undefined) {
         const taken = await takenElsewhere(inputs, undefined, true);
         if (taken) {
@@ -143,8 +146,9 @@ async function diffDefault(
     const replaces = news.organizationName !== olds.organizationName ? ["organizationName"] : [];
     let moves = false;
     if (replaces.length === 0 && news.organizationName !== UNKNOWN) {
+        // A refresh diffs what it read, to show it: that is no refusal, the next preview's is.
         const taken = await takenElsewhere(news, olds.setAgentPoolId || undefined, false);
-        if (taken) {
+        if (taken && defaultDeclared(news.organizationName)) {
             throw new Error(taken);
         }
         // Not the declared pool yet, or moved there by another step of this run (a rotation's

@@ -38,6 +38,8 @@ interface ProcessState {
     deletedByRotation: Set<string>;
     /** Each org's default pool id as this run knows it; `undefined`: the Pulumi-hosted pool. */
     defaults: Map<string, Promise<string | undefined>>;
+    /** Orgs whose DefaultAgentPool a program declared in this run (`check` ran): not a bare refresh. */
+    declaredDefaults: Set<string>;
 }
 
 function state(): ProcessState {
@@ -48,6 +50,7 @@ function state(): ProcessState {
         trackers: new Map(),
         deletedByRotation: new Set(),
         defaults: new Map(),
+        declaredDefaults: new Set(),
     });
 }
 
@@ -115,6 +118,19 @@ export function retiredByAnother(poolId: string, ownerId: string): boolean {
 /** The pool whose resource lists `poolId` as retiring, as seen in this run; `undefined` when none. */
 export function retiringTracker(poolId: string): string | undefined {
     return state().trackers.get(poolId);
+}
+
+/**
+ * A program declared the org's DefaultAgentPool in this run: its inputs went through `check`, which
+ * a bare `pulumi refresh` never calls (it diffs what it read, to show it, and changes nothing).
+ */
+export function noteDefaultDeclared(org: string): void {
+    state().declaredDefaults.add(org);
+}
+
+/** Whether {@link noteDefaultDeclared} was said for the org in this run. */
+export function defaultDeclared(org: string): boolean {
+    return state().declaredDefaults.has(org);
 }
 
 /** A rotation deleted its old pool `poolId`: the engine's later delete of that resource has nothing to send. */

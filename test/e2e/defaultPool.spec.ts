@@ -100,38 +100,34 @@ describe("end to end: the org's default pool with the real Pulumi engine", funct
         assert.equal(w.emu.state.fallbacks("acme"), 1, "gone, as forceDestroy asked");
     });
 
-    it("D3. DefaultAgentPool sets the default, refresh shows drift that up puts back, a rotation moves it, destroy leaves nothing", async () => {
+    it("D3. DefaultAgentPool sets the default; a rotation with no runner waits for one; destroy with onDelete: useHosted leaves nothing", async () => {
         const program = (rotationTrigger: string): ProgramSpec => ({
             pools: pool({ rotationTrigger }),
-            defaults: [{ resource: "default", organizationName: "acme", pool: "prod" }],
+            defaults: [
+                { resource: "default", organizationName: "acme", pool: "prod", args: { onDelete: "useHosted" } },
+            ],
         });
         const first = await w.stack.ok("up", program("1"), { config: w.config });
         const [p] = w.emu.state.pools("acme");
         assert.equal(w.emu.state.defaultPoolId("acme"), p.id);
         assert.equal(first.result.outputs!.defaultDefaultPoolId, p.id);
+        assert.equal(first.result.outputs!.defaultCurrentPoolId, p.id);
 
-        // Someone picks another default in the console: refresh shows it, the next up puts ours back.
-        const other = w.emu.state.createPool("acme", "other", "").pool;
-        w.emu.state.setDefaultPool("acme", other.id);
-        const refreshed = await w.stack.ok("refresh", program("1"));
-        assert.equal(refreshed.result.summary!.update, 1, "the drift is in the state");
-        await w.stack.ok("up", program("1"));
-        assert.equal(w.emu.state.defaultPoolId("acme"), p.id);
-
-        // A rotation: the default follows the successor in the same up; the old pool goes at its end.
+        // No runner on the new pool: the default stays, and the outputs say where it will go.
         const rotated = await w.stack.ok("up", program("2"));
         const successor = w.emu.state.poolByName("acme", "production")!;
         assert.notEqual(successor.id, p.id);
-        assert.equal(w.emu.state.defaultPoolId("acme"), successor.id);
+        assert.equal(w.emu.state.defaultPoolId("acme"), p.id);
         assert.equal(rotated.result.outputs!.defaultDefaultPoolId, successor.id);
-        assert.equal(w.emu.state.pool("acme", p.id), undefined, "the old pool is gone");
-        assert.equal(w.emu.state.fallbacks("acme"), 0, "never on the hosted pool");
+        assert.equal(rotated.result.outputs!.defaultCurrentPoolId, p.id);
+        assert.ok(w.emu.state.pool("acme", p.id), "the old pool is kept");
+        assert.deepEqual([w.emu.state.hostedMoves("acme"), w.emu.state.runnerlessMoves("acme")], [0, 0]);
 
-        // Destroy: the engine deletes the default first, so the pool can go.
-        w.emu.state.deletePool("acme", other.id);
+        // Destroy: the DefaultAgentPool goes first and, as onDelete says, reverts the org; then both pools go.
         await w.stack.ok("destroy", program("2"));
         assert.deepEqual(w.emu.state.pools("acme"), []);
         assert.equal(w.emu.state.defaultPoolId("acme"), undefined);
+        assert.equal(w.emu.state.hostedMoves("acme"), 1, "once, as onDelete said");
     });
 
     it("D4. imports the org's default by org name, sending no change", async () => {
@@ -147,27 +143,39 @@ describe("end to end: the org's default pool with the real Pulumi engine", funct
         assert.equal(w.emu.state.defaultPoolId("acme"), live.id);
     });
 
-    it("D5. the default-pool example runs as written: up sets the default, a rotation moves it, destroy leaves nothing", async () => {
+    it("D5. the default-pool example runs as written: up sets the default, a rotation moves it once a runner is online, destroy refuses until onDelete says useHosted", async () => {
         const example = { programFile: "examples/default-pool.ts" };
         const up = await w.stack.ok("up", {}, { ...example, config: w.config });
         const first = w.emu.state.poolByName("acme", "default-runners")!;
         assert.equal(up.result.outputs!.defaultAgentPoolId, first.id);
         assert.equal(w.emu.state.defaultPoolId("acme"), first.id);
-        const rotated = await w.stack.ok(
-            "up",
-            {},
-            {
-                ...example,
-                config: { "agent-pools-e2e:rotationTrigger": { value: "2027-01" } },
-            },
-        );
+        const rotation = { "agent-pools-e2e:rotationTrigger": { value: "2027-01" } };
+        const rotated = await w.stack.ok("up", {}, { ...example, config: rotation });
         const second = w.emu.state.poolByName("acme", "default-runners")!;
         assert.notEqual(second.id, first.id);
         assert.equal(rotated.result.outputs!.defaultAgentPoolId, second.id);
+        assert.equal(rotated.result.outputs!.currentDefaultAgentPoolId, first.id, "waits for a runner");
+        w.emu.state.connectAgent(await revealedToken(w.stack, "tokenValue"), { hostname: "runner-new" });
+        const moved = await w.stack.ok("up", {}, example);
+        assert.equal(moved.result.outputs!.currentDefaultAgentPoolId, second.id);
         assert.equal(w.emu.state.defaultPoolId("acme"), second.id);
+        assert.equal(w.emu.state.pool("acme", first.id), undefined, "the old pool went once the default moved");
+
+        const before = JSON.stringify([w.emu.state.pools("acme"), w.emu.state.defaultPoolId("acme")]);
+        const refused = await w.stack.run("destroy", {}, example);
+        assert.notEqual(refused.code, 0);
+        assert.match(refused.stdout + refused.stderr, /it is the org's default agent pool, and nothing was deleted/);
+        assert.equal(JSON.stringify([w.emu.state.pools("acme"), w.emu.state.defaultPoolId("acme")]), before);
+
+        const useHosted = { "agent-pools-e2e:onDelete": { value: "useHosted" } };
+        await w.stack.ok("up", {}, { ...example, config: useHosted });
         await w.stack.ok("destroy", {}, example);
         assert.deepEqual(w.emu.state.pools("acme"), []);
         assert.equal(w.emu.state.defaultPoolId("acme"), undefined);
-        assert.equal(w.emu.state.fallbacks("acme"), 1, "only the destroy put the org back on the hosted pool");
+        assert.deepEqual(
+            [w.emu.state.hostedMoves("acme"), w.emu.state.runnerlessMoves("acme")],
+            [1, 0],
+            "only the destroy that said so put the org on the hosted pool",
+        );
     });
 });

@@ -72,6 +72,8 @@ export interface RunOptions {
     programFile?: string;
     /** `up` runs its preview first, as a plain `pulumi up --yes` does (else `--skip-preview`). */
     withPreview?: boolean;
+    /** `up --refresh`: the engine refreshes the state before it updates. */
+    refresh?: boolean;
 }
 
 let stacksMade = 0;
@@ -142,6 +144,7 @@ export class Stack {
                     "up",
                     "--yes",
                     ...(options.withPreview ? [] : ["--skip-preview"]),
+                    ...(options.refresh ? ["--refresh"] : []),
                     ...engine,
                     ...noChanges(options),
                 ]);
@@ -194,6 +197,13 @@ export class Stack {
     }
 
     private async runInline(command: Command, program: ProgramSpec, options: RunOptions): Promise<RunResult> {
+        // `up --refresh` as a refresh, then the up.
+        if (command === "up" && options.refresh) {
+            const refreshed = await this.runInline("refresh", program, { ...options, refresh: false });
+            if (refreshed.code !== 0) {
+                return refreshed;
+            }
+        }
         // The Automation API's up skips the preview: run it first, as `pulumi up` does.
         if (command === "up" && options.withPreview) {
             const preview = await this.runInline("preview", program, { ...options, withPreview: false });
