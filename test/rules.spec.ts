@@ -43,8 +43,8 @@ describe("rules: pool names", () => {
     });
 
     it("refuses what is not a string, naming what it is", () => {
-        assert.equal(nameProblem(5), "must be a string, not a number");
-        assert.equal(nameProblem(undefined), "must be a string, not nothing");
+        assert.equal(nameProblem(5), "must be a string, not a number (5)");
+        assert.equal(nameProblem(undefined), 'is required: give the pool a name, e.g. "production"; nothing was given');
         assert.equal(nameProblem(null), "must be a string, not null");
         assert.equal(nameProblem(["prod"]), "must be a string, not a list");
     });
@@ -86,7 +86,7 @@ describe("rules: organization names", () => {
         for (const org of [" acme", "acme ", "ac\nme", "ac\tme"]) {
             assert.equal(orgProblem(org), "must not contain white space at either end or control characters");
         }
-        assert.equal(orgProblem(42), "must be a string, not a number");
+        assert.equal(orgProblem(42), "must be a string, not a number (42)");
     });
 });
 

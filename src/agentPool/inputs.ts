@@ -74,7 +74,21 @@ export function checkInputs(olds: AgentPoolInputs, news: AgentPoolInputs): dynam
             inputs.importId = n.importId as string;
         }
     }
-    return { inputs, failures };
+    return { inputs: withoutUndefined(inputs), failures };
+}
+
+/**
+ * The inputs less the keys that hold `undefined` (a required input left out): the engine's struct
+ * cannot carry `undefined`, and would fail the whole check with a protobuf error instead of showing
+ * the failures that name the input.
+ */
+export function withoutUndefined<T extends object>(inputs: T): T {
+    for (const key of Object.keys(inputs) as (keyof T)[]) {
+        if (inputs[key] === undefined) {
+            delete inputs[key];
+        }
+    }
+    return inputs;
 }
 
 function importIdProblem(importId: unknown, org: unknown): string | undefined {

@@ -15,8 +15,11 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Why `name` is not a valid pool name, or `undefined` when it is. */
 export function nameProblem(name: unknown): string | undefined {
+    if (name === undefined) {
+        return 'is required: give the pool a name, e.g. "production"; nothing was given';
+    }
     if (typeof name !== "string") {
-        return `must be a string, not ${describeType(name)}`;
+        return `must be a string, not ${describeValue(name)}`;
     }
     if (name.trim() === "") {
         return 'must not be empty: give the pool a name, e.g. "production"';
@@ -46,8 +49,11 @@ export function descriptionProblem(description: unknown): string | undefined {
 
 /** Why `org` is not a usable organization name, or `undefined` when it is. */
 export function orgProblem(org: unknown): string | undefined {
+    if (org === undefined) {
+        return 'is required: give the Pulumi Cloud organization, e.g. "acme"; nothing was given';
+    }
     if (typeof org !== "string") {
-        return `must be a string, not ${describeType(org)}`;
+        return `must be a string, not ${describeValue(org)}`;
     }
     if (org.trim() === "") {
         return 'must not be empty: give the Pulumi Cloud organization that owns the pool, e.g. "acme"';
@@ -59,6 +65,12 @@ export function orgProblem(org: unknown): string | undefined {
         return "must not contain white space at either end or control characters";
     }
     return undefined;
+}
+
+/** {@link describeType}, with the value itself for a number or a boolean: `a number (7)`. */
+export function describeValue(value: unknown): string {
+    const type = describeType(value);
+    return typeof value === "number" || typeof value === "boolean" ? `${type} (${String(value)})` : type;
 }
 
 /** `a string`, `a number`, `null`, `a list`… for messages. */

@@ -14,7 +14,8 @@ import { isPulumiApiError, withHint } from "../api/errors";
 import { noteOrgDefault, orgDefault, setOrgDefault, warnInRun } from "../providerProcess/orgDefault";
 import { client, defaultDeclared, noteDefaultDeclared, retiringTracker } from "../providerProcess/providerRuntime";
 import { UNKNOWN } from "../providerProcess/unknown";
-import { describeType, orgProblem } from "../api/rules";
+import { describeType, describeValue, orgProblem } from "../api/rules";
+import { withoutUndefined } from "../agentPool/inputs";
 import { chosenElsewhere, declaredInputs, DefaultMove, planMove, refusal, waitingWords } from "./moves";
 import { CheckedDefaultInputs, DefaultAgentPoolInputs, DefaultAgentPoolOutputs, DefaultPoolOnDelete } from "../types";
 
@@ -45,18 +46,23 @@ async function checkDefault(
             fail("organizationName", `organizationName ${problem}`);
         }
     }
-    if (n.agentPoolId !== UNKNOWN && (typeof n.agentPoolId !== "string" || n.agentPoolId.trim() === "")) {
+    if (n.agentPoolId === undefined) {
         fail(
             "agentPoolId",
-            `agentPoolId must be the id of a pool in the org (e.g. an AgentPool's agentPoolId output), not ${describeType(n.agentPoolId)}`,
+            "agentPoolId is required: give the id of a pool in the org (e.g. an AgentPool's agentPoolId output); nothing was given",
+        );
+    } else if (n.agentPoolId !== UNKNOWN && (typeof n.agentPoolId !== "string" || n.agentPoolId.trim() === "")) {
+        fail(
+            "agentPoolId",
+            `agentPoolId must be the id of a pool in the org (e.g. an AgentPool's agentPoolId output), not ${describeValue(n.agentPoolId)}`,
         );
     }
     if (n.onDelete !== undefined && n.onDelete !== UNKNOWN && !ON_DELETE.includes(n.onDelete as DefaultPoolOnDelete)) {
-        fail("onDelete", `onDelete must be "keep" or "useHosted", not ${describeValue(n.onDelete)}`);
+        fail("onDelete", `onDelete must be "keep" or "useHosted", not ${describeGiven(n.onDelete)}`);
     }
     for (const flag of ["takeOver", "allowNoRunner"] as const) {
         if (n[flag] !== undefined && n[flag] !== UNKNOWN && typeof n[flag] !== "boolean") {
-            fail(flag, `${flag} must be true or false, not ${describeValue(n[flag])}`);
+            fail(flag, `${flag} must be true or false, not ${describeGiven(n[flag])}`);
         }
     }
     const inputs: CheckedDefaultInputs = {
@@ -88,7 +94,7 @@ async function checkDefault(
             fail("agentPoolId", taken);
         }
     }
-    return { inputs, failures };
+    return { inputs: withoutUndefined(inputs), failures };
 }
 
 /**
@@ -325,6 +331,6 @@ async function setDefault(org: string, poolId: string): Promise<void> {
     }
 }
 
-function describeValue(value: unknown): string {
-    return typeof value === "string" ? JSON.stringify(value) : describeType(value);
+function describeGiven(value: unknown): string {
+    return typeof value === "string" ? JSON.stringify(value) : describeValue(value);
 }
