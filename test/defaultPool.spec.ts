@@ -321,6 +321,13 @@ describe("the org's default pool", () => {
             await newProcess();
             const read = await defaultPool.read(waiting.id, waiting.outs);
             assert.deepEqual(read.props, waiting.outs);
+            // The engine's refresh then diffs what it read against the stored inputs: no change to show.
+            const shown = await defaultPool.diff(
+                waiting.id,
+                read.props!,
+                read.inputs as unknown as CheckedDefaultInputs,
+            );
+            assert.equal(shown.changes, false, "a refresh shows no drift for a default that waits");
 
             // Still no runner: every up shows the update and waits again.
             const again = await laterUp(waiting, {});
@@ -488,7 +495,10 @@ describe("the org's default pool", () => {
             await rejectionOf(defaultPool.delete(d.id, own));
             h.emu.faults.clear();
             const again = await stderrOf(() => defaultPool.delete(d.id, own));
-            assert.match(again.said, /nothing was sent: the org uses Pulumi-hosted runners/);
+            assert.match(
+                again.said,
+                /with onDelete: "useHosted": the org already uses Pulumi-hosted runners, so nothing was sent/,
+            );
             assert.equal(h.emu.state.hostedMoves(ACME), 1, "once, as onDelete asked");
         });
 

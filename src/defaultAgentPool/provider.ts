@@ -152,15 +152,21 @@ async function diffDefault(
     const replaces = news.organizationName !== olds.organizationName ? ["organizationName"] : [];
     let moves = false;
     if (replaces.length === 0 && news.organizationName !== UNKNOWN) {
-        // A refresh diffs what it read, to show it: that is no refusal, the next preview's is.
-        const taken = await takenElsewhere(news, olds.setAgentPoolId || undefined, false);
-        if (taken && defaultDeclared(news.organizationName)) {
-            throw new Error(taken);
+        if (!defaultDeclared(news.organizationName)) {
+            // A refresh diffs what it read, to show it: drift is a default other than the one this
+            // resource left; a default that waits for a runner is none. No refusal here: the next
+            // preview's.
+            moves = olds.currentAgentPoolId !== olds.setAgentPoolId;
+        } else {
+            const taken = await takenElsewhere(news, olds.setAgentPoolId || undefined, false);
+            if (taken) {
+                throw new Error(taken);
+            }
+            // Not the declared pool yet, or moved there by another step of this run (a rotation's
+            // successor taking over the default) that the state does not show yet.
+            const live = await orgDefault(client(), news.organizationName);
+            moves = live !== news.agentPoolId || olds.currentAgentPoolId !== live || olds.setAgentPoolId !== live;
         }
-        // Not the declared pool yet, or moved there by another step of this run (a rotation's
-        // successor taking over the default) that the state does not show yet.
-        const live = await orgDefault(client(), news.organizationName);
-        moves = live !== news.agentPoolId || olds.currentAgentPoolId !== live || olds.setAgentPoolId !== live;
     }
     const flags = (["onDelete", "takeOver", "allowNoRunner"] as const).some((k) => news[k] !== olds[k]);
     return {
@@ -287,11 +293,17 @@ async function deleteDefault(id: string, state: DefaultAgentPoolOutputs): Promis
         );
         return;
     }
+    if (props.onDelete === "useHosted") {
+        warnInRun(
+            live === undefined
+                ? `${subject} with onDelete: "useHosted": the org already uses Pulumi-hosted runners, so nothing was sent`
+                : `${subject}; onDelete is "useHosted", but the default is no longer the pool this stack set, so nothing was sent: ${now}`,
+        );
+        return;
+    }
     warnInRun(
-        props.onDelete === "useHosted"
-            ? `${subject}; onDelete is "useHosted", but the default is no longer the pool this stack set, so nothing was sent: ${now}`
-            : `${subject}; nothing was sent to the org, so ${now}, as before. To move the org to Pulumi-hosted ` +
-                  `runners when the resource goes, set onDelete: "useHosted" and run \`pulumi up\` first`,
+        `${subject}; nothing was sent to the org, so ${now}, as before. To move the org to Pulumi-hosted ` +
+            `runners when the resource goes, set onDelete: "useHosted" and run \`pulumi up\` first`,
     );
 }
 // The ones the host reports with a stack trace, and the engine again: said once (src/providerProcess/engineErrors.ts).
