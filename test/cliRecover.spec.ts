@@ -1,7 +1,11 @@
 import { strict as assert } from "node:assert";
+import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import { CommandContext } from "../src/cli/context";
 import { AGENT_POOL_TYPE, Deployment, STACK_TYPE } from "../src/cli/recoverPlan";
+import { ProcessEntry, providersIn, readProcesses, runningProviders } from "../src/cli/runningProviders";
 import { streamTerminal } from "../src/cli/terminal";
 import { Ran } from "./support/runNode";
 import { runCli, terminalAnswering } from "./support/runCli";
@@ -344,5 +348,217 @@ describe("a question on the terminal", () => {
         input.end();
         assert.equal(await second, "");
         assert.equal(streamTerminal(Object.assign(new PassThrough(), { isTTY: true }), output).interactive(), true);
+    });
+});
+
+describe("which dynamic providers still run in a project folder (Linux /proc)", () => {
+    const root = "/home/me/pools";
+    // What `ps` showed during a real `pulumi up` (v3.274.1) in a project with `main: prog/`, and its neighbours.
+    const plugin = "/opt/pulumi/bin/pulumi-resource-pulumi-nodejs";
+    const script = `${root}/node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js`;
+    const processes: ProcessEntry[] = [
+        { pid: 1, ppid: 0, argv: ["/sbin/init"], cwd: "/" },
+        { pid: 100, ppid: 1, argv: ["pulumi", "up", "--yes"], cwd: root },
+        { pid: 101, ppid: 100, argv: ["/opt/pulumi/bin/pulumi-language-nodejs", "127.0.0.1:4001"], cwd: root },
+        {
+            pid: 102,
+            ppid: 101,
+            argv: ["/usr/bin/node", `${root}/node_modules/@pulumi/pulumi/cmd/run/index.js`, "--stack", "dev"],
+            cwd: root,
+        },
+        { pid: 103, ppid: 100, argv: ["/bin/sh", plugin, "127.0.0.1:4001"], cwd: `${root}/prog` },
+        { pid: 104, ppid: 103, argv: ["node", script, "127.0.0.1:4001"], cwd: `${root}/prog` },
+        // Orphaned by a `kill -9` of its `pulumi`: adopted by init.
+        { pid: 200, ppid: 1, argv: ["/bin/sh", plugin, "127.0.0.1:4002"], cwd: root },
+        { pid: 201, ppid: 200, argv: ["node", "--max-old-space-size=4096", script, "127.0.0.1:4002"], cwd: root },
+        // Not this project's: another project, a project of its own below this one, another user's.
+        { pid: 300, ppid: 1, argv: ["/bin/sh", plugin, "127.0.0.1:4003"], cwd: "/home/me/other" },
+        { pid: 301, ppid: 1, argv: ["/bin/sh", plugin, "127.0.0.1:4004"], cwd: `${root}/nested` },
+        { pid: 302, ppid: 1, argv: ["/bin/sh", plugin, "127.0.0.1:4005"], cwd: `${root}-old` },
+        { pid: 303, ppid: 1, argv: ["/bin/sh", plugin, "127.0.0.1:4006"] },
+        // Not a provider: looking for one, or editing its script.
+        { pid: 400, ppid: 1, argv: ["pgrep", "-fa", "pulumi-resource-pulumi-nodejs"], cwd: root },
+        { pid: 401, ppid: 1, argv: ["vim", script], cwd: root },
+        {
+            pid: 402,
+            ppid: 1,
+            argv: ["node", "-e", "require.resolve('@pulumi/pulumi/cmd/dynamic-provider')"],
+            cwd: root,
+        },
+    ];
+    const rootOf = (cwd: string) => (cwd.startsWith(`${root}/nested`) ? `${root}/nested` : root);
+
+    it("picks the plugin's shell and its node process run in the project folder or its program folder, and tells a killed pulumi's from a running one's", () => {
+        assert.deepEqual(providersIn(processes, root, rootOf), [
+            { pids: [103, 104], pulumi: { pid: 100, command: "pulumi up --yes" } },
+            { pids: [200, 201] },
+        ]);
+        assert.deepEqual(
+            providersIn(processes, "/home/me/other", () => "/home/me/other"),
+            [{ pids: [300] }],
+        );
+        assert.deepEqual(
+            providersIn(processes, "/srv/nothing", () => "/srv/nothing"),
+            [],
+        );
+    });
+
+    it("reads pid, parent, command line and working folder from /proc; skips zombies; finds nothing without /proc", () => {
+        const proc = emptyDir();
+        const write = (pid: number, cmdline: string, stat: string, cwd?: string) => {
+            fs.mkdirSync(path.join(proc, String(pid)));
+            fs.writeFileSync(path.join(proc, String(pid), "cmdline"), cmdline);
+            fs.writeFileSync(path.join(proc, String(pid), "stat"), stat);
+            if (cwd) {
+                fs.symlinkSync(cwd, path.join(proc, String(pid), "cwd"));
+            }
+        };
+        write(
+            103,
+            `/bin/sh\x00${plugin}\x00127.0.0.1:4001\x00`,
+            "103 (pulumi-resource) S 100 103 1 0",
+            "/home/me/pools",
+        );
+        write(104, "node\x00x.js\x00", "104 (a (b) c) S 103 1 1 0");
+        write(105, "", "105 (node) Z 1 1 1 0");
+        fs.mkdirSync(path.join(proc, "self"));
+        assert.deepEqual(
+            readProcesses(proc).sort((a, b) => a.pid - b.pid),
+            [
+                { pid: 103, ppid: 100, argv: ["/bin/sh", plugin, "127.0.0.1:4001"], cwd: "/home/me/pools" },
+                { pid: 104, ppid: 103, argv: ["node", "x.js"], cwd: undefined },
+            ],
+        );
+        assert.deepEqual(readProcesses(path.join(proc, "none")), []);
+        assert.deepEqual(runningProviders(emptyDir(), path.join(proc, "none")), []);
+    });
+});
+
+describe("agent-pools recover waits for a dynamic provider still running in the project folder", function () {
+    let h: Harness;
+    const started: ChildProcess[] = [];
+    const pids: number[] = [];
+
+    useHarness((x) => (h = x));
+    before(function () {
+        if (!fs.existsSync("/proc/self/cmdline")) {
+            console.log("      (skipped: no /proc on this machine, where recover looks for no process)");
+            this.skip();
+        }
+    });
+    afterEach(() => {
+        for (const pid of [...pids.splice(0), ...started.splice(0).map((c) => c.pid!)]) {
+            try {
+                process.kill(pid, "SIGKILL");
+            } catch {
+                // Already gone.
+            }
+        }
+    });
+
+    /**
+     * Starts in `dir` what a `pulumi` command starts there for a dynamic provider: the plugin, a shell
+     * script, running `node …/@pulumi/pulumi/cmd/dynamic-provider/index.js`, here one that only waits.
+     * Under a process named `pulumi` when `underPulumi`, else under this one (as when its `pulumi` was killed).
+     */
+    async function lookalikeProvider(dir: string, underPulumi = false): Promise<{ pids: number[]; pulumi?: number }> {
+        const script = path.join(dir, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider", "index.js");
+        fs.mkdirSync(path.dirname(script), { recursive: true });
+        fs.writeFileSync(script, "setInterval(() => {}, 1 << 30);\n");
+        const plugin = path.join(emptyDir(), "pulumi-resource-pulumi-nodejs");
+        fs.writeFileSync(plugin, `#!/bin/sh\n"${process.execPath}" "${script}" "$@"\n`, { mode: 0o755 });
+        const up = path.join(emptyDir(), "up.js");
+        fs.writeFileSync(
+            up,
+            `require("node:child_process").spawn(${JSON.stringify(plugin)}, ["127.0.0.1:1"], { stdio: "ignore" });\n` +
+                "setInterval(() => {}, 1 << 30);\n",
+        );
+        const child = underPulumi
+            ? spawn(process.execPath, [up, "up", "--yes"], { cwd: dir, argv0: "pulumi", stdio: "ignore" })
+            : spawn(plugin, ["127.0.0.1:1"], { cwd: dir, stdio: "ignore" });
+        started.push(child);
+        for (let i = 0; i < 200; i++) {
+            const found = runningProviders(dir);
+            if (found.length === 1 && found[0].pids.length === 2) {
+                pids.push(...found[0].pids);
+                return { pids: found[0].pids, pulumi: found[0].pulumi?.pid };
+            }
+            await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        throw new Error(`the look-alike provider did not start in ${dir}`);
+    }
+
+    function project(): string {
+        const dir = fs.realpathSync(emptyDir());
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: proj\nruntime: nodejs\n");
+        return dir;
+    }
+
+    const recoverIn = (dir: string, stack: InterruptedStack, args: string[]) =>
+        runCli(["recover", ...args], { HOME: emptyDir(), PULUMI_ACCESS_TOKEN: h.token, PULUMI_API: h.emu.url }, dir, {
+            pulumi: () => stack,
+        });
+
+    it("after its pulumi was killed: exits 1, says to end it by pid and run recover again, and reads, deletes and clears nothing, even with --yes or --dry-run", async () => {
+        const dir = project();
+        const made = await h.client.create("acme", { name: "bulk-0" });
+        const provider = await lookalikeProvider(dir);
+        const stack = new InterruptedStack(["bulk-0"]);
+        h.emu.clearRequests();
+        for (const args of [["--yes"], ["--dry-run"], ["--yes", "--json"]]) {
+            const r = await recoverIn(dir, stack, args);
+            assert.equal(r.code, 1, args.join(" "));
+            assert.equal(r.stdout, "");
+            const [sh, node] = provider.pids;
+            assert.equal(
+                r.stderr,
+                `agent-pools: the dynamic provider of a killed \`pulumi\` command is still running in ${dir} (pid ${sh}, ${node}): ` +
+                    "it goes on with the creates it had under way, and a pool it makes after recover has looked would keep " +
+                    `its name with its token lost. It does not exit by itself: end it with \`kill ${sh} ${node}\`, then run ` +
+                    "`pulumi cancel --yes` if the stack is still locked, and `agent-pools recover` again; nothing was changed\n",
+            );
+        }
+        assert.deepEqual(stack.ran, [], "no pulumi command ran");
+        assert.deepEqual(h.emu.requests(), [], "no request was sent");
+        assert.ok(h.emu.state.pool("acme", made.id));
+        assert.equal(stack.pending(), 1);
+
+        // Once it is ended, recover goes on.
+        for (const pid of provider.pids) {
+            process.kill(pid, "SIGTERM");
+        }
+        for (let i = 0; i < 200 && runningProviders(dir).length > 0; i++) {
+            await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        const r = await recoverIn(dir, stack, ["--yes"]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /^deleted +acme\/bulk-0 /m);
+        assert.ok(stack.cleared());
+    });
+
+    it("while the pulumi command that started it still runs: says to wait for that command, naming it", async () => {
+        const dir = project();
+        const provider = await lookalikeProvider(dir, true);
+        assert.ok(provider.pulumi, "the look-alike pulumi is its parent");
+        const stack = new InterruptedStack(["bulk-0"]);
+        const r = await recoverIn(dir, stack, ["--yes"]);
+        assert.equal(r.code, 1);
+        assert.match(
+            r.stderr,
+            new RegExp(
+                `^agent-pools: a \`pulumi\` command is still running in ${dir} \\(pid ${provider.pulumi}: pulumi \\S+up\\.js up --yes\\), ` +
+                    "and its dynamic provider may still be creating pools: wait for it to end, then run `agent-pools recover` " +
+                    "again; nothing was changed\n$",
+            ),
+        );
+        assert.deepEqual(stack.ran, []);
+    });
+
+    it("a provider in another project folder is not this project's", async () => {
+        const dir = project();
+        await lookalikeProvider(project());
+        const r = await recoverIn(dir, new InterruptedStack([]), ["--yes"]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /nothing to recover/);
     });
 });

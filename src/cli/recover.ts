@@ -11,7 +11,8 @@
  *
  * Deleting cannot be undone, so, as Pulumi's own destructive commands do, it lists the pools it
  * will delete and asks first; `--yes` skips the question, and without a terminal to ask on it
- * refuses to run unless given `--yes`.
+ * refuses to run unless given `--yes`. It also refuses while a dynamic provider runs in the project
+ * folder (runningProviders.ts): after a `kill -9` of `pulumi` alone, that provider still makes pools.
  */
 import * as path from "node:path";
 import { Command } from "commander";
@@ -34,6 +35,7 @@ import {
     judge,
 } from "./recoverPlan";
 import { PULUMI_BIN_ENV, PulumiCommandError } from "./pulumiCli";
+import { providersRunningMessage, runningProviders } from "./runningProviders";
 import { commandClient } from "./stackSettings";
 import { confirm, Terminal } from "./terminal";
 
@@ -178,8 +180,16 @@ async function recover(opts: RecoverCommandOptions, context: CommandContext): Pr
     if (ask && !context.terminal.interactive()) {
         throw new UsageError(NO_TERMINAL);
     }
+    const dir = path.resolve(opts.cwd ?? ".");
+    // A provider left running by a killed `pulumi` can still make a pool after the judging below, which
+    // nothing would find again once the pending creates are cleared: so nothing is read or changed
+    // while one runs, not even for --dry-run (its plan would miss those pools) or --yes.
+    const providers = runningProviders(dir);
+    if (providers.length > 0) {
+        throw new UsageError(providersRunningMessage(providers, dir));
+    }
     const bin = opts.pulumi ?? process.env[PULUMI_BIN_ENV] ?? "pulumi";
-    const cli = context.pulumi(bin, path.resolve(opts.cwd ?? "."), opts.stack);
+    const cli = context.pulumi(bin, dir, opts.stack);
     // Read-only, so at once; a failure is reported in this order (export says best what is wrong).
     const settled = await Promise.allSettled([
         cli.run(["stack", "export"]),
@@ -319,7 +329,8 @@ export function recoverCommand(context: CommandContext = processContext): Comman
             "After a `pulumi up` was interrupted while creating pools: delete the pools it made (their tokens are lost) " +
                 "and clear its pending creates, so that the next `pulumi up` makes them again (for a pool it leaves alone under a " +
                 "declared name, it says what to do first). Never deletes any other pool. " +
-                "Like `pulumi cancel`, run it only when no pulumi command is running on the stack. " +
+                "Like `pulumi cancel`, run it only when no pulumi command is running on the stack; it changes nothing " +
+                "while a dynamic provider that one started (even one killed since) still runs in the project folder. " +
                 "It lists the pools it will delete and asks before deleting them; when stdin is not a terminal " +
                 "(a script, CI), it refuses and changes nothing unless given --yes.",
         )

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Emulator, hashToken } from "../../src/emulator";
 import { ENGINE_PROGRAM_ENV } from "../../scripts/engine-driver";
+import { runningProviders } from "../../src/cli/runningProviders";
 import { cleanupTempDirs, emptyDir, startHarness } from "../helpers";
 import { e2eProgramDir, getPulumiBin, languageHostOrFallback, ProgramSpec, Stack } from "./harness";
 import { ProjectCli } from "./project";
@@ -57,9 +58,9 @@ async function waitFor(what: string, cond: () => boolean, timeoutMs: number): Pr
     }
 }
 
-/** `agent-pools recover` from the package installed in the program folder. */
-function recover(cli: ProjectCli, args: string[]): Promise<Ran> {
-    const bin = path.join(cli.dir, "node_modules", "pulumi-agent-pools", "dist", "cli", "main.js");
+/** `agent-pools recover` from the package installed in the program folder (`installedIn`, else the project folder). */
+function recover(cli: ProjectCli, args: string[], installedIn = cli.dir): Promise<Ran> {
+    const bin = path.join(installedIn, "node_modules", "pulumi-agent-pools", "dist", "cli", "main.js");
     return runNode(bin, ["recover", ...args], { cwd: cli.dir, env: cli.env() });
 }
 
@@ -71,6 +72,7 @@ describe("recovering from an interrupted pulumi up, with the real engine", funct
     let emu: Emulator | undefined;
     let stack: Stack | undefined;
     let killed: number[] = [];
+    const projectDirs: string[] = [];
 
     before(function () {
         this.timeout(60 * 60 * 1000);
@@ -92,6 +94,9 @@ describe("recovering from an interrupted pulumi up, with the real engine", funct
         }
         await emu?.close();
         stack?.removeConfigFile();
+        for (const dir of projectDirs.splice(0)) {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
         cleanupTempDirs();
     });
 
@@ -198,6 +203,92 @@ describe("recovering from an interrupted pulumi up, with the real engine", funct
         console.log(
             `      (killed after ${killedAfter} ms: the service made ${made} of ${COUNT} pools, the state held ${inState}, ` +
                 `${pending} pending creates; recover took ${recoverTook} ms)`,
+        );
+    });
+
+    it("kill -9 of pulumi alone: recover names the orphaned dynamic provider and changes nothing; once it is ended, pulumi cancel, recover, pulumi up", async () => {
+        const h = await startHarness();
+        emu = h.emu;
+        // A project folder of its own below the one with the package installed (Node.js finds it there),
+        // so that no other run's provider is in it.
+        const dir = path.join(programDir, `recover-orphan-${process.pid}`);
+        projectDirs.push(dir);
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.mkdirSync(dir);
+        fs.copyFileSync(path.join(programDir, "program.js"), path.join(dir, "program.js"));
+        stack = new Stack(dir, emptyDir(), "orphan");
+        const few: ProgramSpec = { pools: program.pools!.slice(0, 3) };
+        const config = {
+            "pulumi-agent-pools:apiUrl": { value: h.emu.url },
+            "pulumi-agent-pools:accessToken": { value: h.token, secret: true },
+        };
+        await stack.ok("preview", few, { config });
+
+        h.emu.injectFault({ route: "create", latencyMs: CREATE_LATENCY_MS, times: "always" });
+        const cli = stack.cli(undefined, { [ENGINE_PROGRAM_ENV]: JSON.stringify(few) });
+        const name = ["--stack", stack.stackName];
+        const up = cli.start(["up", "--yes", "--skip-preview", "--non-interactive", ...name]);
+        let ended = false;
+        void up.done.then(() => (ended = true));
+        await waitFor("3 creates", () => ended || creates(h.emu).length >= 3, 180_000);
+        assert.equal(ended, false, `pulumi up ended before every create was sent:\n${up.output()}`);
+        // `kill -9` of `pulumi` alone: the language host and the provider it started are orphaned.
+        const tree = processTree(up.child.pid!);
+        killed = tree.slice(1);
+        process.kill(up.child.pid!, "SIGKILL");
+        assert.equal((await up.done).signal, "SIGKILL");
+        const cmdline = (pid: number) => {
+            try {
+                return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+            } catch {
+                return "";
+            }
+        };
+        const provider = tree.filter((pid) => /pulumi-resource-pulumi-nodejs|cmd\/dynamic-provider/.test(cmdline(pid)));
+        assert.equal(provider.length, 2, tree.map((pid) => `${pid}: ${cmdline(pid)}`).join("\n"));
+
+        const refused = await recover(cli, ["--yes", ...name], programDir);
+        assert.equal(refused.code, 1, `${refused.stdout}\n${refused.stderr}`);
+        assert.equal(refused.stdout, "");
+        assert.equal(
+            refused.stderr,
+            `agent-pools: the dynamic provider of a killed \`pulumi\` command is still running in ${fs.realpathSync(dir)} ` +
+                `(pid ${provider.join(", ")}): it goes on with the creates it had under way, and a pool it makes after ` +
+                "recover has looked would keep its name with its token lost. It does not exit by itself: end it with " +
+                `\`kill ${provider.join(" ")}\`, then run \`pulumi cancel --yes\` if the stack is still locked, and ` +
+                "`agent-pools recover` again; nothing was changed\n",
+        );
+        // The orphaned provider still gets its creates through.
+        await waitFor(
+            "the service to make the 3 pools",
+            () => h.emu.state.pools("acme").length >= 3,
+            CREATE_LATENCY_MS + 30_000,
+        );
+        h.emu.faults.clear();
+        assert.deepEqual(
+            h.emu.requests().filter((r) => r.route === "delete"),
+            [],
+            "recover deleted nothing",
+        );
+
+        // What the message says: end it; then cancel, recover, up.
+        for (const pid of provider) {
+            process.kill(pid, "SIGTERM");
+        }
+        await waitFor("the provider to exit", () => runningProviders(dir).length === 0, 30_000);
+        await cli.ok(["cancel", "--yes", ...name]);
+        const r = await recover(cli, ["--yes", ...name], programDir);
+        assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+        assert.equal((r.stdout.match(/^deleted +acme\/bulk-[0-2] /gm) ?? []).length, 3);
+        assert.match(r.stdout, /Cleared the 3 pending create\(s\)/);
+        const again = await stack.ok("up", few);
+        assert.equal(again.result.summary!.create, 3);
+        assert.deepEqual(
+            h.emu.state
+                .pools("acme")
+                .map((p) => p.name)
+                .sort(),
+            ["bulk-0", "bulk-1", "bulk-2"],
         );
     });
 });
