@@ -22,6 +22,21 @@ function configureFor(h: Harness, extra: Record<string, string> = {}): Promise<v
     return configureProvider(h.emu.url, h.token, extra);
 }
 
+/** What the provider process wrote to its standard error (shown by the engine as the run's diagnostics). */
+async function stderrOf<T>(run: () => Promise<T>): Promise<{ result: T; said: string }> {
+    const write = process.stderr.write.bind(process.stderr);
+    let said = "";
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+        said += String(chunk);
+        return true;
+    }) as typeof process.stderr.write;
+    try {
+        return { result: await run(), said };
+    } finally {
+        process.stderr.write = write;
+    }
+}
+
 /** check, diff and (when needed) update of an existing resource, as the engine runs them. */
 async function change(state: CreatedResource, news: Record<string, unknown>) {
     const checked = await provider.check(state.inputs, news as unknown as AgentPoolInputs);
@@ -359,12 +374,16 @@ describe("provider: create, read, update and delete against the emulator", () =>
     it("adopts a pool through the import id without creating one, and without a token", async () => {
         const existing = await h.client.create("acme", { name: "handmade", description: "from the console" });
         h.emu.clearRequests();
-        const { id, outs } = await checkThenCreate({
-            organizationName: "acme",
-            name: "handmade",
-            description: "from the console",
-            importId: `acme/${existing.id}`,
-        });
+        const {
+            result: { id, outs },
+        } = await stderrOf(() =>
+            checkThenCreate({
+                organizationName: "acme",
+                name: "handmade",
+                description: "from the console",
+                importId: `acme/${existing.id}`,
+            }),
+        );
         assert.equal(id, `acme/${existing.id}`);
         assert.equal(outs.imported, true);
         assert.equal(outs.tokenValue, "");
@@ -372,13 +391,48 @@ describe("provider: create, read, update and delete against the emulator", () =>
         assert.equal(h.emu.state.pools("acme").length, 1);
     });
 
+    it("says once, in the run's output, that a pool was adopted, not created, with only reads sent", async () => {
+        const existing = await h.client.create("acme", { name: "handmade", description: "from the console" });
+        const before = JSON.stringify(h.emu.state.pools("acme"));
+        h.emu.clearRequests();
+        const news = {
+            organizationName: "acme",
+            name: "handmade",
+            description: "from the console",
+            importId: `acme/${existing.id}`,
+        };
+        // The preview's check reads the pool and says nothing: the update's create is the adoption.
+        const atCheck = await stderrOf(() => provider.check({} as AgentPoolInputs, news));
+        assert.equal(atCheck.said, "");
+        const { said } = await stderrOf(() => provider.create(atCheck.result.inputs!));
+        assert.equal(
+            said,
+            `warning: agent pool "handmade" (id ${existing.id}) in org "acme" was adopted, not created: only reads ` +
+                'were sent and nothing in the org changed (Pulumi counts it as "created", as a dynamic resource ' +
+                "cannot show an import)\n",
+        );
+        assert.deepEqual(
+            h.emu.requests().map((r) => r.method),
+            ["GET", "GET"],
+        );
+        assert.equal(JSON.stringify(h.emu.state.pools("acme")), before, "nothing in the org changed");
+
+        // An import refused (the declared inputs differ) says nothing of an adoption.
+        const refused = await stderrOf(() => rejectionOf(provider.create({ ...atCheck.result.inputs!, name: "x" })));
+        assert.equal(refused.said, "");
+    });
+
     it("adopts with the official provider's id form <org>/<name>/<poolId>, pasted from its state", async () => {
         const existing = await h.client.create("acme", { name: "native/pool", description: "" });
-        const { id, outs } = await checkThenCreate({
-            organizationName: "acme",
-            name: "native/pool",
-            importId: `acme/native/pool/${existing.id}`,
-        });
+        const {
+            result: { id, outs },
+        } = await stderrOf(() =>
+            checkThenCreate({
+                organizationName: "acme",
+                name: "native/pool",
+                importId: `acme/native/pool/${existing.id}`,
+            }),
+        );
         assert.equal(id, `acme/${existing.id}`);
         assert.equal(outs.imported, true);
         assert.equal(h.emu.state.pools("acme").length, 1);

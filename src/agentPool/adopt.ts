@@ -5,6 +5,7 @@ import { resourceId } from "./resourceId";
 import { stateInputs, toState } from "./stateInputs";
 import { CheckedInputs, StoredOutputs } from "../types";
 import { AgentPoolDetail } from "../api/wire";
+import { warnInRun } from "../providerProcess/orgDefault";
 
 /** The pool id of an import id: `org/poolId`, `org/name/poolId` (the official provider's) or a bare id. */
 function importedPoolId(importId: string): string {
@@ -62,6 +63,14 @@ export async function adopt(
             `${operation}: nothing was changed in the org. ${problems.map((p) => p.reason).join("; ")}, then run \`pulumi up\` again`,
         );
     }
+    // The engine shows an adoption as a create ("+ create", "N created"): a dynamic resource cannot
+    // show an import. One line per pool, from here since only the update's create adopts, says what
+    // happened. (The program cannot tell the update that adopted from a later one: `imported` stays.)
+    warnInRun(
+        `agent pool ${JSON.stringify(live.name)} (id ${live.id}) in org ${JSON.stringify(org)} was adopted, not created: ` +
+            'only reads were sent and nothing in the org changed (Pulumi counts it as "created", as a dynamic ' +
+            "resource cannot show an import)",
+    );
     return {
         id: resourceId(org, live.id),
         outs: toState({
