@@ -24,9 +24,7 @@ export function importProgram(
         "// `pulumi up` adopts these pools: nothing in the org changes. After that, the `import`",
         "// options may be removed (that causes no diff).",
         "//",
-        "// Adopted pools have no token: the service only returns one when a pool is created. To get a",
-        '// token for a pool, add `rotationTrigger: "<any value>"` to it and run `pulumi up`: the pool',
-        "// is replaced by a new one with the same name and a token (its runners must then use the new one).",
+        ...ROTATION_NOTE,
         lang === "ts"
             ? `import ${imported} from "pulumi-agent-pools";`
             : `"use strict";\nconst ${imported} = require("pulumi-agent-pools");`,
@@ -62,6 +60,23 @@ export function importProgram(
     );
     return lines.join("\n");
 }
+
+/**
+ * What the program says of getting a token: a rotation, which for a pool with runners, or the org's
+ * default, is more than a new value in the outputs.
+ */
+const ROTATION_NOTE = [
+    "// Adopted pools have no token: the service only returns one when a pool is created. To get one,",
+    '// add `rotationTrigger: "<any value>"` to a pool and run `pulumi up`. That ROTATES the pool: a new',
+    "// pool with the same name and a new token (the `tokenValue` output) replaces it.",
+    "// - Its runners must be restarted with the new token. Until then the old pool, renamed, keeps",
+    "//   serving them if stacks' deployment settings use it or it is the org's default: it is kept",
+    "//   until a `pulumi up` finds it unused. A pool nothing uses is deleted at once: its runners stop.",
+    "// - The org's default pool: the default stays on the old pool until a runner is online on the",
+    "//   new one; the first `pulumi up` after that moves the default to it.",
+    '// Read "Token rotation" first: docs/rotation.md in the pulumi-agent-pools repository, linked from',
+    "// the package's README (node_modules/pulumi-agent-pools/README.md).",
+];
 
 /** Pulumi resource names from pool names: lower-case words joined by dashes, made unique. */
 export function resourceNames(poolNames: string[]): string[] {

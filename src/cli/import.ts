@@ -30,7 +30,8 @@ export function importCommand(context: CommandContext = processContext): Command
             process.stderr.write(
                 `${opts.out ? `wrote ${opts.out}: ` : ""}${list.agentPools.length} pool(s) to adopt` +
                     `${list.defaultAgentPoolId ? ", and the org's default pool" : ""}. ` +
-                    "Imported pools have no token (the service returns one only on create); set rotationTrigger on a pool to replace it with one that has a token.\n",
+                    "Imported pools have no token (the service returns one only on create); setting rotationTrigger on a pool rotates it, " +
+                    "and its runners must then be restarted with the new token: see the program's comment.\n",
             );
         });
 }
