@@ -93,6 +93,15 @@ describe("provider: check", () => {
         assert.deepEqual(r.failures, []);
     });
 
+    it("takes out the preview flag the resource class adds at a preview: the engine and the state never see it", async () => {
+        const news = { organizationName: "acme", name: "prod", [provider.PREVIEW_INPUT]: true };
+        const r = await provider.check({} as AgentPoolInputs, news as unknown as AgentPoolInputs);
+        assert.deepEqual(r.failures, []);
+        assert.deepEqual(r.inputs, { organizationName: "acme", name: "prod", description: "", forceDestroy: false });
+        // An update's check, without the flag: this process serves an update again (see the rotation spec).
+        await provider.check({} as AgentPoolInputs, { organizationName: "acme", name: "prod" });
+    });
+
     it("keeps the import id on the first create only (the inputs check, before the live pool is read)", () => {
         const first = checkInputs({} as AgentPoolInputs, {
             organizationName: "acme",

@@ -3,7 +3,7 @@ import { hashToken } from "../src/emulator";
 import * as provider from "../src/agentPool/provider";
 import { orgDefault } from "../src/providerProcess/orgDefault";
 import { client as providerClient, resetProviderRuntime } from "../src/providerProcess/providerRuntime";
-import { isRetiringName, retiringName } from "../src/agentPool/rotation";
+import { DEFAULT_REASON, isRetiringName, retiringName } from "../src/agentPool/rotation";
 import { MAX_NAME_LENGTH, nameProblem } from "../src/api/rules";
 import { AgentPoolInputs, StoredOutputs } from "../src/types";
 import { assertNoSecrets, configureProvider, Harness, QUICK_RETRIES, rejectionOf, useHarness } from "./helpers";
@@ -21,6 +21,21 @@ interface Resource {
 
 const ACME = "acme";
 const STACKS = ["acme/web/prod", "acme/api/prod"];
+
+/** What the provider process wrote to its standard error (shown by the engine as the run's diagnostics). */
+async function stderrOf<T>(run: () => Promise<T>): Promise<{ result: T; said: string }> {
+    const write = process.stderr.write.bind(process.stderr);
+    let said = "";
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+        said += String(chunk);
+        return true;
+    }) as typeof process.stderr.write;
+    try {
+        return { result: await run(), said };
+    } finally {
+        process.stderr.write = write;
+    }
+}
 
 function args(extra: Partial<AgentPoolInputs> = {}): AgentPoolInputs {
     return { organizationName: ACME, name: "prod", description: "Prod runners", rotationTrigger: "2026-10", ...extra };
@@ -502,6 +517,119 @@ describe("rotation", () => {
             assert.equal(nameProblem(name), undefined);
             assert.ok(!/[\ud800-\udbff](?![\udc00-\udfff])/.test(name), "no lone surrogate");
             assert.ok(isRetiringName(name, id));
+        });
+    });
+
+    describe("the preview of a rotation", () => {
+        /** What the preview prints of the old pool, whose resource the plan shows as "delete original". */
+        const keptWords = (old: Resource, rest: string) =>
+            `warning: the old pool of the rotation of agent pool "prod" (id ${old.outs.agentPoolId}) in org "acme", ` +
+            `shown as "delete original", will be kept, renamed, as retiring${rest}\n`;
+        const ifInUse =
+            " if stacks' deployment settings still use it when the update ends (the service tells whether a pool is " +
+            "in use only in answer to a DELETE, which a preview does not send). Kept, it serves its runners and those " +
+            "stacks with its old token until the first `pulumi up` that finds no stack using it deletes it";
+        const snapshot = () =>
+            JSON.stringify({ pools: h.emu.state.pools(ACME), defaultPoolId: h.emu.state.defaultPoolId(ACME) });
+
+        /** A preview's check (the program sends the preview flag) and diff, in a process of its own. */
+        async function preview(old: Resource, news: AgentPoolInputs): Promise<string> {
+            await newProcess();
+            h.emu.clearRequests();
+            const { said } = await stderrOf(async () => {
+                const checked = await provider.check(old.inputs, {
+                    ...news,
+                    [provider.PREVIEW_INPUT]: true,
+                } as AgentPoolInputs);
+                assert.deepEqual(checked.failures, []);
+                const diff = await provider.diff(old.id, old.outs, checked.inputs!);
+                assert.deepEqual(diff.replaces, ["rotationTrigger"]);
+            });
+            return said;
+        }
+
+        /** The update that follows, in a process of its own: what its check and diff print, then the rotation. */
+        async function update(old: Resource, news: AgentPoolInputs): Promise<{ said: string; successor: Resource }> {
+            await newProcess();
+            const { said } = await stderrOf(async () => {
+                const checked = await provider.check(old.inputs, news);
+                await provider.diff(old.id, old.outs, checked.inputs!);
+            });
+            const successor = await rotate(old, news);
+            return { said, successor };
+        }
+
+        it("of the org's default pool says, at the preview only, that it will be kept and why, with one list and no change", async () => {
+            const old = await up(args());
+            h.emu.state.setDefaultPool(ACME, old.outs.agentPoolId);
+            const before = snapshot();
+            const news = args({ rotationTrigger: "2026-11" });
+
+            const said = await preview(old, news);
+            assert.equal(said, keptWords(old, `: ${DEFAULT_REASON}`));
+            assert.deepEqual(routes(), ["list 200"], "reads only");
+            assert.equal(snapshot(), before, "the preview changed nothing");
+
+            // The update says nothing of it before the rotation, which then keeps the pool as the preview said.
+            const { said: atUpdate, successor } = await update(old, news);
+            assert.equal(atUpdate, "");
+            assert.deepEqual(
+                successor.outs.retiring!.map((p) => [p.agentPoolId, p.reason]),
+                [[old.outs.agentPoolId, DEFAULT_REASON]],
+            );
+            assert.ok(pool(old.outs.agentPoolId), "kept");
+            assert.equal(h.emu.state.defaultPoolId(ACME), old.outs.agentPoolId, "still the default");
+        });
+
+        it("of a pool in use says it will be kept if stacks still use it (only a DELETE would tell), with one list and no change", async () => {
+            const old = await poolInUse();
+            const before = snapshot();
+            const news = args({ rotationTrigger: "2026-11" });
+
+            const said = await preview(old, news);
+            assert.equal(said, keptWords(old, ifInUse));
+            assert.deepEqual(routes(), ["list 200"], "reads only: no DELETE to find out");
+            assert.equal(snapshot(), before, "the preview changed nothing");
+
+            const { said: atUpdate, successor } = await update(old, news);
+            assert.equal(atUpdate, "");
+            assertKept(old);
+            assert.deepEqual(
+                successor.outs.retiring!.map((p) => p.agentPoolId),
+                [old.outs.agentPoolId],
+            );
+        });
+
+        it("says the same of a pool no stack uses, which the update then deletes: the preview cannot tell them apart", async () => {
+            const old = await up(args());
+            const news = args({ rotationTrigger: "2026-11" });
+            assert.equal(await preview(old, news), keptWords(old, ifInUse));
+            await update(old, news);
+            assert.equal(pool(old.outs.agentPoolId), undefined, "deleted at once");
+        });
+
+        it("says nothing of an old pool with forceDestroy, which the update deletes, and sends nothing", async () => {
+            const old = await up(args({ forceDestroy: true }));
+            h.emu.state.setDefaultPool(ACME, old.outs.agentPoolId);
+            assert.equal(await preview(old, args({ forceDestroy: true, rotationTrigger: "2026-11" })), "");
+            assert.deepEqual(routes(), []);
+        });
+
+        it("does not fail when the pool list cannot be read, and says what it could not tell", async () => {
+            const old = await up(args());
+            h.emu.injectFault({ route: "list", status: 500, times: "always" });
+            const said = await preview(old, args({ rotationTrigger: "2026-11" }));
+            h.emu.faults.clear();
+            assert.equal(said.split("\n").length, 2, "one line");
+            assert.match(
+                said,
+                /will be kept, renamed, as retiring if it is the org's default agent pool \(the pool list, which says so, could not be read: listing agent pools in org "acme": 500 /,
+            );
+            assert.ok(said.endsWith(`), or${ifInUse}\n`), said);
+            assert.ok(
+                routes().every((r) => r.startsWith("list ")),
+                "reads only",
+            );
         });
     });
 });

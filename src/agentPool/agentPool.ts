@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { pausePromiseStacks } from "../registration";
 import { AGENT_POOL_PROVIDER } from "../providerProcess/providerStub";
+import { PREVIEW_INPUT } from "./provider";
 import { RetiringPool } from "../types";
 import { Agent } from "../api/wire";
 
@@ -105,6 +106,9 @@ export class AgentPool extends pulumi.CustomResource {
             agents: undefined,
             imported: undefined,
             retiring: undefined,
+            // Only the program knows a preview from an update: the provider's `check` reads this and
+            // takes it out (see PREVIEW_INPUT). A read-only reference has no check.
+            [PREVIEW_INPUT]: opts.id === undefined && pulumi.runtime.isDryRun() ? true : undefined,
             // What `pulumi.dynamic.Resource` would do, with the provider's text written by hand
             // (src/providerProcess/providerStub.ts): a few bytes in the state, where the closure
             // serializer writes kilobytes.

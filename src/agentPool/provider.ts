@@ -31,7 +31,7 @@ import {
 } from "../providerProcess/providerRuntime";
 import { parseResourceId, resourceId } from "./resourceId";
 import { UNKNOWN } from "../providerProcess/unknown";
-import { isInUse, retire, rotate } from "./rotation";
+import { isInUse, keptAtPreview, retire, rotate, RotationSource } from "./rotation";
 import { FALLBACK_WORDS, noteDeleted, orgDefault, warnInRun } from "../providerProcess/orgDefault";
 import { fromState, sameTrigger, stateInputs, toState } from "./stateInputs";
 import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs, RetiringPool, StoredOutputs } from "../types";
@@ -41,9 +41,26 @@ export { configure } from "../providerProcess/configure";
 // The types its methods take and return, for a reader of this module's declarations (no value).
 export type { CheckedInputs, DefaultedOutput, StoredOutputs } from "../types";
 
+/**
+ * The input the resource class adds, `true`, when the program runs for a preview
+ * (`pulumi.runtime.isDryRun()`). The dynamic-provider host tells the provider nothing of it (no
+ * request of a preview reaches `create` or `update`, and `check` and `diff` come the same in both),
+ * yet a rotation's preview has something to say that the update says otherwise. `check` takes it
+ * out: the engine never sees it among the inputs, nor does the state.
+ */
+export const PREVIEW_INPUT = "__preview";
+
+// Whether the engine run this process serves is a preview, as the last `check` was told: a preview's
+// program sends PREVIEW_INPUT with every pool, an update's never, and the engine checks a resource
+// before it diffs it, both in this module (the provider text the program registers loads it). Kept
+// here rather than in the process state: only this module's `check` and `diff` read or write it.
+let inPreview = false;
+
 // `check`, exported below with its documentation.
-async function checkPool(olds: AgentPoolInputs, news: AgentPoolInputs): Promise<dynamic.CheckResult<CheckedInputs>> {
-    const result = checkInputs(olds, news);
+async function checkPool(olds: AgentPoolInputs, given: AgentPoolInputs): Promise<dynamic.CheckResult<CheckedInputs>> {
+    const { [PREVIEW_INPUT]: preview, ...news } = given as unknown as Record<string, unknown>;
+    inPreview = preview === true;
+    const result = checkInputs(olds, news as unknown as AgentPoolInputs);
     const inputs = result.inputs!;
     // An import is checked against the live pool here, so that the preview shows what the import
     // will do. Not for a rotation's create, which replaces the pool instead of adopting it.
@@ -82,13 +99,18 @@ export async function diff(_id: string, state: StoredOutputs, news: CheckedInput
         news.organizationName === olds.organizationName &&
         [news.name, news.description, news.rotationTrigger].every((v) => v !== UNKNOWN);
     if (rotating) {
-        noteRotation(news, {
+        const from: RotationSource = {
             poolId: olds.agentPoolId,
             name: olds.name,
             created: olds.created,
             forceDestroy: olds.forceDestroy,
             retiring: olds.retiring,
-        });
+        };
+        noteRotation(news, from);
+        // Only at a preview: the update's own warning says what was kept, and why, once it is.
+        if (inPreview) {
+            await warnKeptAtPreview(olds.organizationName, from);
+        }
     }
     // While old pools are retiring, every up updates in place: the update tries to delete them.
     const retiring = olds.retiring.length > 0;
@@ -98,6 +120,17 @@ export async function diff(_id: string, state: StoredOutputs, news: CheckedInput
         // Never delete first: another org has its own names, and a rotation frees the name itself.
         deleteBeforeReplace: false,
     };
+}
+
+/** At a rotation's preview: says that the old pool, which the plan shows deleted, will be kept, and why. */
+async function warnKeptAtPreview(org: string, from: RotationSource): Promise<void> {
+    const kept = await keptAtPreview(client(), org, from);
+    if (kept !== undefined) {
+        warnInRun(
+            `the old pool of the rotation of agent pool ${JSON.stringify(from.name)} (id ${from.poolId}) in org ` +
+                `${JSON.stringify(org)}, shown as "delete original", ${kept}`,
+        );
+    }
 }
 
 /**

@@ -255,6 +255,44 @@ export const DEFAULT_REASON =
     "deletes this one once no stack's deployment settings use it. Until then no deployment waits on a pool with no " +
     "runner, and the org is never on Pulumi-hosted runners";
 
+/**
+ * What a preview can say, with reads only, of the old pool of a planned rotation, which the plan
+ * shows deleted ("delete original"): the words that follow its name, from "will be kept" on, or
+ * `undefined` when it will be deleted (the old state's forceDestroy). Whether it is the org's
+ * default, the pool list says (one `GET` per org and process); whether stacks' deployment settings
+ * use it, the service says only in answer to a `DELETE`, which a preview must not send: the words
+ * then say "if".
+ */
+export async function keptAtPreview(
+    api: AgentPoolsClient,
+    org: string,
+    from: RotationSource,
+): Promise<string | undefined> {
+    if (from.forceDestroy) {
+        return undefined;
+    }
+    let isDefault: boolean;
+    try {
+        isDefault = (await orgDefault(api, org)) === from.poolId;
+    } catch (err) {
+        // A preview that only had something to say does not fail for it.
+        const said = err instanceof Error ? err.message : String(err);
+        return (
+            `will be kept, renamed, as retiring if it is the org's default agent pool (the pool list, which says so, ` +
+            `could not be read: ${said}), or ${KEPT_IF_IN_USE}`
+        );
+    }
+    return isDefault
+        ? `will be kept, renamed, as retiring: ${DEFAULT_REASON}`
+        : `will be kept, renamed, as retiring ${KEPT_IF_IN_USE}`;
+}
+
+/** When a rotated pool that is not the org's default is kept, as a preview can tell. */
+const KEPT_IF_IN_USE =
+    "if stacks' deployment settings still use it when the update ends (the service tells whether a pool is in " +
+    "use only in answer to a DELETE, which a preview does not send). Kept, it serves its runners and those stacks " +
+    "with its old token until the first `pulumi up` that finds no stack using it deletes it";
+
 /** A DELETE without `force` refused because stacks' deployment settings use the pool. */
 export function isInUse(err: unknown): err is PulumiApiError {
     return isPulumiApiError(err) && err.status === 400 && err.method === "DELETE";
