@@ -58,9 +58,9 @@ async function waitFor(what: string, cond: () => boolean, timeoutMs: number): Pr
     }
 }
 
-/** `agent-pools recover` from the package installed in the program folder (`installedIn`, else the project folder). */
-function recover(cli: ProjectCli, args: string[], installedIn = cli.dir): Promise<Ran> {
-    const bin = path.join(installedIn, "node_modules", "pulumi-agent-pools", "dist", "cli", "main.js");
+/** `agent-pools recover` from the package installed in the folder above the project's, as `npx` finds it. */
+function recover(cli: ProjectCli, args: string[]): Promise<Ran> {
+    const bin = path.join(path.dirname(cli.dir), "node_modules", "pulumi-agent-pools", "dist", "cli", "main.js");
     return runNode(bin, ["recover", ...args], { cwd: cli.dir, env: cli.env() });
 }
 
@@ -73,6 +73,19 @@ describe("recovering from an interrupted pulumi up, with the real engine", funct
     let stack: Stack | undefined;
     let killed: number[] = [];
     const projectDirs: string[] = [];
+
+    /**
+     * A project folder of its own, with the e2e program, below the one with the package installed
+     * (Node.js finds the package there): no other run's `Pulumi.yaml` or provider is in it.
+     */
+    function projectDir(name: string): string {
+        const dir = path.join(programDir, `${name}-${process.pid}`);
+        projectDirs.push(dir);
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.mkdirSync(dir);
+        fs.copyFileSync(path.join(programDir, "program.js"), path.join(dir, "program.js"));
+        return dir;
+    }
 
     before(function () {
         this.timeout(60 * 60 * 1000);
@@ -103,7 +116,7 @@ describe("recovering from an interrupted pulumi up, with the real engine", funct
     it("a dozen pools, SIGKILL mid-up; pulumi cancel, agent-pools recover, pulumi up: each pool once, with its token in the state", async () => {
         const h = await startHarness();
         emu = h.emu;
-        stack = new Stack(programDir, emptyDir(), "recover");
+        stack = new Stack(projectDir("recover"), emptyDir(), "recover");
         const config = {
             "pulumi-agent-pools:apiUrl": { value: h.emu.url },
             "pulumi-agent-pools:accessToken": { value: h.token, secret: true },
@@ -209,13 +222,7 @@ describe("recovering from an interrupted pulumi up, with the real engine", funct
     it("kill -9 of pulumi alone: recover names the orphaned dynamic provider and changes nothing; once it is ended, pulumi cancel, recover, pulumi up", async () => {
         const h = await startHarness();
         emu = h.emu;
-        // A project folder of its own below the one with the package installed (Node.js finds it there),
-        // so that no other run's provider is in it.
-        const dir = path.join(programDir, `recover-orphan-${process.pid}`);
-        projectDirs.push(dir);
-        fs.rmSync(dir, { recursive: true, force: true });
-        fs.mkdirSync(dir);
-        fs.copyFileSync(path.join(programDir, "program.js"), path.join(dir, "program.js"));
+        const dir = projectDir("recover-orphan");
         stack = new Stack(dir, emptyDir(), "orphan");
         const few: ProgramSpec = { pools: program.pools!.slice(0, 3) };
         const config = {
@@ -247,7 +254,7 @@ describe("recovering from an interrupted pulumi up, with the real engine", funct
         const provider = tree.filter((pid) => /pulumi-resource-pulumi-nodejs|cmd\/dynamic-provider/.test(cmdline(pid)));
         assert.equal(provider.length, 2, tree.map((pid) => `${pid}: ${cmdline(pid)}`).join("\n"));
 
-        const refused = await recover(cli, ["--yes", ...name], programDir);
+        const refused = await recover(cli, ["--yes", ...name]);
         assert.equal(refused.code, 1, `${refused.stdout}\n${refused.stderr}`);
         assert.equal(refused.stdout, "");
         assert.equal(
@@ -277,7 +284,7 @@ describe("recovering from an interrupted pulumi up, with the real engine", funct
         }
         await waitFor("the provider to exit", () => runningProviders(dir).length === 0, 30_000);
         await cli.ok(["cancel", "--yes", ...name]);
-        const r = await recover(cli, ["--yes", ...name], programDir);
+        const r = await recover(cli, ["--yes", ...name]);
         assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
         assert.equal((r.stdout.match(/^deleted +acme\/bulk-[0-2] /gm) ?? []).length, 3);
         assert.match(r.stdout, /Cleared the 3 pending create\(s\)/);
