@@ -532,6 +532,12 @@ describe("rotation", () => {
         const snapshot = () =>
             JSON.stringify({ pools: h.emu.state.pools(ACME), defaultPoolId: h.emu.state.defaultPoolId(ACME) });
 
+        // The preview's process ends with its test: the next test's provider serves an update again,
+        // as an update's check (without the preview flag) tells it.
+        afterEach(async () => {
+            await provider.check({} as AgentPoolInputs, args());
+        });
+
         /** A preview's check (the program sends the preview flag) and diff, in a process of its own. */
         async function preview(old: Resource, news: AgentPoolInputs): Promise<string> {
             await newProcess();
