@@ -2,8 +2,11 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { resolveCredentials } from "../src/api/credentials";
-import { isCredentialsError } from "../src/api/errors";
-import { cleanupTempDirs, emptyDir } from "./helpers";
+import { changeToken, hintForNoAnswer } from "../src/api/errorHints";
+import { isCredentialsError, isPulumiApiError } from "../src/api/errors";
+import { newToken } from "../src/emulator/state";
+import { client as providerClient } from "../src/providerProcess/providerRuntime";
+import { cleanupTempDirs, configureProvider, emptyDir, Harness, rejectionOf, useHarness } from "./helpers";
 
 function envWithLogin(current: string, tokens: Record<string, string>, extra: NodeJS.ProcessEnv = {}) {
     const home = emptyDir();
@@ -106,6 +109,80 @@ describe("credentials resolution", () => {
         assert.throws(
             () => resolveCredentials({ env: { HOME: emptyDir(), PULUMI_HOME: home } }),
             (err: Error) => /not valid JSON/.test(err.message) && !err.message.includes("pul-secret"),
+        );
+    });
+});
+
+// The engine configures the provider with the settings of the run: in `pulumi up` and `pulumi
+// preview` the stack config as it is now, in `pulumi refresh` and `pulumi destroy` (without
+// --run-program) the settings the last update stored in the state. So a token or URL removed from the
+// stack config since still counts there, and the hints on a setting from the provider's stack config
+// say so, and what to run instead; the agent-pools command, which reads the stack config as it is now,
+// says no such thing.
+const STALE =
+    "`pulumi refresh` and `pulumi destroy` use the provider settings of the last update, not the stack config " +
+    "as it is now: after changing the config, run `pulumi up` first, or `pulumi refresh --run-program` " +
+    "(`pulumi destroy --run-program`)";
+
+describe("hints on settings from the provider's stack config: a refresh or destroy uses the last update's", () => {
+    let h: Harness;
+    useHarness((x) => (h = x));
+
+    it("a 401 with the token from the provider's stack config says to run up first or refresh --run-program", async () => {
+        const wrong = newToken();
+        await configureProvider(h.emu.url, wrong);
+        const err = await rejectionOf(providerClient().list("acme"));
+        assert.ok(isPulumiApiError(err));
+        assert.equal(
+            err.hint,
+            `The access token from the provider's stack config pulumi-agent-pools:accessToken was not accepted by ` +
+                `${h.emu.url}: it is wrong or expired. Stack config wins over PULUMI_ACCESS_TOKEN and the login: ` +
+                "replace it with `pulumi config set --secret pulumi-agent-pools:accessToken <token>`, or remove it " +
+                `with \`pulumi config rm pulumi-agent-pools:accessToken\`. ${STALE}`,
+        );
+        assert.equal(err.message.includes(wrong), false);
+    });
+
+    it("the same words for every setting the provider took from its stack config, and none for other sources", () => {
+        assert.equal(
+            changeToken("the provider's stack config pulumiservice:accessToken"),
+            "Stack config wins over PULUMI_ACCESS_TOKEN and the login: replace it with " +
+                "`pulumi config set --secret pulumiservice:accessToken <token>`, or remove it with " +
+                `\`pulumi config rm pulumiservice:accessToken\`. ${STALE}`,
+        );
+        assert.equal(
+            changeToken("stack config pulumi-agent-pools:accessToken"),
+            "Stack config wins over PULUMI_ACCESS_TOKEN and the login: replace it with " +
+                "`pulumi config set --secret pulumi-agent-pools:accessToken <token>`, or remove it with " +
+                "`pulumi config rm pulumi-agent-pools:accessToken`",
+            "the agent-pools command read the stack config as it is now",
+        );
+        const context = {
+            method: "GET",
+            attempts: 4,
+            apiUrl: "http://127.0.0.1:9",
+            tokenSource: "PULUMI_ACCESS_TOKEN",
+        };
+        assert.equal(
+            hintForNoAnswer("no", {
+                ...context,
+                apiUrlSource: "the provider's stack config pulumi-agent-pools:apiUrl",
+            }),
+            "Could not reach http://127.0.0.1:9 (from the provider's stack config pulumi-agent-pools:apiUrl): " +
+                `check the URL and the network. ${STALE}`,
+        );
+        assert.throws(
+            () =>
+                resolveCredentials({
+                    apiUrl: "api.example.com",
+                    apiUrlSource: "the provider's stack config pulumi-agent-pools:apiUrl",
+                    accessToken: "pul-x0000000000000",
+                }),
+            {
+                message:
+                    "the provider's stack config pulumi-agent-pools:apiUrl must be an http(s) URL such as " +
+                    `https://api.pulumi.com. ${STALE}`,
+            },
         );
     });
 });

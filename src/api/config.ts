@@ -6,6 +6,7 @@
  * credentials come from when no key is set is credentials.ts's business.
  */
 import type { AgentPoolsClientOptions } from "./client";
+import { CredentialsError } from "./errors";
 
 /** Stack config keys the provider reads, first match wins. */
 export const CONFIG_KEYS = {
@@ -32,12 +33,47 @@ export const STACK_CONFIG_KEYS: readonly string[] = [
 export type ConfigReader = (key: string) => string | undefined;
 
 /**
+ * How a setting read from stack config is named in messages. The provider's is not the stack config
+ * as it is now: the engine hands the provider its settings, and `pulumi refresh` and `pulumi destroy`
+ * hand it those of the last update (see {@link staleSettingsNote}).
+ */
+export const CONFIG_SOURCES = {
+    /** The stack config as the program or the `agent-pools` command reads it now. */
+    stack: "stack config",
+    /** The stack config the engine gave the provider. */
+    provider: "the provider's stack config",
+} as const;
+
+/** The stack config key a setting came from, when `source` names one (see {@link CONFIG_SOURCES}). */
+export function configKeyOf(source: string): string | undefined {
+    const label = Object.values(CONFIG_SOURCES).find((l) => source.startsWith(`${l} `));
+    return label && source.slice(label.length + 1);
+}
+
+/**
+ * What to run instead, as a sentence to end a message with (`". …"`), when the setting the message is
+ * about came from the provider's stack config: `pulumi refresh` and `pulumi destroy` configure the
+ * provider with the settings the last update stored in the state, so a key changed or removed since
+ * still counts there. `""` for any other source.
+ */
+export function staleSettingsNote(source: string | undefined): string {
+    return source?.startsWith(`${CONFIG_SOURCES.provider} `)
+        ? ". `pulumi refresh` and `pulumi destroy` use the provider settings of the last update, not the stack " +
+              "config as it is now: after changing the config, run `pulumi up` first, or " +
+              "`pulumi refresh --run-program` (`pulumi destroy --run-program`)"
+        : "";
+}
+
+/**
  * Client settings from stack config. The rule, the same for every reader: a key that is absent or
  * set to `""` is not set, so it falls through to `PULUMI_ACCESS_TOKEN`, `PULUMI_API` and the Pulumi
  * login; a secret's value counts like any other. A tuning key that is not a whole number is an
- * error naming it.
+ * error naming the key, the value and what to do: never a fallback to the defaults, whose API URL
+ * may be another service. `source` names where the values came from (see {@link CONFIG_SOURCES}).
+ *
+ * @throws {@link CredentialsError} for a tuning key that is not a whole number.
  */
-export function settingsFromConfig(read: ConfigReader): AgentPoolsClientOptions {
+export function settingsFromConfig(read: ConfigReader, source: string = CONFIG_SOURCES.stack): AgentPoolsClientOptions {
     const get = (key: string): string | undefined => {
         const value = read(key);
         return value === "" ? undefined : value;
@@ -46,7 +82,7 @@ export function settingsFromConfig(read: ConfigReader): AgentPoolsClientOptions 
         for (const key of keys) {
             const value = get(key);
             if (value !== undefined) {
-                return { value, source: `stack config ${key}` };
+                return { value, source: `${source} ${key}` };
             }
         }
         return undefined;
@@ -58,7 +94,11 @@ export function settingsFromConfig(read: ConfigReader): AgentPoolsClientOptions 
         }
         const n = Number(raw);
         if (!Number.isInteger(n) || n < 0) {
-            throw new Error(`stack config ${key} must be a whole number, not "${raw}"`);
+            throw new CredentialsError(
+                `${source} ${key} must be a whole number, not ${JSON.stringify(raw)}: set one with ` +
+                    `\`pulumi config set ${key} <number>\`, or remove it with \`pulumi config rm ${key}\`` +
+                    staleSettingsNote(`${source} ${key}`),
+            );
         }
         return n;
     };

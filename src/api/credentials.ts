@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { staleSettingsNote } from "./config";
 import { CredentialsError } from "./errors";
 
 /** The Pulumi Cloud API, used when nothing else names one. */
@@ -91,8 +92,9 @@ export function resolveCredentials(settings: CredentialSettings = {}): ResolvedC
     let apiUrlSource: string;
     if (settings.apiUrl) {
         if (!isHttpUrl(settings.apiUrl)) {
+            const source = settings.apiUrlSource ?? "the apiUrl setting";
             throw new CredentialsError(
-                `${settings.apiUrlSource ?? "the apiUrl setting"} must be an http(s) URL such as ${DEFAULT_API_URL}`,
+                `${source} must be an http(s) URL such as ${DEFAULT_API_URL}${staleSettingsNote(source)}`,
             );
         }
         apiUrl = settings.apiUrl;

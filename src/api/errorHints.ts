@@ -2,6 +2,7 @@
  * What a person can do about a failed request, in words: the `hint` of a {@link PulumiApiError}.
  * Kept apart from the transport so that the wording can be read and changed in one place.
  */
+import { configKeyOf, staleSettingsNote } from "./config";
 import type { PulumiApiError } from "./errors";
 
 /** Where the request went and with which token (named by its source, never its value). */
@@ -41,12 +42,13 @@ export function hintForStatus(status: number, c: HintContext): string | undefine
 
 /**
  * How to replace the token that came from `source`: the way to change that source, since the one
- * used wins over every other (stack config over PULUMI_ACCESS_TOKEN over the login).
+ * used wins over every other (stack config over PULUMI_ACCESS_TOKEN over the login). For the
+ * provider's stack config, also that a refresh or destroy still uses the last update's token.
  */
 export function changeToken(source: string): string {
-    const key = /^stack config (\S+)$/.exec(source)?.[1];
+    const key = configKeyOf(source);
     if (key) {
-        return `Stack config wins over PULUMI_ACCESS_TOKEN and the login: replace it with \`pulumi config set --secret ${key} <token>\`, or remove it with \`pulumi config rm ${key}\``;
+        return `Stack config wins over PULUMI_ACCESS_TOKEN and the login: replace it with \`pulumi config set --secret ${key} <token>\`, or remove it with \`pulumi config rm ${key}\`${staleSettingsNote(source)}`;
     }
     if (source === "PULUMI_ACCESS_TOKEN") {
         return "It wins over the Pulumi login: set PULUMI_ACCESS_TOKEN to a valid token, or unset it to use the login";
@@ -66,7 +68,7 @@ export function hintForNoAnswer(outcome: PulumiApiError["outcome"], c: HintConte
           ? `Could not reach ${c.apiUrl}, the default: nothing named another API URL. For another service (or the ` +
             "local emulator), set it with stack config pulumi-agent-pools:apiUrl, PULUMI_API, `pulumi login <url>` or, " +
             "for the agent-pools command, --api-url; else check the network"
-          : `Could not reach ${c.apiUrl} (from ${c.apiUrlSource}): check the URL and the network`;
+          : `Could not reach ${c.apiUrl} (from ${c.apiUrlSource}): check the URL and the network${staleSettingsNote(c.apiUrlSource)}`;
 }
 
 /** The hint when an answer came in a shape this package does not understand. */

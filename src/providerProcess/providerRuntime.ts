@@ -29,6 +29,8 @@ const STATE_KEY = "__pulumiAgentPoolsProviderRuntime";
 /** The stored object (see the module comment: its fields are shared with other copies). */
 interface ProcessState {
     settings: AgentPoolsClientOptions;
+    /** Why the last `configure` failed; while set, no client is made (never one with default settings). */
+    configureError?: unknown;
     client?: AgentPoolsClient;
     /** Rotations diff has seen, by the rotation key of the new inputs: the old pool, from the old state. */
     rotations: Map<string, RotationSource>;
@@ -61,13 +63,33 @@ function state(): ProcessState {
 export function configureProcess(settings: AgentPoolsClientOptions): void {
     const s = state();
     s.settings = settings;
+    s.configureError = undefined;
     s.client = undefined;
     s.defaults.clear();
 }
 
-/** The client for the configured settings, made on first use. */
+/**
+ * `configure` failed with `err` (a stack config key that does not parse): every later call that needs
+ * the client fails with it, rather than reach the default API URL with no settings.
+ */
+export function configureFailed(err: unknown): void {
+    const s = state();
+    s.settings = {};
+    s.configureError = err;
+    s.client = undefined;
+    s.defaults.clear();
+}
+
+/**
+ * The client for the configured settings, made on first use.
+ *
+ * @throws what the last `configure` failed with, if it failed.
+ */
 export function client(): AgentPoolsClient {
     const s = state();
+    if (s.configureError !== undefined) {
+        throw s.configureError;
+    }
     return (s.client ??= new AgentPoolsClient(s.settings));
 }
 
