@@ -377,6 +377,77 @@ describe("agent-pools command", () => {
         assert.equal(h.emu.requests().length, 0, "no request was sent");
     });
 
+    it("in a Pulumi project folder whose stack config cannot be read, says only what is true of where the URL and token come from", async () => {
+        const noStack = {
+            pulumi: (): PulumiRunner => ({
+                run: (args) =>
+                    Promise.reject(
+                        new PulumiCommandError(`pulumi ${args.slice(0, 2).join(" ")}`, "error: no stack selected"),
+                    ),
+            }),
+        };
+        const unread =
+            "agent-pools: this folder is a Pulumi project, but its stack's config could not be read " +
+            "(`pulumi config --json` failed: no stack selected)";
+        const token = { HOME: emptyDir(), PULUMI_ACCESS_TOKEN: h.token };
+        // --api-url given: nothing about PULUMI_API, only where the token comes from.
+        const given = await runCli(["list", "--org", "acme", "--api-url", h.emu.url], token, projectDir(), noStack);
+        assert.equal(given.code, 0, given.stderr);
+        assert.equal(given.stderr, `${unread}; using the token from PULUMI_ACCESS_TOKEN instead\n`);
+        // No --api-url: the URL and where it came from, then the token's.
+        const fromEnv = await runCli(
+            ["list", "--org", "acme"],
+            { ...token, PULUMI_API: h.emu.url },
+            projectDir(),
+            noStack,
+        );
+        assert.equal(fromEnv.code, 0, fromEnv.stderr);
+        assert.equal(
+            fromEnv.stderr,
+            `${unread}; using the API URL ${h.emu.url} (from PULUMI_API) and the token from PULUMI_ACCESS_TOKEN instead\n`,
+        );
+        // No token anywhere: the line says why the config was not read, and the error where it looked.
+        const none = await runCli(
+            ["list", "--org", "acme", "--api-url", h.emu.url],
+            { HOME: emptyDir(), PULUMI_HOME: emptyDir() },
+            projectDir(),
+            noStack,
+        );
+        assert.equal(none.code, 1);
+        const [first, second] = none.stderr.split("\n");
+        assert.equal(first, unread);
+        assert.match(second, /^agent-pools: no Pulumi access token for /);
+    });
+
+    it("a stack config key that does not parse is the command's error, naming the key, the value and what to do: no fallback", async () => {
+        const config = {
+            pulumi: (): PulumiRunner => ({
+                run: async (args) => {
+                    assert.deepEqual(args, ["config", "--json"], "nothing else is asked of pulumi");
+                    return JSON.stringify({
+                        "pulumi-agent-pools:apiUrl": { value: h.emu.url, secret: false },
+                        "pulumi-agent-pools:maxAttempts": { value: "2.5", secret: false },
+                    });
+                },
+            }),
+        };
+        const expected =
+            'agent-pools: stack config pulumi-agent-pools:maxAttempts must be a whole number, not "2.5": set one with ' +
+            "`pulumi config set pulumi-agent-pools:maxAttempts <number>`, or remove it with " +
+            "`pulumi config rm pulumi-agent-pools:maxAttempts`\n";
+        for (const args of [
+            ["list", "--org", "acme"],
+            ["list", "--org", "acme", "--api-url", h.emu.url],
+            ["status", "--org", "acme"],
+        ]) {
+            const r = await runCli(args, { HOME: emptyDir(), PULUMI_ACCESS_TOKEN: h.token }, projectDir(), config);
+            assert.equal(r.code, 1, args.join(" "));
+            assert.equal(r.stdout, "");
+            assert.equal(r.stderr, expected, args.join(" "));
+        }
+        assert.deepEqual(h.emu.requests(), [], "nothing sent");
+    });
+
     it("outside a Pulumi project folder, --org is required as before, and no pulumi command runs", async () => {
         const stack = new StackWithState([
             resource(AGENT_POOL_TYPE, "prod", { organizationName: "acme", name: "prod" }),

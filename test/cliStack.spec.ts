@@ -166,9 +166,35 @@ describe("agent-pools in a Pulumi project folder: the stack's settings", functio
             env: { ...env, PULUMI_API: h.emu.url, PULUMI_ACCESS_TOKEN: h.token },
         });
         assert.equal(unread.code, 0, unread.stderr);
+        const notRead =
+            "agent-pools: this folder is a Pulumi project, but its stack's config could not be read \\(.+\\)";
         assert.match(
             unread.stderr,
-            /^agent-pools: this folder is a Pulumi project, but its stack's config could not be read \(.+\); using PULUMI_API, PULUMI_ACCESS_TOKEN and the login instead\n$/,
+            new RegExp(
+                `^${notRead}; using the API URL ${h.emu.url.replace(/\./g, "\\.")} \\(from PULUMI_API\\) and the token from PULUMI_ACCESS_TOKEN instead\n$`,
+            ),
         );
+        // With --api-url, the line says nothing of PULUMI_API: only where the token comes from.
+        const given = await runNode(CLI, ["list", "--org", "acme", "--api-url", h.emu.url], {
+            cwd: bare,
+            env: { ...env, PULUMI_ACCESS_TOKEN: h.token },
+        });
+        assert.equal(given.code, 0, given.stderr);
+        assert.match(given.stderr, new RegExp(`^${notRead}; using the token from PULUMI_ACCESS_TOKEN instead\n$`));
+    });
+
+    it("a stack config key that does not parse is the error, naming the key, the value and what to do, with or without --api-url", async () => {
+        pulumi(["config", "set", "pulumi-agent-pools:maxAttempts", "2.5"]);
+        for (const extra of [[], ["--api-url", h.emu.url]]) {
+            const r = await cli(["list", "--org", "acme", ...extra], { PULUMI_ACCESS_TOKEN: h.token });
+            assert.equal(r.code, 1, r.stderr);
+            assert.equal(
+                r.stderr,
+                'agent-pools: stack config pulumi-agent-pools:maxAttempts must be a whole number, not "2.5": set one ' +
+                    "with `pulumi config set pulumi-agent-pools:maxAttempts <number>`, or remove it with " +
+                    "`pulumi config rm pulumi-agent-pools:maxAttempts`\n",
+            );
+        }
+        assert.deepEqual(h.emu.requests(), [], "nothing sent");
     });
 });

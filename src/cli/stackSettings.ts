@@ -48,7 +48,13 @@ export async function stackConfigReader(cli: Pick<PulumiCli, "run">, configText?
     );
 }
 
-/** The settings for the command's options (see the module comment). */
+/**
+ * The settings for the command's options (see the module comment). A stack config that cannot be read
+ * (no stack selected, the CLI failing) is `unread` and the environment is used; a key that was read
+ * but does not parse is an error, as in the provider: never a fallback to other settings.
+ *
+ * @throws a `CredentialsError` for a stack config key that does not parse.
+ */
 export async function stackSettings(opts: StackSettingsOptions, configText?: string): Promise<StackSettings> {
     const cwd = path.resolve(opts.cwd ?? ".");
     let settings: AgentPoolsClientOptions = {};
@@ -56,10 +62,14 @@ export async function stackSettings(opts: StackSettingsOptions, configText?: str
     if (configText !== undefined || isPulumiProject(cwd)) {
         const cli =
             opts.runner ?? new PulumiCli(opts.pulumi ?? process.env[PULUMI_BIN_ENV] ?? "pulumi", cwd, opts.stack);
+        let reader: ConfigReader | undefined;
         try {
-            settings = settingsFromConfig(await stackConfigReader(cli, configText));
+            reader = await stackConfigReader(cli, configText);
         } catch (err) {
             unread = err instanceof Error ? err.message : String(err);
+        }
+        if (reader) {
+            settings = settingsFromConfig(reader);
         }
     }
     if (opts.apiUrl) {
@@ -68,14 +78,38 @@ export async function stackSettings(opts: StackSettingsOptions, configText?: str
     return { settings, unread };
 }
 
+/**
+ * The line said on stderr when the folder is a Pulumi project whose stack config could not be read
+ * (`unread`): why, and where the URL and the token come from instead, as far as they do not come from
+ * a flag. `client` is the client made without the stack config; `undefined` when none could be made
+ * (its own error then says where it looked).
+ */
+export function unreadConfigNote(unread: string, client: AgentPoolsClient | undefined): string {
+    const said = `agent-pools: this folder is a Pulumi project, but its stack's config could not be read (${unread})`;
+    if (!client) {
+        return `${said}\n`;
+    }
+    const urlFrom = client.apiUrlSource === "the default" ? "the default" : `from ${client.apiUrlSource}`;
+    const instead = [
+        ...(client.apiUrlSource === "--api-url" ? [] : [`the API URL ${client.apiUrl} (${urlFrom})`]),
+        `the token from ${client.tokenSource}`,
+    ];
+    return `${said}; using ${instead.join(" and ")} instead\n`;
+}
+
 /** A client for the command's options; a stack config that could not be read is said on stderr. */
 export async function commandClient(opts: StackSettingsOptions, configText?: string): Promise<AgentPoolsClient> {
     const { settings, unread } = await stackSettings(opts, configText);
-    if (unread) {
-        process.stderr.write(
-            `agent-pools: this folder is a Pulumi project, but its stack's config could not be read (${unread}); ` +
-                "using PULUMI_API, PULUMI_ACCESS_TOKEN and the login instead\n",
-        );
+    if (unread === undefined) {
+        return new AgentPoolsClient(settings);
     }
-    return new AgentPoolsClient(settings);
+    let client: AgentPoolsClient;
+    try {
+        client = new AgentPoolsClient(settings);
+    } catch (err) {
+        process.stderr.write(unreadConfigNote(unread, undefined));
+        throw err;
+    }
+    process.stderr.write(unreadConfigNote(unread, client));
+    return client;
 }
