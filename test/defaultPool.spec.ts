@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as defaultPool from "../src/defaultAgentPool/provider";
 import * as provider from "../src/agentPool/provider";
-import { resetProviderRuntime } from "../src/providerProcess/providerRuntime";
+import { client, resetProviderRuntime } from "../src/providerProcess/providerRuntime";
+import { setOrgDefault } from "../src/providerProcess/orgDefault";
 import { DEFAULT_REASON, isRetiringName } from "../src/agentPool/rotation";
 import {
     AgentPoolInputs,
@@ -686,7 +687,12 @@ describe("the org's default pool", () => {
                 [newId, oldId],
                 "the outputs say where the default is and where it moves",
             );
-            await provider.delete(old.id, old.outs); // the engine's delete of the old resource: left to the successor
+            // The engine's delete of the old resource: left to the successor, and said where it is decided.
+            const kept = await stderrOf(() => provider.delete(old.id, old.outs));
+            assert.match(
+                kept.said,
+                /is kept: it is the org's default agent pool and the new pool has no runner online yet/,
+            );
             assert.equal(h.emu.state.defaultPoolId(ACME), oldId);
             assert.ok(h.emu.state.pool(ACME, oldId), "the old pool, with the only runner, is kept");
             assert.deepEqual(
@@ -712,10 +718,65 @@ describe("the org's default pool", () => {
             const successor = await successorOf(old, args({ rotationTrigger: "2" }));
             const olds = { ...emptyDefault(old.outs.agentPoolId), allowNoRunner: true };
             await defaultPool.update(ACME, olds, { ...olds, agentPoolId: successor.outs.agentPoolId });
-            await provider.delete(old.id, old.outs);
+            const { said } = await stderrOf(() => provider.delete(old.id, old.outs));
             assert.equal(h.emu.state.defaultPoolId(ACME), successor.outs.agentPoolId);
             assert.equal(h.emu.state.pool(ACME, old.outs.agentPoolId), undefined, "no longer the default: deleted");
-            assert.equal(h.emu.state.hostedMoves(ACME), 0);
+            assert.doesNotMatch(said, /is kept/, "nothing says the deleted pool is kept");
+            assert.deepEqual([h.emu.state.hostedMoves(ACME), h.emu.state.runnerlessMoves(ACME)], [0, 0]);
+        });
+
+        it("a second rotation before the default moved: the default goes to the first successor once its runner is online, which is then kept, not deleted", async () => {
+            const old = await defaultPoolOf();
+            h.emu.state.connectAgent(old.outs.tokenValue, { hostname: "runner-old" });
+            const first = await successorOf(old, args({ rotationTrigger: "2" }));
+            await provider.delete(old.id, old.outs);
+            // The runners restart with the first successor's token; a second rotation comes before any up.
+            h.emu.state.connectAgent(first.outs.tokenValue, { hostname: "runner-first" });
+            await newProcess();
+            const second = await successorOf(first, args({ rotationTrigger: "3" }));
+            const { said } = await stderrOf(() => provider.delete(first.id, first.outs));
+            const firstId = first.outs.agentPoolId;
+            assert.equal(h.emu.state.defaultPoolId(ACME), firstId, "the default is where the runner is");
+            assert.ok(h.emu.state.pool(ACME, firstId), "the pool with the runner is kept");
+            assert.equal(h.emu.state.pool(ACME, old.outs.agentPoolId), undefined, "the first old pool went");
+            assert.deepEqual(
+                second.outs.retiring!.map((p) => [p.agentPoolId, p.reason]),
+                [[firstId, DEFAULT_REASON]],
+            );
+            assert.match(
+                said,
+                new RegExp(
+                    `retiring agent pool "prod \\(rotated [^"]+\\)" \\(id ${firstId}\\) is kept: it is the org's default`,
+                ),
+            );
+            assert.deepEqual([h.emu.state.hostedMoves(ACME), h.emu.state.runnerlessMoves(ACME)], [0, 0]);
+        });
+
+        it('a refused destroy puts back the default that onDelete: "useHosted" released earlier in the run', async () => {
+            const p = await defaultPoolOf();
+            h.emu.state.setInUse(ACME, p.outs.agentPoolId, ["acme/web/prod"]);
+            await newProcess();
+            await defaultPool.delete(ACME, { ...emptyDefault(p.outs.agentPoolId), onDelete: "useHosted" });
+            assert.equal(h.emu.state.defaultPoolId(ACME), undefined, "released, as the program said");
+            const err = await rejectionOf(provider.delete(p.id, p.outs));
+            assert.match(
+                (err as Error).message,
+                /Stacks' deployment settings still use this pool\. The DefaultAgentPool's onDelete: "useHosted" had moved the org to Pulumi-hosted runners earlier in this run; this pool is the org's default again/,
+            );
+            assert.equal(h.emu.state.defaultPoolId(ACME), p.outs.agentPoolId, "a refused destroy changes nothing");
+            assert.ok(h.emu.state.pool(ACME, p.outs.agentPoolId));
+        });
+
+        it("a default this run moved itself (a rotation's successor) is no default chosen elsewhere for a DefaultAgentPool that waits", async () => {
+            const p = await defaultPoolOf();
+            const x = h.emu.state.createPool(ACME, "x", "").pool;
+            const waiting = { ...emptyDefault(p.outs.agentPoolId), agentPoolId: x.id };
+            const s = h.emu.state.createPool(ACME, "s", "").pool;
+            await newProcess();
+            const news = (await defaultPool.check(declaredInputs(waiting), declaredInputs(waiting))).inputs!;
+            await setOrgDefault(client(), ACME, s.id); // as retire() does for a rotation's successor
+            const diff = await defaultPool.diff(ACME, waiting, news);
+            assert.equal(diff.changes, true, "it still waits for a runner on its own pool");
         });
 
         it("destroy of a pool still retiring the default refuses before any DELETE, naming that reason, and deletes nothing", async () => {

@@ -128,21 +128,9 @@ export class AgentPool extends pulumi.CustomResource {
         // bytes per pool that every write of the state would pay. The resource shows the defaults.
         this.agents = this.agents.apply((agents) => agents ?? []);
         this.imported = this.imported.apply((imported) => imported ?? false);
-        // What is retiring shows in `pulumi up`'s own output, next to this resource: once, from the
-        // update (a `pulumi up` runs the program for its preview too, with the state before it).
-        this.retiring = this.retiring.apply((stored) => {
-            const pools = stored ?? [];
-            if (!pulumi.runtime.isDryRun()) {
-                for (const pool of pools) {
-                    pulumi.log.warn(
-                        `retiring agent pool ${JSON.stringify(pool.name)} (id ${pool.agentPoolId}) is kept: ${pool.reason}. ` +
-                            "It keeps serving its runners and stacks with its old token",
-                        this,
-                    );
-                }
-            }
-            return pools;
-        });
+        // What is retiring is said by the provider where it is decided (kept or deleted), not from this
+        // output, which a later step of the same run can make stale (src/providerProcess/orgDefault.ts).
+        this.retiring = this.retiring.apply((stored) => stored ?? []);
     }
 
     /**

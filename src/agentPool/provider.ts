@@ -26,13 +26,23 @@ import {
     noteDeletedByRotation,
     noteRetiring,
     noteRotation,
+    releasedDefault,
     retiredByAnother,
+    retiringPool,
     takeRotation,
 } from "../providerProcess/providerRuntime";
 import { parseResourceId, resourceId } from "./resourceId";
 import { UNKNOWN } from "../providerProcess/unknown";
-import { isInUse, keptAtPreview, retire, rotate, RotationSource } from "./rotation";
-import { FALLBACK_WORDS, noteDeleted, orgDefault, warnInRun } from "../providerProcess/orgDefault";
+import { DEFAULT_REASON, inUseReason, isInUse, keptAtPreview, retire, rotate, RotationSource } from "./rotation";
+import type { AgentPoolsClient } from "../api/client";
+import {
+    FALLBACK_WORDS,
+    noteDeleted,
+    orgDefault,
+    setOrgDefault,
+    warnInRun,
+    warnKept,
+} from "../providerProcess/orgDefault";
 import { fromState, sameTrigger, stateInputs, toState } from "./stateInputs";
 import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs, RetiringPool, StoredOutputs } from "../types";
 import { CreatedAgentPool } from "../api/wire";
@@ -159,7 +169,7 @@ export async function create(inputs: CheckedInputs): Promise<dynamic.CreateResul
             noteDeletedByRotation(from.poolId);
         }
         for (const pool of retiring) {
-            noteRetiring(pool.agentPoolId, created.id);
+            noteRetiring(pool.agentPoolId, created.id, pool);
         }
     } else {
         created = await createOnce();
@@ -299,13 +309,37 @@ async function deletePool(id: string, props: StoredOutputs): Promise<void> {
                 `online on this pool; nothing was deleted. ${RETIRING_DEFAULT_REFUSAL}`,
         );
     }
-    // Retiring pools first: one that stacks still use stops the delete before this pool goes, so the
-    // state keeps the pool that tracks it.
+    const gone = await deleteRetiring(api, org, retiring, force, defaultId, operation);
+    if (!deleteSelf) {
+        return;
+    }
+    if (selfIsDefault && !force) {
+        // A rotation's old pool, still the default while its successor waits for a runner.
+        warnKept(retiringPool(poolId) ?? { agentPoolId: poolId, name: props.name, reason: DEFAULT_REASON });
+        return;
+    }
+    await deleteOne(api, { org, poolId, name: props.name, force, isDefault: selfIsDefault, operation, gone });
+}
+
+/**
+ * Deletes the pools a pool retires, before the pool itself: one that stacks still use stops the
+ * delete before the pool that tracks it goes. Returns the labels of those deleted.
+ */
+async function deleteRetiring(
+    api: AgentPoolsClient,
+    org: string,
+    retiring: readonly RetiringPool[],
+    force: boolean,
+    defaultId: string | undefined,
+    operation: string,
+): Promise<string[]> {
     const stuck: string[] = [];
+    const gone: string[] = [];
     for (const pool of retiring) {
         const label = `${JSON.stringify(pool.name)} (id ${pool.agentPoolId})`;
         try {
             await api.delete(org, pool.agentPoolId, { force });
+            gone.push(label);
             if (pool.agentPoolId === defaultId) {
                 await noteDeleted(org, pool.agentPoolId);
                 warnInRun(`${operation}: the retiring ${label} was the org's default agent pool: ${FALLEN_BACK}`);
@@ -320,46 +354,74 @@ async function deletePool(id: string, props: StoredOutputs): Promise<void> {
     if (stuck.length > 0) {
         throw new Error(
             `${operation}: the pools it replaced in a rotation and is still retiring are used by stacks' deployment ` +
-                `settings: ${stuck.join("; ")}. This pool was not deleted. Remove them from those stacks' deployment ` +
-                "settings, or set forceDestroy: true on the AgentPool and run `pulumi up` before deleting (those " +
-                "stacks then fall back to Pulumi-hosted runners)",
+                `settings: ${stuck.join("; ")}. This pool was not deleted${deletedAlready(gone)}. Remove them from ` +
+                "those stacks' deployment settings, or set forceDestroy: true on the AgentPool and run `pulumi up` " +
+                "before deleting (those stacks then fall back to Pulumi-hosted runners)",
         );
     }
-    if (deleteSelf && !(selfIsDefault && !force)) {
-        await deleteOne(api, org, poolId, force, trackedElsewhere(poolId), selfIsDefault, operation);
-    }
+    return gone;
+}
+
+/** What deleting one pool needs to know. */
+interface DeleteOne {
+    org: string;
+    poolId: string;
+    name: string;
+    force: boolean;
+    isDefault: boolean;
+    operation: string;
+    /** The retiring pools deleted before it. */
+    gone: string[];
 }
 
 /** Deletes the pool itself, once every guard has passed. */
-async function deleteOne(
-    api: ReturnType<typeof client>,
-    org: string,
-    poolId: string,
-    force: boolean,
-    tracked: boolean,
-    isDefault: boolean,
-    operation: string,
-): Promise<void> {
+async function deleteOne(api: AgentPoolsClient, d: DeleteOne): Promise<void> {
+    const { org, poolId, operation } = d;
     try {
-        await api.delete(org, poolId, { force });
-        if (isDefault) {
+        await api.delete(org, poolId, { force: d.force });
+        if (d.isDefault) {
             await noteDeleted(org, poolId);
             warnInRun(`${operation}: it was the org's default agent pool (forceDestroy is set): ${FALLEN_BACK}`);
         }
     } catch (err) {
-        if (!isInUse(err) || force) {
+        if (!isInUse(err) || d.force) {
             throw err;
         }
         // A rotation's old pool, renamed and listed as retiring by its successor, stays for the
         // successor to delete once it is free; any other pool in use stops the delete.
-        if (!tracked) {
-            throw withHint(
-                err,
-                "Stacks' deployment settings still use this pool. Remove it from them, or set forceDestroy: true " +
-                    "on the AgentPool and run `pulumi up` before deleting (those stacks then fall back to Pulumi-hosted runners)",
-            );
+        if (retiredByAnother(poolId, poolId)) {
+            warnKept(retiringPool(poolId) ?? { agentPoolId: poolId, name: d.name, reason: inUseReason(err) });
+            return;
         }
+        const restored = await restoreReleasedDefault(api, org, poolId);
+        throw withHint(
+            err,
+            `Stacks' deployment settings still use this pool${deletedAlready(d.gone)}${restored}. Remove it from ` +
+                "them, or set forceDestroy: true on the AgentPool and run `pulumi up` before deleting (those stacks " +
+                "then fall back to Pulumi-hosted runners)",
+        );
     }
+}
+
+/**
+ * A refused delete changes nothing: when a DefaultAgentPool's `onDelete: "useHosted"` took the
+ * org's default off this pool earlier in this run, it is put back. Says what it did.
+ */
+async function restoreReleasedDefault(api: AgentPoolsClient, org: string, poolId: string): Promise<string> {
+    if (releasedDefault(org) !== poolId) {
+        return "";
+    }
+    await setOrgDefault(api, org, poolId);
+    return (
+        `. The DefaultAgentPool's onDelete: "useHosted" had moved the org to Pulumi-hosted runners earlier in this ` +
+        "run; this pool is the org's default again"
+    );
+}
+
+function deletedAlready(gone: readonly string[]): string {
+    return gone.length === 0
+        ? ""
+        : ` (the pools it was retiring, ${gone.join(", ")}, were deleted: no stack used them)`;
 }
 // The two the host reports with a stack trace, and the engine again: said once (src/providerProcess/engineErrors.ts).
 /**

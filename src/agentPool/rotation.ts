@@ -20,7 +20,7 @@
  */
 import { AgentPoolsClient } from "../api/client";
 import { isPulumiApiError, PulumiApiError, withHint } from "../api/errors";
-import { hasRunnerOnline, orgDefault, setOrgDefault, warnInRun } from "../providerProcess/orgDefault";
+import { hasRunnerOnline, orgDefault, setOrgDefault, warnInRun, warnKept } from "../providerProcess/orgDefault";
 import { MAX_NAME_LENGTH } from "../api/rules";
 import { RetiringPool } from "../types";
 import { AgentPoolSummary, CreatedAgentPool, timestampToDate } from "../api/wire";
@@ -127,6 +127,15 @@ export async function rotate(
         }
     }
 
+    // 0. A pool the old one retires may still be the default, waiting for a runner on the old pool:
+    //    when one is online there, the default moves to it first (and that predecessor goes), so the
+    //    old pool, which then has the runners, is kept as the default below instead of deleted.
+    let predecessors = from.retiring.filter((p) => p.agentPoolId !== from.poolId);
+    const retiredFirst = await defaultAmong(api, org, predecessors);
+    if (retiredFirst) {
+        predecessors = await retire(api, org, predecessors, false, from.poolId);
+    }
+
     // 1. Free the declared name. The org's default pool is kept like one in use: deleting it would
     //    send every stack without a pool of its own to Pulumi-hosted runners.
     const wasDefault = (await orgDefault(api, org)) === from.poolId;
@@ -192,14 +201,9 @@ export async function rotate(
         await setOrgDefault(api, org, created.id);
     }
 
-    // 3. What the old pool was retiring passes to the successor; whatever is free by now goes.
-    const inherited = await retire(
-        api,
-        org,
-        from.retiring.filter((p) => p.agentPoolId !== from.poolId),
-        false,
-        created.id,
-    );
+    // 3. What the old pool was retiring passes to the successor; whatever is free by now goes (tried
+    //    once per run: step 0 may have tried already).
+    const inherited = retiredFirst ? predecessors : await retire(api, org, predecessors, false, created.id);
     // With forceDestroy, the engine's delete of the old resource (which stays in the state until it
     // succeeds) deletes the kept pool at the end of this run: nothing is left to retire.
     const retiring = kept && !from.forceDestroy ? [...inherited, kept] : inherited;
@@ -227,6 +231,7 @@ export async function retire(
             if ((await orgDefault(api, org)) === pool.agentPoolId) {
                 if (!force && !(await hasRunnerOnline(api, org, successor))) {
                     left.push({ ...pool, reason: DEFAULT_REASON });
+                    warnKept(left[left.length - 1]);
                     continue;
                 }
                 step = "making the new pool the org's default";
@@ -243,17 +248,25 @@ export async function retire(
                 ? inUseReason(err)
                 : `${step} failed (${err instanceof Error ? err.message : String(err)}); the next \`pulumi up\` tries again`;
             left.push({ ...pool, reason });
+            warnKept(left[left.length - 1]);
         }
     }
     return left;
+}
+
+/** Whether one of `pools` is the org's default. */
+async function defaultAmong(api: AgentPoolsClient, org: string, pools: readonly RetiringPool[]): Promise<boolean> {
+    const id = await orgDefault(api, org);
+    return pools.some((p) => p.agentPoolId === id);
 }
 
 /** Why the org's default pool is kept when a rotation replaces it. */
 export const DEFAULT_REASON =
     "it is the org's default agent pool and the new pool has no runner online yet. The first `pulumi up` after a " +
     "runner is online on the new pool (start your runners with the new token) makes the new pool the default, then " +
-    "deletes this one once no stack's deployment settings use it. Until then no deployment waits on a pool with no " +
-    "runner, and the org is never on Pulumi-hosted runners";
+    "deletes this one once no stack's deployment settings use it. Until then this pool and its runners take the " +
+    "default's deployments, and the org is never on Pulumi-hosted runners: run `pulumi up` soon after the runners " +
+    "restart with the new token";
 
 /**
  * What a preview can say, with reads only, of the old pool of a planned rotation, which the plan
@@ -298,7 +311,8 @@ export function isInUse(err: unknown): err is PulumiApiError {
     return isPulumiApiError(err) && err.status === 400 && err.method === "DELETE";
 }
 
-function inUseReason(err: unknown): string {
+/** Why a pool that stacks use is kept. */
+export function inUseReason(err: unknown): string {
     const said = isPulumiApiError(err) ? err.serviceMessage : undefined;
     return (
         `stacks' deployment settings still use it${said ? ` (the service said: ${said})` : ""}; the first ` +

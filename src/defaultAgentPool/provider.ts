@@ -12,7 +12,14 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { forTheEngine } from "../providerProcess/engineErrors";
 import { isPulumiApiError, withHint } from "../api/errors";
 import { noteOrgDefault, orgDefault, setOrgDefault, warnInRun } from "../providerProcess/orgDefault";
-import { client, defaultDeclared, noteDefaultDeclared, retiringTracker } from "../providerProcess/providerRuntime";
+import {
+    client,
+    defaultDeclared,
+    defaultMovedTo,
+    noteDefaultDeclared,
+    noteDefaultReleased,
+    retiringTracker,
+} from "../providerProcess/providerRuntime";
 import { UNKNOWN } from "../providerProcess/unknown";
 import { describeType, describeValue, orgProblem } from "../api/rules";
 import { withoutUndefined } from "../agentPool/inputs";
@@ -112,7 +119,8 @@ async function takenElsewhere(
     }
     const live = await orgDefault(client(), org);
     const known = declared === UNKNOWN ? "" : declared;
-    if (!chosenElsewhere(live, owned, known) || live === undefined) {
+    // A default this run moved itself (a rotation's successor taking over) was not chosen elsewhere.
+    if (!chosenElsewhere(live, owned, known) || live === undefined || defaultMovedTo(org) === live) {
         return undefined;
     }
     // A rotation's old pool, still the default while its successor (the declared pool, or a pool not
@@ -287,6 +295,7 @@ async function deleteDefault(id: string, state: DefaultAgentPoolOutputs): Promis
     const subject = `DefaultAgentPool of org ${JSON.stringify(org)} removed from the stack`;
     if (props.onDelete === "useHosted" && live !== undefined && live === (props.setAgentPoolId || undefined)) {
         await setOrgDefault(client(), org, "");
+        noteDefaultReleased(org, live);
         warnInRun(
             `${subject} with onDelete: "useHosted": the org now uses Pulumi-hosted runners for every stack ` +
                 `without an agent pool of its own, in place of pool ${live}`,

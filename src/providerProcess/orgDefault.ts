@@ -11,7 +11,8 @@
  */
 import { AgentPoolsClient } from "../api/client";
 import { AgentPoolDetail } from "../api/wire";
-import { forgetDefault, knownDefault, rememberDefault } from "./providerRuntime";
+import type { RetiringPool } from "../types";
+import { forgetDefault, knownDefault, noteDefaultMoved, rememberDefault } from "./providerRuntime";
 
 /** The id of the org's default pool, `undefined` when the org uses the Pulumi-hosted pool. */
 export async function orgDefault(api: AgentPoolsClient, org: string): Promise<string | undefined> {
@@ -50,6 +51,9 @@ export async function setOrgDefault(api: AgentPoolsClient, org: string, poolId: 
         throw err;
     }
     noteOrgDefault(org, poolId === "" ? undefined : poolId);
+    if (poolId !== "") {
+        noteDefaultMoved(org, poolId);
+    }
 }
 
 /**
@@ -70,6 +74,14 @@ export async function noteDeleted(org: string, poolId: string): Promise<void> {
  */
 export function warnInRun(message: string): void {
     process.stderr.write(`warning: ${message}\n`);
+}
+
+/** Says that a retiring pool stays, and why: once, where that is decided. */
+export function warnKept(pool: RetiringPool): void {
+    warnInRun(
+        `retiring agent pool ${JSON.stringify(pool.name)} (id ${pool.agentPoolId}) is kept: ${pool.reason}. ` +
+            "It keeps serving its runners and stacks with its old token",
+    );
 }
 
 /** The words for what deleting the default pool does. */

@@ -22,7 +22,7 @@
  */
 import { AgentPoolsClient, AgentPoolsClientOptions } from "../api/client";
 import type { RotationSource } from "../agentPool/rotation";
-import type { CheckedInputs } from "../types";
+import type { CheckedInputs, RetiringPool } from "../types";
 
 const STATE_KEY = "__pulumiAgentPoolsProviderRuntime";
 
@@ -42,6 +42,12 @@ interface ProcessState {
     defaults: Map<string, Promise<string | undefined>>;
     /** Orgs whose DefaultAgentPool a program declared in this run (`check` ran): not a bare refresh. */
     declaredDefaults: Set<string>;
+    /** Retiring pools as their tracker's state lists them (name, reason), by id. */
+    retiringPools: Map<string, RetiringPool>;
+    /** Org → the pool this run itself made the default (a rotation's successor, a DefaultAgentPool). */
+    movedDefaults: Map<string, string>;
+    /** Org → the pool whose default a DefaultAgentPool's `onDelete: "useHosted"` released in this run. */
+    releasedDefaults: Map<string, string>;
 }
 
 function state(): ProcessState {
@@ -53,6 +59,9 @@ function state(): ProcessState {
         deletedByRotation: new Set(),
         defaults: new Map(),
         declaredDefaults: new Set(),
+        retiringPools: new Map(),
+        movedDefaults: new Map(),
+        releasedDefaults: new Map(),
     });
 }
 
@@ -128,8 +137,36 @@ function rotationKey(inputs: CheckedInputs): string {
 }
 
 /** The resource of pool `trackerId` lists `retiringId` in its `retiring` output, as seen in this run. */
-export function noteRetiring(retiringId: string, trackerId: string): void {
+export function noteRetiring(retiringId: string, trackerId: string, pool?: RetiringPool): void {
     state().trackers.set(retiringId, trackerId);
+    if (pool) {
+        state().retiringPools.set(retiringId, pool);
+    }
+}
+
+/** A retiring pool as its tracker's state lists it, when this run has seen it. */
+export function retiringPool(poolId: string): RetiringPool | undefined {
+    return state().retiringPools.get(poolId);
+}
+
+/** This run made `poolId` the org's default itself: a default found there was not chosen elsewhere. */
+export function noteDefaultMoved(org: string, poolId: string): void {
+    state().movedDefaults.set(org, poolId);
+}
+
+/** The pool this run made the org's default, if it did. */
+export function defaultMovedTo(org: string): string | undefined {
+    return state().movedDefaults.get(org);
+}
+
+/** A DefaultAgentPool's `onDelete: "useHosted"` took the default off `poolId` in this run. */
+export function noteDefaultReleased(org: string, poolId: string): void {
+    state().releasedDefaults.set(org, poolId);
+}
+
+/** The pool whose default a DefaultAgentPool released in this run, if one did. */
+export function releasedDefault(org: string): string | undefined {
+    return state().releasedDefaults.get(org);
 }
 
 /** Whether a resource other than pool `ownerId`'s lists `poolId` as retiring: its delete is that resource's. */

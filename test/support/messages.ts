@@ -1,7 +1,7 @@
 /**
  * The user-facing messages of the package's source, read with the TypeScript compiler: the text of
- * every error it throws (`new Error`, `new UsageError`, `withHint`), every warning it prints
- * (`warnInRun`, `pulumi.log.warn`, a command's `warnings.push`), every hint a failed request gets
+ * every error it throws (`new Error`, `new UsageError`, `new CredentialsError`, `withHint`), every warning it prints
+ * (`warnInRun`, `pulumi.log.warn`, a command's `warnings.push`, a message's `parts.push`), every hint a failed request gets
  * (src/api/errorHints.ts) and every input problem `check` reports (`fail`). A message is a
  * list of literal pieces and holes (`…`); a piece that is a `const` string of the same file is read
  * through. The errors page (docs/errors.md) is held against these by test/errorsCatalogue.spec.ts.
@@ -24,6 +24,7 @@ export interface SourceMessage {
 const MESSAGE_ARGUMENT: Record<string, number> = {
     Error: 0,
     UsageError: 0,
+    CredentialsError: 0,
     withHint: 1,
     warnInRun: 0,
     warn: 0,
@@ -127,7 +128,7 @@ function messageArgument(node: ts.Node): ts.Expression | undefined {
     if (name === "warn" && !callee.getText().endsWith("log.warn")) {
         return undefined;
     }
-    if (name === "push" && !callee.getText().endsWith("warnings.push")) {
+    if (name === "push" && !/(warnings|parts)\.push$/.test(callee.getText())) {
         return undefined;
     }
     return node.arguments?.[MESSAGE_ARGUMENT[name]];
