@@ -40,7 +40,11 @@ export interface EngineProgram {
         agentPoolId?: string;
         import?: string;
         args?: Record<string, unknown>;
+        /** `runners` entries it depends on. */
+        dependsOn?: string[];
     }[];
+    /** Runners the program starts with a pool's token (a runner connects to the emulator each time it changes). */
+    runners?: { resource: string; pool: string; hostname: string; apiUrl: string; startMs?: number }[];
 }
 
 let pulumiBin: string | undefined;

@@ -128,6 +128,11 @@ export interface DefaultAgentPoolInputs {
      */
     allowNoRunner?: boolean;
     /**
+     * While the default waits for a runner on the declared pool, wait up to this many seconds in the
+     * update for one to come online (runners rolled in the same program), then move it. @default 0
+     */
+    waitForRunnerSeconds?: number;
+    /**
      * Set by the resource class from the `import` resource option: the org whose current default is
      * taken over instead of set. Used by the first create only.
      */
@@ -142,6 +147,8 @@ export interface CheckedDefaultInputs extends DefaultAgentPoolInputs {
     takeOver: boolean;
     /** As given, `false` when not. */
     allowNoRunner: boolean;
+    /** As given, `0` when not. */
+    waitForRunnerSeconds: number;
 }
 
 /** What a {@link DefaultAgentPool}'s state holds. */
@@ -166,4 +173,6 @@ export interface DefaultAgentPoolOutputs {
     takeOver: boolean;
     /** As given, `false` when not. */
     allowNoRunner: boolean;
+    /** As given, `0` when not. */
+    waitForRunnerSeconds: number;
 }

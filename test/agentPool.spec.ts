@@ -253,12 +253,13 @@ describe("AgentPool: the resource as registered", () => {
             onDelete: "useHosted",
             takeOver: true,
             allowNoRunner: true,
+            waitForRunnerSeconds: 60,
         });
         const saidName = (await valueOf(said.urn)).split("::").pop();
         const [sreq] = sent.filter((x) => x.name === saidName);
         assert.deepEqual(
-            [sreq.inputs.onDelete, sreq.inputs.takeOver, sreq.inputs.allowNoRunner],
-            ["useHosted", true, true],
+            [sreq.inputs.onDelete, sreq.inputs.takeOver, sreq.inputs.allowNoRunner, sreq.inputs.waitForRunnerSeconds],
+            ["useHosted", true, true, 60],
             "the three words a program says in so many words reach the provider",
         );
         assert.equal(api.DefaultAgentPool.isInstance(def), true);

@@ -167,6 +167,7 @@ describe("stack config: a key that does not parse is the error, never a fallback
                 onDelete: "keep",
                 takeOver: false,
                 allowNoRunner: false,
+                waitForRunnerSeconds: 0,
             }),
         ];
         for (const [i, err] of (await Promise.all(calls.map(rejectionOf))).entries()) {

@@ -162,6 +162,7 @@ describe("the org's default pool", () => {
             onDelete: "keep",
             takeOver: false,
             allowNoRunner: false,
+            waitForRunnerSeconds: 0,
             ...news,
         });
         const outputsOf = (poolId: string, extra: Partial<DefaultAgentPoolOutputs> = {}): DefaultAgentPoolOutputs => ({
@@ -172,6 +173,7 @@ describe("the org's default pool", () => {
             onDelete: "keep",
             takeOver: false,
             allowNoRunner: false,
+            waitForRunnerSeconds: 0,
             ...extra,
         });
         const newProcess = async () => {
@@ -347,6 +349,44 @@ describe("the org's default pool", () => {
             assert.deepEqual([h.emu.state.hostedMoves(ACME), h.emu.state.runnerlessMoves(ACME)], [0, 1]);
         });
 
+        it("waitForRunnerSeconds: the update waits for a runner that comes online meanwhile, then moves the default; past the time, it waits as without it", async () => {
+            const old = livePool("old", 1);
+            const next = livePool("next");
+            const d = await declare({ organizationName: ACME, agentPoolId: old.id });
+            // Runners rolled in the same program come online while the update waits.
+            const starting = setTimeout(
+                () => h.emu.state.addAgent(ACME, next.id, { hostname: "rolled", status: "online" }),
+                300,
+            );
+            try {
+                const moved = await laterUp(d, { agentPoolId: next.id, waitForRunnerSeconds: 30 });
+                assert.equal(h.emu.state.defaultPoolId(ACME), next.id);
+                assert.deepEqual(moved.outs, outputsOf(next.id, { waitForRunnerSeconds: 30 }));
+            } finally {
+                clearTimeout(starting);
+            }
+            const bare = livePool("bare");
+            h.emu.clearRequests();
+            const { result: waited, said } = await stderrOf(() =>
+                laterUp({ id: d.id, outs: outputsOf(next.id) }, { agentPoolId: bare.id, waitForRunnerSeconds: 1 }),
+            );
+            assert.equal(h.emu.state.defaultPoolId(ACME), next.id, "no runner came: not moved");
+            assert.equal(waited.outs.currentAgentPoolId, next.id);
+            assert.match(said, /stays pool .* until a runner is online on pool/);
+            assert.ok(routes().filter((r) => r === "get 200").length >= 2, "asked again while it waited");
+            assert.deepEqual([h.emu.state.hostedMoves(ACME), h.emu.state.runnerlessMoves(ACME)], [0, 0]);
+
+            const checked = await defaultPool.check({} as DefaultAgentPoolInputs, {
+                organizationName: ACME,
+                agentPoolId: next.id,
+                waitForRunnerSeconds: 2.5,
+            });
+            assert.deepEqual(
+                checked.failures!.map((f) => f.reason),
+                ["waitForRunnerSeconds must be a whole number of seconds from 0 to 1800, not a number (2.5)"],
+            );
+        });
+
         it("waits for a runner on the declared pool even when the current default has none either: a default only moves to a pool with a runner online", async () => {
             const a = livePool("a");
             const b = livePool("b");
@@ -372,6 +412,7 @@ describe("the org's default pool", () => {
                 onDelete: "keep",
                 takeOver: false,
                 allowNoRunner: false,
+                waitForRunnerSeconds: 0,
             });
             // The engine's refresh diffs what it read, to show it, without a check: no refusal there.
             const shown = await defaultPool.diff(d.id, read.props!, read.inputs as unknown as CheckedDefaultInputs);
@@ -560,6 +601,7 @@ describe("the org's default pool", () => {
             onDelete: "keep",
             takeOver: false,
             allowNoRunner: false,
+            waitForRunnerSeconds: 0,
         });
 
         async function defaultPoolOf(extra: Partial<AgentPoolInputs> = {}): Promise<Resource> {

@@ -36,6 +36,13 @@ export interface DefaultAgentPoolArgs {
      * @default false
      */
     allowNoRunner?: pulumi.Input<boolean>;
+    /**
+     * While the default waits for a runner on the declared pool, wait up to this many seconds (at
+     * most 1800) in the update for one to come online, then move it: for runners rolled in the same
+     * program (make the DefaultAgentPool depend on them). Past it, the default waits as without it.
+     * @default 0
+     */
+    waitForRunnerSeconds?: pulumi.Input<number>;
 }
 
 /**
@@ -89,6 +96,7 @@ export class DefaultAgentPool extends pulumi.CustomResource {
                     onDelete: args?.onDelete,
                     takeOver: args?.takeOver,
                     allowNoRunner: args?.allowNoRunner,
+                    waitForRunnerSeconds: args?.waitForRunnerSeconds,
                     currentAgentPoolId: undefined,
                     importId: opts.id === undefined ? importId : undefined,
                     __provider: DEFAULT_POOL_PROVIDER,

@@ -22,6 +22,36 @@ export type DefaultMove =
     /** Leave the default where it is until a runner is online on the declared pool. */
     | { kind: "wait" };
 
+/** The longest `waitForRunnerSeconds`: an update that waits longer is better run again later. */
+export const MAX_RUNNER_WAIT_SECONDS = 1800;
+
+/** How often a wait for a runner asks, in milliseconds. */
+const RUNNER_POLL_MS = 2000;
+
+/**
+ * Waits up to `seconds` for a runner to come online on `poolId` (runners rolled in the same
+ * program, e.g. started with its token by a resource the DefaultAgentPool depends on), asking every
+ * two seconds with one `GET`. True once one is online; false when the time is up.
+ */
+export async function waitForRunner(
+    api: AgentPoolsClient,
+    org: string,
+    poolId: string,
+    seconds: number,
+): Promise<boolean> {
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+        if (await hasRunnerOnline(api, org, poolId)) {
+            return true;
+        }
+        const left = deadline - Date.now();
+        if (left <= 0) {
+            return false;
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(RUNNER_POLL_MS, left)));
+    }
+}
+
 /** What {@link planMove} weighs. */
 export interface MoveFacts {
     org: string;
@@ -112,5 +142,6 @@ export function declaredInputs(state: DefaultAgentPoolOutputs): CheckedDefaultIn
         onDelete: state.onDelete,
         takeOver: state.takeOver,
         allowNoRunner: state.allowNoRunner,
+        waitForRunnerSeconds: state.waitForRunnerSeconds,
     };
 }

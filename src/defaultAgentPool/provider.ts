@@ -23,10 +23,27 @@ import {
 import { UNKNOWN } from "../providerProcess/unknown";
 import { describeType, describeValue, orgProblem } from "../api/rules";
 import { withoutUndefined } from "../agentPool/inputs";
-import { chosenElsewhere, declaredInputs, DefaultMove, planMove, refusal, waitingWords } from "./moves";
+import {
+    chosenElsewhere,
+    declaredInputs,
+    DefaultMove,
+    MAX_RUNNER_WAIT_SECONDS,
+    planMove,
+    refusal,
+    waitForRunner,
+    waitingWords,
+} from "./moves";
 import { CheckedDefaultInputs, DefaultAgentPoolInputs, DefaultAgentPoolOutputs, DefaultPoolOnDelete } from "../types";
 
-const INPUT_KEYS = ["organizationName", "agentPoolId", "onDelete", "takeOver", "allowNoRunner", "importId"];
+const INPUT_KEYS = [
+    "organizationName",
+    "agentPoolId",
+    "onDelete",
+    "takeOver",
+    "allowNoRunner",
+    "waitForRunnerSeconds",
+    "importId",
+];
 const ON_DELETE: readonly DefaultPoolOnDelete[] = ["keep", "useHosted"];
 
 export { configure } from "../providerProcess/configure";
@@ -43,7 +60,7 @@ async function checkDefault(
         if (key !== "__provider" && !INPUT_KEYS.includes(key)) {
             fail(
                 key,
-                `DefaultAgentPool has no input "${key}"; its inputs are organizationName, agentPoolId, onDelete, takeOver and allowNoRunner`,
+                `DefaultAgentPool has no input "${key}"; its inputs are organizationName, agentPoolId, onDelete, takeOver, allowNoRunner and waitForRunnerSeconds`,
             );
         }
     }
@@ -72,12 +89,24 @@ async function checkDefault(
             fail(flag, `${flag} must be true or false, not ${describeGiven(n[flag])}`);
         }
     }
+    const wait = n.waitForRunnerSeconds;
+    if (
+        wait !== undefined &&
+        wait !== UNKNOWN &&
+        !(typeof wait === "number" && Number.isInteger(wait) && wait >= 0 && wait <= MAX_RUNNER_WAIT_SECONDS)
+    ) {
+        fail(
+            "waitForRunnerSeconds",
+            `waitForRunnerSeconds must be a whole number of seconds from 0 to ${MAX_RUNNER_WAIT_SECONDS}, not ${describeGiven(wait)}`,
+        );
+    }
     const inputs: CheckedDefaultInputs = {
         organizationName: n.organizationName as string,
         agentPoolId: n.agentPoolId as string,
         onDelete: (n.onDelete as DefaultPoolOnDelete | undefined) ?? "keep",
         takeOver: (n.takeOver as boolean | undefined) ?? false,
         allowNoRunner: (n.allowNoRunner as boolean | undefined) ?? false,
+        waitForRunnerSeconds: (n.waitForRunnerSeconds as number | undefined) ?? 0,
     };
     // As with AgentPool, the import option matters only until the resource is in the state.
     const inState = olds !== undefined && (olds as unknown as Record<string, unknown>).organizationName !== undefined;
@@ -143,6 +172,7 @@ function fromState(state: Partial<DefaultAgentPoolOutputs>, id: string): Default
         onDelete: state.onDelete ?? "keep",
         takeOver: state.takeOver ?? false,
         allowNoRunner: state.allowNoRunner ?? false,
+        waitForRunnerSeconds: state.waitForRunnerSeconds ?? 0,
     };
 }
 
@@ -176,7 +206,9 @@ async function diffDefault(
             moves = live !== news.agentPoolId || olds.currentAgentPoolId !== live || olds.setAgentPoolId !== live;
         }
     }
-    const flags = (["onDelete", "takeOver", "allowNoRunner"] as const).some((k) => news[k] !== olds[k]);
+    const flags = (["onDelete", "takeOver", "allowNoRunner", "waitForRunnerSeconds"] as const).some(
+        (k) => news[k] !== olds[k],
+    );
     return {
         changes: replaces.length > 0 || news.agentPoolId !== olds.agentPoolId || moves || flags,
         replaces,
@@ -232,6 +264,7 @@ function outputs(inputs: CheckedDefaultInputs, current: string | undefined): Def
         onDelete: inputs.onDelete,
         takeOver: inputs.takeOver,
         allowNoRunner: inputs.allowNoRunner,
+        waitForRunnerSeconds: inputs.waitForRunnerSeconds,
     };
 }
 
@@ -239,12 +272,17 @@ function outputs(inputs: CheckedDefaultInputs, current: string | undefined): Def
 async function moveDefault(inputs: CheckedDefaultInputs): Promise<DefaultAgentPoolOutputs> {
     const org = inputs.organizationName;
     const live = await orgDefault(client(), org);
-    const move: DefaultMove = await planMove(client(), {
+    let move: DefaultMove = await planMove(client(), {
         org,
         live,
         declared: inputs.agentPoolId,
         allowNoRunner: inputs.allowNoRunner,
     });
+    if (move.kind === "wait" && inputs.waitForRunnerSeconds > 0) {
+        move = (await waitForRunner(client(), org, inputs.agentPoolId, inputs.waitForRunnerSeconds))
+            ? { kind: "set" }
+            : move;
+    }
     if (move.kind === "wait") {
         warnInRun(waitingWords(org, live!, inputs.agentPoolId));
         return outputs(inputs, live);

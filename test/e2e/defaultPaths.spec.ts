@@ -13,7 +13,12 @@ import { engineSuite, ProgramSpec, revealedToken, RunResult, Stack } from "./har
 
 const ACME = "acme";
 
-type DefaultArgs = { onDelete?: "keep" | "useHosted"; takeOver?: boolean; allowNoRunner?: boolean };
+type DefaultArgs = {
+    onDelete?: "keep" | "useHosted";
+    takeOver?: boolean;
+    allowNoRunner?: boolean;
+    waitForRunnerSeconds?: number;
+};
 
 /** A pool `prod` ("production"), and the org's default naming it (unless `withDefault` is false). */
 function program(
@@ -270,6 +275,36 @@ describe("end to end: no path moves the org's default unless the program says so
 
         await w.stack.ok("up", program({ args: { takeOver: true } }), { withPreview: true });
         assert.equal(w.emu.state.defaultPoolId(ACME), p.id);
+        assert.deepEqual(moves(w.emu), [0, 0]);
+    });
+
+    it("P9. waitForRunnerSeconds: runners the program rolls with the new token, started after a while, take the default in the rotating up itself; the old pool goes", async () => {
+        const rolled = (trigger: string): ProgramSpec => ({
+            ...program({ trigger, args: { waitForRunnerSeconds: 60 } }),
+            runners: [
+                { resource: "runners", pool: "prod", hostname: `runner-${trigger}`, apiUrl: w.emu.url, startMs: 1500 },
+            ],
+            defaults: [
+                {
+                    resource: "default",
+                    organizationName: ACME,
+                    pool: "prod",
+                    args: { waitForRunnerSeconds: 60 },
+                    dependsOn: ["runners"],
+                },
+            ],
+        });
+        await w.stack.ok("up", rolled("1"), { config: w.config });
+        const [old] = w.emu.state.pools(ACME);
+        assert.equal(w.emu.state.defaultPoolId(ACME), old.id);
+
+        const rotated = await w.stack.ok("up", rolled("2"), { withPreview: true });
+        const successor = w.emu.state.poolByName(ACME, "production")!;
+        assert.notEqual(successor.id, old.id);
+        assert.equal(w.emu.state.defaultPoolId(ACME), successor.id, "moved once the rolled runner was online");
+        assert.equal(rotated.result.outputs!.defaultCurrentPoolId, successor.id);
+        assert.equal(w.emu.state.pool(ACME, old.id), undefined, "the old pool went at the end of the same up");
+        assert.doesNotMatch(said(rotated), /is kept/);
         assert.deepEqual(moves(w.emu), [0, 0]);
     });
 });
