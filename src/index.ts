@@ -13,6 +13,8 @@ export type {
     RetiringPool,
     DefaultAgentPoolInputs,
     DefaultAgentPoolOutputs,
+    CheckedDefaultInputs,
+    DefaultPoolOnDelete,
 } from "./types";
 export { listAgentPools, getAgentPool, listAgentPoolsOutput, getAgentPoolOutput } from "./lookups";
 export type { ListAgentPoolsArgs, GetAgentPoolArgs, LookupSettings } from "./lookups";

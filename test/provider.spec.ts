@@ -3,6 +3,7 @@ import { PulumiApiError } from "../src/api/errors";
 import { checkInputs } from "../src/agentPool/inputs";
 import { UNKNOWN } from "../src/providerProcess/unknown";
 import * as provider from "../src/agentPool/provider";
+import { PREVIEW_INPUT } from "../src/providerProcess/previewInput";
 import { fromState } from "../src/agentPool/stateInputs";
 import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs } from "../src/types";
 import {
@@ -94,7 +95,7 @@ describe("provider: check", () => {
     });
 
     it("takes out the preview flag the resource class adds at a preview: the engine and the state never see it", async () => {
-        const news = { organizationName: "acme", name: "prod", [provider.PREVIEW_INPUT]: true };
+        const news = { organizationName: "acme", name: "prod", [PREVIEW_INPUT]: true };
         const r = await provider.check({} as AgentPoolInputs, news as unknown as AgentPoolInputs);
         assert.deepEqual(r.failures, []);
         assert.deepEqual(r.inputs, { organizationName: "acme", name: "prod", description: "", forceDestroy: false });

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { hashToken } from "../src/emulator";
 import * as provider from "../src/agentPool/provider";
+import { PREVIEW_INPUT } from "../src/providerProcess/previewInput";
 import { orgDefault } from "../src/providerProcess/orgDefault";
 import { client as providerClient, resetProviderRuntime } from "../src/providerProcess/providerRuntime";
 import { DEFAULT_REASON, isRetiringName, retiringName } from "../src/agentPool/rotation";
@@ -545,7 +546,7 @@ describe("rotation", () => {
             const { said } = await stderrOf(async () => {
                 const checked = await provider.check(old.inputs, {
                     ...news,
-                    [provider.PREVIEW_INPUT]: true,
+                    [PREVIEW_INPUT]: true,
                 } as AgentPoolInputs);
                 assert.deepEqual(checked.failures, []);
                 const diff = await provider.diff(old.id, old.outs, checked.inputs!);

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { pausePromiseStacks } from "../registration";
 import { AGENT_POOL_PROVIDER } from "../providerProcess/providerStub";
-import { PREVIEW_INPUT } from "./provider";
+import { PREVIEW_INPUT } from "../providerProcess/previewInput";
 import { RetiringPool } from "../types";
 import { Agent } from "../api/wire";
 

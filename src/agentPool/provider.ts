@@ -33,6 +33,7 @@ import {
 } from "../providerProcess/providerRuntime";
 import { parseResourceId, resourceId } from "./resourceId";
 import { UNKNOWN } from "../providerProcess/unknown";
+import { PREVIEW_INPUT } from "../providerProcess/previewInput";
 import { DEFAULT_REASON, inUseReason, isInUse, keptAtPreview, retire, rotate, RotationSource } from "./rotation";
 import type { AgentPoolsClient } from "../api/client";
 import {
@@ -50,15 +51,6 @@ import { CreatedAgentPool } from "../api/wire";
 export { configure } from "../providerProcess/configure";
 // The types its methods take and return, for a reader of this module's declarations (no value).
 export type { CheckedInputs, DefaultedOutput, StoredOutputs } from "../types";
-
-/**
- * The input the resource class adds, `true`, when the program runs for a preview
- * (`pulumi.runtime.isDryRun()`). The dynamic-provider host tells the provider nothing of it (no
- * request of a preview reaches `create` or `update`, and `check` and `diff` come the same in both),
- * yet a rotation's preview has something to say that the update says otherwise. `check` takes it
- * out: the engine never sees it among the inputs, nor does the state.
- */
-export const PREVIEW_INPUT = "__preview";
 
 // Whether the engine run this process serves is a preview, as the last `check` was told: a preview's
 // program sends PREVIEW_INPUT with every pool, an update's never, and the engine checks a resource

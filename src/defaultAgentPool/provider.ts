@@ -359,7 +359,12 @@ async function deleteDefault(id: string, state: DefaultAgentPoolOutputs): Promis
  * default was chosen elsewhere (the console, or another stack), unless the program takes it over.
  */
 const checkForTheEngine = forTheEngine(checkDefault);
-/** See {@link diffDefault}. */
+/**
+ * Another org replaces the resource; another pool, or a default that is not the declared pool yet
+ * (waiting for a runner, or changed elsewhere), is an update. A default chosen elsewhere since this
+ * stack set it is refused here, at preview, unless `takeOver` is set; a refresh's diff shows drift
+ * and refuses nothing.
+ */
 const diffForTheEngine = forTheEngine(diffDefault);
 /**
  * Refresh: the org's default as the pool list says becomes `currentAgentPoolId`; the declared pool
