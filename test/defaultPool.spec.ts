@@ -18,9 +18,10 @@ import {
     checkThenCreate,
     configureProvider,
     Harness,
+    QUICK_RETRIES,
     recordingProxy,
     rejectionOf,
-    QUICK_RETRIES,
+    stderrOf,
     useHarness,
 } from "./helpers";
 
@@ -32,20 +33,18 @@ import {
 
 const ACME = "acme";
 
-/** What the provider process wrote to its standard error (shown by the engine as the run's diagnostics). */
-async function stderrOf<T>(run: () => Promise<T>): Promise<{ result: T; said: string }> {
-    const write = process.stderr.write.bind(process.stderr);
-    let said = "";
-    process.stderr.write = ((chunk: string | Uint8Array) => {
-        said += String(chunk);
-        return true;
-    }) as typeof process.stderr.write;
-    try {
-        return { result: await run(), said };
-    } finally {
-        process.stderr.write = write;
-    }
-}
+/** A DefaultAgentPool's state when `poolId` is declared and the org's default, with the inputs' defaults. */
+const outputsOf = (poolId: string, extra: Partial<DefaultAgentPoolOutputs> = {}): DefaultAgentPoolOutputs => ({
+    organizationName: ACME,
+    agentPoolId: poolId,
+    currentAgentPoolId: poolId,
+    setAgentPoolId: poolId,
+    onDelete: "keep",
+    takeOver: false,
+    allowNoRunner: false,
+    waitForRunnerSeconds: 0,
+    ...extra,
+});
 
 describe("the org's default pool", () => {
     let h: Harness;
@@ -164,17 +163,6 @@ describe("the org's default pool", () => {
             allowNoRunner: false,
             waitForRunnerSeconds: 0,
             ...news,
-        });
-        const outputsOf = (poolId: string, extra: Partial<DefaultAgentPoolOutputs> = {}): DefaultAgentPoolOutputs => ({
-            organizationName: ACME,
-            agentPoolId: poolId,
-            currentAgentPoolId: poolId,
-            setAgentPoolId: poolId,
-            onDelete: "keep",
-            takeOver: false,
-            allowNoRunner: false,
-            waitForRunnerSeconds: 0,
-            ...extra,
         });
         const newProcess = async () => {
             resetProviderRuntime();
@@ -593,17 +581,6 @@ describe("the org's default pool", () => {
             return { ...state, outs: updated.outs! };
         }
 
-        const emptyDefault = (poolId: string): DefaultAgentPoolOutputs => ({
-            organizationName: ACME,
-            agentPoolId: poolId,
-            currentAgentPoolId: poolId,
-            setAgentPoolId: poolId,
-            onDelete: "keep",
-            takeOver: false,
-            allowNoRunner: false,
-            waitForRunnerSeconds: 0,
-        });
-
         async function defaultPoolOf(extra: Partial<AgentPoolInputs> = {}): Promise<Resource> {
             const r = await checkThenCreate({ ...args(), ...extra });
             h.emu.state.setDefaultPool(ACME, r.outs.agentPoolId); // made the default in the console
@@ -758,7 +735,7 @@ describe("the org's default pool", () => {
         it("with a DefaultAgentPool that says allowNoRunner, the default follows the successor in the rotating up and the old pool goes", async () => {
             const old = await defaultPoolOf();
             const successor = await successorOf(old, args({ rotationTrigger: "2" }));
-            const olds = { ...emptyDefault(old.outs.agentPoolId), allowNoRunner: true };
+            const olds = { ...outputsOf(old.outs.agentPoolId), allowNoRunner: true };
             await defaultPool.update(ACME, olds, { ...olds, agentPoolId: successor.outs.agentPoolId });
             const { said } = await stderrOf(() => provider.delete(old.id, old.outs));
             assert.equal(h.emu.state.defaultPoolId(ACME), successor.outs.agentPoolId);
@@ -798,7 +775,7 @@ describe("the org's default pool", () => {
             const p = await defaultPoolOf();
             h.emu.state.setInUse(ACME, p.outs.agentPoolId, ["acme/web/prod"]);
             await newProcess();
-            await defaultPool.delete(ACME, { ...emptyDefault(p.outs.agentPoolId), onDelete: "useHosted" });
+            await defaultPool.delete(ACME, { ...outputsOf(p.outs.agentPoolId), onDelete: "useHosted" });
             assert.equal(h.emu.state.defaultPoolId(ACME), undefined, "released, as the program said");
             const err = await rejectionOf(provider.delete(p.id, p.outs));
             assert.match(
@@ -812,7 +789,7 @@ describe("the org's default pool", () => {
         it("a default this run moved itself (a rotation's successor) is no default chosen elsewhere for a DefaultAgentPool that waits", async () => {
             const p = await defaultPoolOf();
             const x = h.emu.state.createPool(ACME, "x", "").pool;
-            const waiting = { ...emptyDefault(p.outs.agentPoolId), agentPoolId: x.id };
+            const waiting = { ...outputsOf(p.outs.agentPoolId), agentPoolId: x.id };
             const s = h.emu.state.createPool(ACME, "s", "").pool;
             await newProcess();
             const news = (await defaultPool.check(declaredInputs(waiting), declaredInputs(waiting))).inputs!;

@@ -240,3 +240,18 @@ export async function recordingProxy(
         },
     };
 }
+
+/** What the provider process wrote to its standard error (shown by the engine as the run's diagnostics). */
+export async function stderrOf<T>(run: () => Promise<T>): Promise<{ result: T; said: string }> {
+    const write = process.stderr.write.bind(process.stderr);
+    let said = "";
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+        said += String(chunk);
+        return true;
+    }) as typeof process.stderr.write;
+    try {
+        return { result: await run(), said };
+    } finally {
+        process.stderr.write = write;
+    }
+}

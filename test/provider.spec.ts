@@ -13,6 +13,7 @@ import {
     Harness,
     recordingProxy,
     rejectionOf,
+    stderrOf,
     useHarness,
 } from "./helpers";
 
@@ -21,21 +22,6 @@ const U = UNKNOWN;
 /** Configures the provider as the engine does, with stack config pointing at the emulator. */
 function configureFor(h: Harness, extra: Record<string, string> = {}): Promise<void> {
     return configureProvider(h.emu.url, h.token, extra);
-}
-
-/** What the provider process wrote to its standard error (shown by the engine as the run's diagnostics). */
-async function stderrOf<T>(run: () => Promise<T>): Promise<{ result: T; said: string }> {
-    const write = process.stderr.write.bind(process.stderr);
-    let said = "";
-    process.stderr.write = ((chunk: string | Uint8Array) => {
-        said += String(chunk);
-        return true;
-    }) as typeof process.stderr.write;
-    try {
-        return { result: await run(), said };
-    } finally {
-        process.stderr.write = write;
-    }
 }
 
 /** check, diff and (when needed) update of an existing resource, as the engine runs them. */

@@ -7,7 +7,15 @@ import { client as providerClient, resetProviderRuntime } from "../src/providerP
 import { DEFAULT_REASON, isRetiringName, retiringName } from "../src/agentPool/rotation";
 import { MAX_NAME_LENGTH, nameProblem } from "../src/api/rules";
 import { AgentPoolInputs, StoredOutputs } from "../src/types";
-import { assertNoSecrets, configureProvider, Harness, QUICK_RETRIES, rejectionOf, useHarness } from "./helpers";
+import {
+    assertNoSecrets,
+    configureProvider,
+    Harness,
+    QUICK_RETRIES,
+    rejectionOf,
+    stderrOf,
+    useHarness,
+} from "./helpers";
 
 // Token rotation as the engine drives it (pkg/resource/deploy/step_generator.go): check with the old
 // inputs, diff with the old state, check again *without* the old inputs (a replacement recomputes its
@@ -22,21 +30,6 @@ interface Resource {
 
 const ACME = "acme";
 const STACKS = ["acme/web/prod", "acme/api/prod"];
-
-/** What the provider process wrote to its standard error (shown by the engine as the run's diagnostics). */
-async function stderrOf<T>(run: () => Promise<T>): Promise<{ result: T; said: string }> {
-    const write = process.stderr.write.bind(process.stderr);
-    let said = "";
-    process.stderr.write = ((chunk: string | Uint8Array) => {
-        said += String(chunk);
-        return true;
-    }) as typeof process.stderr.write;
-    try {
-        return { result: await run(), said };
-    } finally {
-        process.stderr.write = write;
-    }
-}
 
 function args(extra: Partial<AgentPoolInputs> = {}): AgentPoolInputs {
     return { organizationName: ACME, name: "prod", description: "Prod runners", rotationTrigger: "2026-10", ...extra };
