@@ -31,7 +31,8 @@ const RUNNER_POLL_MS = 2000;
 /**
  * Waits up to `seconds` for a runner to come online on `poolId` (runners rolled in the same
  * program, e.g. started with its token by a resource the DefaultAgentPool depends on), asking every
- * two seconds with one `GET`. True once one is online; false when the time is up.
+ * two seconds with one `GET`, the first after a pause: {@link planMove} has just asked. True once
+ * one is online; false when the time is up.
  */
 export async function waitForRunner(
     api: AgentPoolsClient,
@@ -40,16 +41,13 @@ export async function waitForRunner(
     seconds: number,
 ): Promise<boolean> {
     const deadline = Date.now() + seconds * 1000;
-    for (;;) {
+    for (let left = seconds * 1000; left > 0; left = deadline - Date.now()) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(RUNNER_POLL_MS, left)));
         if (await hasRunnerOnline(api, org, poolId)) {
             return true;
         }
-        const left = deadline - Date.now();
-        if (left <= 0) {
-            return false;
-        }
-        await new Promise((resolve) => setTimeout(resolve, Math.min(RUNNER_POLL_MS, left)));
     }
+    return false;
 }
 
 /** What {@link planMove} weighs. */
