@@ -22,8 +22,10 @@ import { checkInputs } from "./inputs";
 import {
     client,
     deletedByRotation,
+    inPreview,
     isRotating,
     noteDeletedByRotation,
+    notePreview,
     noteRetiring,
     noteRotation,
     releasedDefault,
@@ -52,16 +54,10 @@ export { configure } from "../providerProcess/configure";
 // The types its methods take and return, for a reader of this module's declarations (no value).
 export type { CheckedInputs, DefaultedOutput, StoredOutputs } from "../types";
 
-// Whether the engine run this process serves is a preview, as the last `check` was told: a preview's
-// program sends PREVIEW_INPUT with every pool, an update's never, and the engine checks a resource
-// before it diffs it, both in this module (the provider text the program registers loads it). Kept
-// here rather than in the process state: only this module's `check` and `diff` read or write it.
-let inPreview = false;
-
 // `check`, exported below with its documentation.
 async function checkPool(olds: AgentPoolInputs, given: AgentPoolInputs): Promise<dynamic.CheckResult<CheckedInputs>> {
     const { [PREVIEW_INPUT]: preview, ...news } = given as unknown as Record<string, unknown>;
-    inPreview = preview === true;
+    notePreview(preview === true);
     const result = checkInputs(olds, news as unknown as AgentPoolInputs);
     const inputs = result.inputs!;
     // An import is checked against the live pool here, so that the preview shows what the import
@@ -110,7 +106,7 @@ export async function diff(_id: string, state: StoredOutputs, news: CheckedInput
         };
         noteRotation(news, from);
         // Only at a preview: the update's own warning says what was kept, and why, once it is.
-        if (inPreview) {
+        if (inPreview()) {
             await warnKeptAtPreview(olds.organizationName, from);
         }
     }

@@ -48,6 +48,8 @@ interface ProcessState {
     movedDefaults: Map<string, string>;
     /** Org → the pool whose default a DefaultAgentPool's `onDelete: "useHosted"` released in this run. */
     releasedDefaults: Map<string, string>;
+    /** Whether the run is a preview, as the last AgentPool `check` was told (see previewInput.ts). */
+    preview: boolean;
 }
 
 function state(): ProcessState {
@@ -62,6 +64,7 @@ function state(): ProcessState {
         retiringPools: new Map(),
         movedDefaults: new Map(),
         releasedDefaults: new Map(),
+        preview: false,
     });
 }
 
@@ -157,6 +160,20 @@ export function noteDefaultMoved(org: string, poolId: string): void {
 /** The pool this run made the org's default, if it did. */
 export function defaultMovedTo(org: string): string | undefined {
     return state().movedDefaults.get(org);
+}
+
+/**
+ * Whether the engine run this process serves is a preview, as the program told the last `check`: a
+ * preview's program sends PREVIEW_INPUT with every pool, an update's never, and the engine checks a
+ * resource before it diffs it.
+ */
+export function notePreview(preview: boolean): void {
+    state().preview = preview;
+}
+
+/** Whether {@link notePreview} last said this run is a preview. */
+export function inPreview(): boolean {
+    return state().preview;
 }
 
 /** A DefaultAgentPool's `onDelete: "useHosted"` took the default off `poolId` in this run. */
