@@ -780,10 +780,33 @@ describe("the org's default pool", () => {
             const err = await rejectionOf(provider.delete(p.id, p.outs));
             assert.match(
                 (err as Error).message,
-                /Stacks' deployment settings still use this pool\. The DefaultAgentPool's onDelete: "useHosted" had moved the org to Pulumi-hosted runners earlier in this run; this pool is the org's default again/,
+                /Stacks' deployment settings still use this pool\. Remove it from them, .*runners\)\. The DefaultAgentPool's onDelete: "useHosted" had moved the org to Pulumi-hosted runners earlier in this run; this pool is the org's default again$/,
             );
             assert.equal(h.emu.state.defaultPoolId(ACME), p.outs.agentPoolId, "a refused destroy changes nothing");
             assert.ok(h.emu.state.pool(ACME, p.outs.agentPoolId));
+        });
+
+        it('a destroy refused because a retiring pool is in use also puts back the default that onDelete: "useHosted" released', async () => {
+            const old = await checkThenCreate({ ...args() });
+            h.emu.state.setInUse(ACME, old.outs.agentPoolId, ["acme/web/prod"]);
+            const successor = await successorOf(old, args({ rotationTrigger: "2" }));
+            await provider.delete(old.id, old.outs);
+            h.emu.state.setDefaultPool(ACME, successor.outs.agentPoolId);
+            await newProcess();
+            await defaultPool.delete(ACME, { ...outputsOf(successor.outs.agentPoolId), onDelete: "useHosted" });
+            assert.equal(h.emu.state.defaultPoolId(ACME), undefined, "released, as the program said");
+            const err = await rejectionOf(provider.delete(successor.id, successor.outs));
+            assert.match(
+                (err as Error).message,
+                /are used by stacks' deployment settings: .*This pool was not deleted\..*\. The DefaultAgentPool's onDelete: "useHosted" had moved the org to Pulumi-hosted runners earlier in this run; this pool is the org's default again$/,
+            );
+            assert.equal(
+                h.emu.state.defaultPoolId(ACME),
+                successor.outs.agentPoolId,
+                "a refused destroy changes nothing",
+            );
+            assert.ok(h.emu.state.pool(ACME, successor.outs.agentPoolId));
+            assert.ok(h.emu.state.pool(ACME, old.outs.agentPoolId));
         });
 
         it("a default this run moved itself (a rotation's successor) is no default chosen elsewhere for a DefaultAgentPool that waits", async () => {

@@ -297,16 +297,20 @@ async function deletePool(id: string, props: StoredOutputs): Promise<void> {
                 `online on this pool; nothing was deleted. ${RETIRING_DEFAULT_REFUSAL}`,
         );
     }
-    const gone = await deleteRetiring(api, org, retiring, force, defaultId, operation);
-    if (!deleteSelf) {
-        return;
+    try {
+        const gone = await deleteRetiring(api, org, retiring, force, defaultId, operation);
+        if (!deleteSelf) {
+            return;
+        }
+        if (selfIsDefault && !force) {
+            // A rotation's old pool, still the default while its successor waits for a runner.
+            warnKept(retiringPool(poolId) ?? { agentPoolId: poolId, name: props.name, reason: DEFAULT_REASON });
+            return;
+        }
+        await deleteOne(api, { org, poolId, name: props.name, force, isDefault: selfIsDefault, operation, gone });
+    } catch (err) {
+        throw await withReleasedDefaultRestored(api, org, poolId, err);
     }
-    if (selfIsDefault && !force) {
-        // A rotation's old pool, still the default while its successor waits for a runner.
-        warnKept(retiringPool(poolId) ?? { agentPoolId: poolId, name: props.name, reason: DEFAULT_REASON });
-        return;
-    }
-    await deleteOne(api, { org, poolId, name: props.name, force, isDefault: selfIsDefault, operation, gone });
 }
 
 /**
@@ -381,29 +385,36 @@ async function deleteOne(api: AgentPoolsClient, d: DeleteOne): Promise<void> {
             warnKept(retiringPool(poolId) ?? { agentPoolId: poolId, name: d.name, reason: inUseReason(err) });
             return;
         }
-        const restored = await restoreReleasedDefault(api, org, poolId);
         throw withHint(
             err,
-            `Stacks' deployment settings still use this pool${deletedAlready(d.gone)}${restored}. Remove it from ` +
-                "them, or set forceDestroy: true on the AgentPool and run `pulumi up` before deleting (those stacks " +
-                "then fall back to Pulumi-hosted runners)",
+            `Stacks' deployment settings still use this pool${deletedAlready(d.gone)}. Remove it from them, or set ` +
+                "forceDestroy: true on the AgentPool and run `pulumi up` before deleting (those stacks then fall back " +
+                "to Pulumi-hosted runners)",
         );
     }
 }
 
 /**
- * A refused delete changes nothing: when a DefaultAgentPool's `onDelete: "useHosted"` took the
- * org's default off this pool earlier in this run, it is put back. Says what it did.
+ * A refused or failed delete changes nothing: when a DefaultAgentPool's `onDelete: "useHosted"` took
+ * the org's default off this pool earlier in this run, it is put back, and the error says so.
  */
-async function restoreReleasedDefault(api: AgentPoolsClient, org: string, poolId: string): Promise<string> {
+async function withReleasedDefaultRestored(
+    api: AgentPoolsClient,
+    org: string,
+    poolId: string,
+    err: unknown,
+): Promise<unknown> {
     if (releasedDefault(org) !== poolId) {
-        return "";
+        return err;
     }
     await setOrgDefault(api, org, poolId);
-    return (
+    const restored =
         `. The DefaultAgentPool's onDelete: "useHosted" had moved the org to Pulumi-hosted runners earlier in this ` +
-        "run; this pool is the org's default again"
-    );
+        "run; this pool is the org's default again";
+    if (isPulumiApiError(err)) {
+        return withHint(err, `${err.hint ?? ""}${restored}`);
+    }
+    return new Error(`${err instanceof Error ? err.message : String(err)}${restored}`);
 }
 
 function deletedAlready(gone: readonly string[]): string {
