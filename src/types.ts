@@ -122,10 +122,7 @@ export interface DefaultAgentPoolInputs {
      * another stack's DefaultAgentPool). @default false
      */
     takeOver?: boolean;
-    /**
-     * Move the default onto the declared pool even when no runner is online there while the current
-     * default has one. @default false
-     */
+    /** Move the default onto the declared pool even when no runner is online there. @default false */
     allowNoRunner?: boolean;
     /**
      * While the default waits for a runner on the declared pool, wait up to this many seconds in the

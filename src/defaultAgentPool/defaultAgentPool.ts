@@ -30,10 +30,9 @@ export interface DefaultAgentPoolArgs {
      */
     takeOver?: pulumi.Input<boolean>;
     /**
-     * Move the default onto the declared pool even when no runner is online there while the current
-     * default has one. Without it the default stays where it is until a runner is online on the
-     * declared pool (no deployment waits), and the first `pulumi up` after that moves it.
-     * @default false
+     * Move the default onto the declared pool even when no runner is online there. Without it the
+     * default stays on the pool it is on until a runner is online on the declared pool, and the first
+     * `pulumi up` after that moves it. @default false
      */
     allowNoRunner?: pulumi.Input<boolean>;
     /**
@@ -49,11 +48,11 @@ export interface DefaultAgentPoolArgs {
  * The org's default deployment runner pool: where every stack without a pool of its own in its
  * deployment settings deploys. Without one, such stacks deploy on Pulumi-hosted runners.
  *
- * The org's default never lands on Pulumi-hosted runners, nor on a pool with no runner online,
- * unless the program says so: a new pool becomes the default once a runner is online on it (at
- * once with `allowNoRunner`); a default chosen elsewhere (the console, another stack) is refused at
- * preview unless `takeOver` is set; removing the resource leaves the default where it is unless
- * `onDelete: "useHosted"`. See docs/default-pool.md.
+ * The org's default never moves to Pulumi-hosted runners, nor from one pool to a pool with no runner
+ * online, unless the program says so: another pool becomes the default once a runner is online on it
+ * (at once with `allowNoRunner`; from Pulumi-hosted runners, at once); a default chosen elsewhere (the
+ * console, another stack) is refused at preview unless `takeOver` is set; removing the resource
+ * leaves the default where it is unless `onDelete: "useHosted"`. See docs/default-pool.md.
  *
  * Takes over the org's current default with the `import` resource option, the org name
  * (`{ import: "acme" }`): the declared `agentPoolId` must be the current default.
