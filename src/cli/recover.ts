@@ -23,7 +23,7 @@ import {
     AGENT_POOL_TYPE,
     STACK_TYPE,
     MARGIN_MS,
-    Deployment,
+    deploymentOf,
     HistoryEntry,
     RecoverOptions,
     Verdict,
@@ -202,7 +202,7 @@ async function recover(opts: RecoverCommandOptions, context: CommandContext): Pr
         }
         return r.value;
     });
-    const dep = ((JSON.parse(exported) as { deployment?: Deployment }).deployment ?? {}) as Deployment;
+    const dep = deploymentOf(exported);
     const history = ((JSON.parse(historyText || "[]") as HistoryEntry[] | null) ?? []).filter(Boolean);
     const pending = dep.pending_operations ?? [];
     const creates = pending.filter((op) => op.type === "creating" && op.resource?.type === AGENT_POOL_TYPE);

@@ -43,6 +43,11 @@ export interface Deployment {
     pending_operations?: PendingOperation[];
 }
 
+/** The deployment in what `pulumi stack export` printed (empty for a stack with no state yet). */
+export function deploymentOf(exported: string): Deployment {
+    return (JSON.parse(exported) as { deployment?: Deployment }).deployment ?? {};
+}
+
 export interface HistoryEntry {
     kind?: string;
     result?: string;

@@ -4,7 +4,7 @@
  * when they all name one. A stack that manages pools of two orgs, or none whose org can be read,
  * gives no answer, and the command asks for `--org` rather than guess.
  */
-import { AGENT_POOL_TYPE, CheckpointResource, Deployment, stackAndProject } from "./recoverPlan";
+import { AGENT_POOL_TYPE, CheckpointResource, deploymentOf, stackAndProject } from "./recoverPlan";
 import { PulumiRunner } from "./pulumiCli";
 import { UsageError } from "./usageError";
 
@@ -87,7 +87,7 @@ export async function stackOrg(cli: PulumiRunner, stack: string | undefined): Pr
             `no --org given, and the org cannot be taken from this Pulumi project's stack: ${message}; pass --org <org>`,
         );
     }
-    const dep = (JSON.parse(exported) as { deployment?: Deployment }).deployment ?? {};
+    const dep = deploymentOf(exported);
     const resources = dep.resources ?? [];
     const name = resources[0] ? stackAndProject(resources[0].urn).stack : stack;
     const org = orgFromState(resources, name ? `stack ${name}` : "the current stack");
