@@ -40,7 +40,10 @@ describe("the provider process's state", () => {
         assert.deepEqual(other.takeRotation(news), from);
         assert.equal(runtime.takeRotation(news), undefined, "told once, whichever copy took it");
 
-        runtime.noteRetiring("old-pool", "new-pool");
+        runtime.noteRetiring(
+            { agentPoolId: "old-pool", name: "prod (rotated 2026-11-30, old-pool)", reason: "in use" },
+            "new-pool",
+        );
         assert.equal(other.retiredByAnother("old-pool", "old-pool"), true, "its successor lists it");
         assert.equal(other.retiredByAnother("old-pool", "new-pool"), false);
         assert.equal(other.retiredByAnother("unlisted-pool", "unlisted-pool"), false);

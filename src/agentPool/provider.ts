@@ -86,7 +86,7 @@ export async function diff(_id: string, state: StoredOutputs, news: CheckedInput
     const inPlace =
         news.name !== olds.name || news.description !== olds.description || news.forceDestroy !== olds.forceDestroy;
     for (const pool of olds.retiring) {
-        noteRetiring(pool.agentPoolId, olds.agentPoolId);
+        noteRetiring(pool, olds.agentPoolId);
     }
     // A new trigger in the same org is a rotation. The successor is created first (create frees the
     // name, see rotation.ts), so that dependents move to it before the engine deletes the old
@@ -157,7 +157,7 @@ export async function create(inputs: CheckedInputs): Promise<dynamic.CreateResul
             noteDeletedByRotation(from.poolId);
         }
         for (const pool of retiring) {
-            noteRetiring(pool.agentPoolId, created.id, pool);
+            noteRetiring(pool, created.id);
         }
     } else {
         created = await createOnce();
@@ -204,7 +204,7 @@ async function readPool(id: string, props?: StoredOutputs): Promise<dynamic.Read
             const still = pools.get(pool.agentPoolId);
             if (still) {
                 retiring.push({ ...pool, name: still.name });
-                noteRetiring(pool.agentPoolId, live.id);
+                noteRetiring(retiring[retiring.length - 1], live.id);
             }
         }
     }
@@ -254,7 +254,7 @@ export async function update(
     // Each retiring pool goes as soon as no stack uses it (or at once, with forceDestroy).
     const retiring = await retire(client(), org, olds.retiring, news.forceDestroy, poolId);
     for (const pool of retiring) {
-        noteRetiring(pool.agentPoolId, poolId);
+        noteRetiring(pool, poolId);
     }
     return {
         outs: toState({

@@ -34,16 +34,14 @@ interface ProcessState {
     client?: AgentPoolsClient;
     /** Rotations diff has seen, by the rotation key of the new inputs: the old pool, from the old state. */
     rotations: Map<string, RotationSource>;
-    /** Retiring pool id → id of the pool whose `retiring` output lists it. */
-    trackers: Map<string, string>;
+    /** Retiring pool id → the pool whose `retiring` output lists it, and the entry it lists. */
+    trackers: Map<string, { tracker: string; pool: RetiringPool }>;
     /** Old pools a rotation deleted in this run. */
     deletedByRotation: Set<string>;
     /** Each org's default pool id as this run knows it; `undefined`: the Pulumi-hosted pool. */
     defaults: Map<string, Promise<string | undefined>>;
     /** Orgs whose DefaultAgentPool a program declared in this run (`check` ran): not a bare refresh. */
     declaredDefaults: Set<string>;
-    /** Retiring pools as their tracker's state lists them (name, reason), by id. */
-    retiringPools: Map<string, RetiringPool>;
     /** Org → the pool this run itself made the default (a rotation's successor, a DefaultAgentPool). */
     movedDefaults: Map<string, string>;
     /** Org → the pool whose default a DefaultAgentPool's `onDelete: "useHosted"` released in this run. */
@@ -61,7 +59,6 @@ function state(): ProcessState {
         deletedByRotation: new Set(),
         defaults: new Map(),
         declaredDefaults: new Set(),
-        retiringPools: new Map(),
         movedDefaults: new Map(),
         releasedDefaults: new Map(),
         preview: false,
@@ -139,17 +136,14 @@ function rotationKey(inputs: CheckedInputs): string {
     ]);
 }
 
-/** The resource of pool `trackerId` lists `retiringId` in its `retiring` output, as seen in this run. */
-export function noteRetiring(retiringId: string, trackerId: string, pool?: RetiringPool): void {
-    state().trackers.set(retiringId, trackerId);
-    if (pool) {
-        state().retiringPools.set(retiringId, pool);
-    }
+/** The resource of pool `trackerId` lists `pool` in its `retiring` output, as seen in this run. */
+export function noteRetiring(pool: RetiringPool, trackerId: string): void {
+    state().trackers.set(pool.agentPoolId, { tracker: trackerId, pool });
 }
 
-/** A retiring pool as its tracker's state lists it, when this run has seen it. */
+/** A retiring pool as its tracker's state lists it (name, reason), when this run has seen it. */
 export function retiringPool(poolId: string): RetiringPool | undefined {
-    return state().retiringPools.get(poolId);
+    return state().trackers.get(poolId)?.pool;
 }
 
 /** This run made `poolId` the org's default itself: a default found there was not chosen elsewhere. */
@@ -188,12 +182,12 @@ export function releasedDefault(org: string): string | undefined {
 
 /** Whether a resource other than pool `ownerId`'s lists `poolId` as retiring: its delete is that resource's. */
 export function retiredByAnother(poolId: string, ownerId: string): boolean {
-    return (state().trackers.get(poolId) ?? ownerId) !== ownerId;
+    return (state().trackers.get(poolId)?.tracker ?? ownerId) !== ownerId;
 }
 
 /** The pool whose resource lists `poolId` as retiring, as seen in this run; `undefined` when none. */
 export function retiringTracker(poolId: string): string | undefined {
-    return state().trackers.get(poolId);
+    return state().trackers.get(poolId)?.tracker;
 }
 
 /**
