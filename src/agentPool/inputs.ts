@@ -5,9 +5,11 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { describeType, descriptionProblem, nameProblem, orgProblem } from "../api/rules";
 import { UNKNOWN } from "../providerProcess/unknown";
+import { INPUT_NAMES, nameList } from "../resourceSchema";
 import { AgentPoolInputs, CheckedInputs } from "../types";
 
-const INPUT_KEYS = ["organizationName", "name", "description", "forceDestroy", "rotationTrigger", "importId"];
+// The schema's inputs, and the one the resource class sets from the `import` option.
+const INPUT_KEYS = [...INPUT_NAMES.agentPool, "importId"];
 
 type Props = Record<string, unknown>;
 
@@ -22,7 +24,7 @@ export function checkInputs(olds: AgentPoolInputs, news: AgentPoolInputs): dynam
         if (key !== "__provider" && !INPUT_KEYS.includes(key)) {
             fail(
                 key,
-                `AgentPool has no input "${key}"; its inputs are organizationName, name, description, forceDestroy and rotationTrigger`,
+                `AgentPool has no input "${key}"; its inputs are ${nameList(INPUT_NAMES.agentPool)}`,
             );
         }
     }

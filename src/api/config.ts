@@ -8,19 +8,32 @@
 import type { AgentPoolsClientOptions } from "./client";
 import { CredentialsError } from "./errors";
 
+/** The namespace of the dynamic resources' stack config keys (`pulumi-agent-pools:apiUrl`). */
+export const PACKAGE_NAMESPACE = "pulumi-agent-pools";
+/** The namespace of the provider plugin's config keys (`agentpools:apiUrl`): the plugin's package name. */
+export const PLUGIN_NAMESPACE = "agentpools";
+
+/** The keys a namespace's settings are read from: credentials first match wins, then the tuning keys. */
+export function configKeysFor(namespace: string) {
+    return {
+        accessToken: [`${namespace}:accessToken`, "pulumiservice:accessToken"],
+        apiUrl: [`${namespace}:apiUrl`, "pulumiservice:apiUrl"],
+        tuning: {
+            timeoutMs: `${namespace}:timeoutMs`,
+            maxAttempts: `${namespace}:maxAttempts`,
+            retryBaseDelayMs: `${namespace}:retryBaseDelayMs`,
+            maxRetryElapsedMs: `${namespace}:maxRetryElapsedMs`,
+        },
+    } as const;
+}
+
+const PACKAGE_KEYS = configKeysFor(PACKAGE_NAMESPACE);
+
 /** Stack config keys the provider reads, first match wins. */
-export const CONFIG_KEYS = {
-    accessToken: ["pulumi-agent-pools:accessToken", "pulumiservice:accessToken"],
-    apiUrl: ["pulumi-agent-pools:apiUrl", "pulumiservice:apiUrl"],
-} as const;
+export const CONFIG_KEYS = { accessToken: PACKAGE_KEYS.accessToken, apiUrl: PACKAGE_KEYS.apiUrl } as const;
 
 /** Optional stack config keys that tune the provider's requests (whole numbers). */
-export const TUNING_KEYS = {
-    timeoutMs: "pulumi-agent-pools:timeoutMs",
-    maxAttempts: "pulumi-agent-pools:maxAttempts",
-    retryBaseDelayMs: "pulumi-agent-pools:retryBaseDelayMs",
-    maxRetryElapsedMs: "pulumi-agent-pools:maxRetryElapsedMs",
-} as const;
+export const TUNING_KEYS = PACKAGE_KEYS.tuning;
 
 /** Every stack config key this package reads. */
 export const STACK_CONFIG_KEYS: readonly string[] = [
@@ -73,7 +86,12 @@ export function staleSettingsNote(source: string | undefined): string {
  *
  * @throws {@link CredentialsError} for a tuning key that is not a whole number.
  */
-export function settingsFromConfig(read: ConfigReader, source: string = CONFIG_SOURCES.stack): AgentPoolsClientOptions {
+export function settingsFromConfig(
+    read: ConfigReader,
+    source: string = CONFIG_SOURCES.stack,
+    namespace: string = PACKAGE_NAMESPACE,
+): AgentPoolsClientOptions {
+    const keys = configKeysFor(namespace);
     const get = (key: string): string | undefined => {
         const value = read(key);
         return value === "" ? undefined : value;
@@ -102,18 +120,18 @@ export function settingsFromConfig(read: ConfigReader, source: string = CONFIG_S
         }
         return n;
     };
-    const token = pick(CONFIG_KEYS.accessToken);
-    const url = pick(CONFIG_KEYS.apiUrl);
+    const token = pick(keys.accessToken);
+    const url = pick(keys.apiUrl);
     return {
         accessToken: token?.value,
         accessTokenSource: token?.source,
         apiUrl: url?.value,
         apiUrlSource: url?.source,
-        timeoutMs: whole(TUNING_KEYS.timeoutMs),
+        timeoutMs: whole(keys.tuning.timeoutMs),
         retry: {
-            maxAttempts: whole(TUNING_KEYS.maxAttempts),
-            baseDelayMs: whole(TUNING_KEYS.retryBaseDelayMs),
-            maxElapsedMs: whole(TUNING_KEYS.maxRetryElapsedMs),
+            maxAttempts: whole(keys.tuning.maxAttempts),
+            baseDelayMs: whole(keys.tuning.retryBaseDelayMs),
+            maxElapsedMs: whole(keys.tuning.maxRetryElapsedMs),
         },
     };
 }

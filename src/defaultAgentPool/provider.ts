@@ -33,17 +33,11 @@ import {
     waitForRunner,
     waitingWords,
 } from "./moves";
+import { INPUT_NAMES, nameList } from "../resourceSchema";
 import { CheckedDefaultInputs, DefaultAgentPoolInputs, DefaultAgentPoolOutputs, DefaultPoolOnDelete } from "../types";
 
-const INPUT_KEYS = [
-    "organizationName",
-    "agentPoolId",
-    "onDelete",
-    "takeOver",
-    "allowNoRunner",
-    "waitForRunnerSeconds",
-    "importId",
-];
+// The schema's inputs, and the one the resource class sets from the `import` option.
+const INPUT_KEYS = [...INPUT_NAMES.defaultAgentPool, "importId"];
 const ON_DELETE: readonly DefaultPoolOnDelete[] = ["keep", "useHosted"];
 
 export { configure } from "../providerProcess/configure";
@@ -60,7 +54,7 @@ async function checkDefault(
         if (key !== "__provider" && !INPUT_KEYS.includes(key)) {
             fail(
                 key,
-                `DefaultAgentPool has no input "${key}"; its inputs are organizationName, agentPoolId, onDelete, takeOver, allowNoRunner and waitForRunnerSeconds`,
+                `DefaultAgentPool has no input "${key}"; its inputs are ${nameList(INPUT_NAMES.defaultAgentPool)}`,
             );
         }
     }
