@@ -21,8 +21,9 @@ import { ProjectCli } from "./project";
 const PNPM = "10.34.8";
 const YARN = "1.22.22";
 // Outside the checkout: a program below it would resolve this repository's own ts-node and
-// typescript by walking up, which no user's program does.
-const WORK = path.join(os.tmpdir(), "agent-pools-install-shapes");
+// typescript by walking up, which no user's program does. A folder of its own per run: two runs at
+// once (a second checkout's CI beside this one) must not share programs, stacks or emulators.
+const WORK = fs.mkdtempSync(path.join(os.tmpdir(), "agent-pools-install-shapes-"));
 const TOOLS = path.join(REPO_ROOT, ".tools", "package-managers");
 const STACK = "shape";
 
@@ -263,6 +264,7 @@ describe("every install shape and program kind, under the real engine", function
         pkgDir = path.join(WORK, "package");
     });
     after(() => {
+        fs.rmSync(WORK, { recursive: true, force: true });
         if (sizes.length > 0) {
             console.log(`      __provider per shape:\n${sizes.map((s) => `        ${s}`).join("\n")}`);
         }
