@@ -1,28 +1,38 @@
-// `npm test`: every check and every test tier (scripts/test-tiers.js), one after the other, then a
-// summary: each tier's counts and how its engine tests ran, and one closing line
-// `N passed, N failed, N skipped` for the whole run. A tier that fails does not stop the next ones
-// (the summary shows every tier); the static checks do, since nothing after them can pass.
+// `npm test`: every check and every test tier (scripts/test-tiers.js), then a summary: each tier's
+// counts and how its engine tests ran, and one closing line `N passed, N failed, N skipped` for the
+// whole run.
+//
+// The build goes first and stops the run when it fails, since nothing after it can pass. Then the
+// rest runs as jobs on AGENT_POOLS_TEST_LANES lanes at once (default 2, one per core of the CI
+// machine): the static checks, each tier, and each end-to-end spec on its own (they are most of the
+// time, and each waits on the engine more than it computes). The longest jobs go first, as the last
+// run on this machine timed them (kept in the tool cache), so that the lanes end together. A job's
+// output is printed whole when it ends, so lanes do not interleave. A tier that fails does not stop
+// the others; the summary shows every tier.
 "use strict";
+const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
 const { spawn, spawnSync } = require("node:child_process");
-const { TIERS } = require("./test-tiers");
+const { TIERS, specsOf } = require("./test-tiers");
 
 const ROOT = path.join(__dirname, "..");
-const CHECKS = ["lint", "typecheck", "docs:check", "build"];
+const CHECKS = ["lint", "typecheck", "docs:check"];
+const LANES = Math.max(1, Number(process.env.AGENT_POOLS_TEST_LANES) || 2);
+const TIMES = path.join(
+    process.env.AGENT_POOLS_TOOL_CACHE || path.join(os.homedir(), ".cache", "pulumi-agent-pools"),
+    "test-job-seconds.json",
+);
 
-/** Runs a tier with its output passed through; resolves to its exit code and what it printed. */
-function runTier(tier) {
+/** Runs one job, its output kept; resolves to its exit code, what it printed and its seconds. */
+function runJob(job) {
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, [path.join(__dirname, "test-tiers.js"), tier], {
-            cwd: ROOT,
-            stdio: ["ignore", "pipe", "inherit"],
-        });
+        const t0 = Date.now();
+        const child = spawn(job.command[0], job.command.slice(1), { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
         let out = "";
-        child.stdout.on("data", (d) => {
-            out += d.toString();
-            process.stdout.write(d);
-        });
-        child.on("close", (code) => resolve({ code: code ?? 1, out }));
+        child.stdout.on("data", (d) => (out += d.toString()));
+        child.stderr.on("data", (d) => (out += d.toString()));
+        child.on("close", (code) => resolve({ code: code ?? 1, out, seconds: (Date.now() - t0) / 1000 }));
     });
 }
 
@@ -32,31 +42,104 @@ function counts(out) {
     return last ? { passed: +last[1], failed: +last[2], skipped: +(last[3] ?? 0) } : undefined;
 }
 
-async function main() {
-    const started = Date.now();
-    for (const check of CHECKS) {
-        const r = spawnSync("npm", ["run", "--silent", check], { cwd: ROOT, stdio: "inherit" });
-        if (r.status !== 0) {
-            console.log(`\nnpm run ${check} failed: the tests were not run.\n0 passed, 1 failed`);
-            process.exit(1);
+/** The jobs' "Engine runs: N test(s) ran <how>" lines, summed by how. */
+function engineRuns(out) {
+    const byHow = new Map();
+    for (const m of out.matchAll(/^Engine runs: (.+)$/gm)) {
+        const parts = /^(\d+) test\(s\) ran (.+)$/.exec(m[1]);
+        const how = parts ? parts[2] : m[1];
+        byHow.set(how, (byHow.get(how) ?? 0) + (parts ? Number(parts[1]) : 0));
+    }
+    return [...byHow].map(([how, n]) => `${n} test(s) ran ${how}`).join("; ");
+}
+
+function jobs() {
+    const tierScript = path.join(__dirname, "test-tiers.js");
+    const list = [
+        {
+            name: "checks",
+            tier: "checks",
+            command: ["bash", "-c", CHECKS.map((c) => `npm run --silent ${c}`).join(" && ")],
+        },
+    ];
+    for (const tier of TIERS) {
+        if (tier === "e2e") {
+            for (const spec of specsOf("e2e")) {
+                list.push({ name: spec, tier, command: [process.execPath, tierScript, tier, "--only", spec] });
+            }
+        } else {
+            list.push({ name: tier, tier, command: [process.execPath, tierScript, tier] });
         }
     }
-    const rows = [];
-    for (const tier of TIERS) {
-        const t0 = Date.now();
-        console.log(`\n==> test tier: ${tier}\n`);
-        const r = await runTier(tier);
-        const c = counts(r.out);
-        const modes = [...r.out.matchAll(/^Engine runs: (.+)$/gm)].map((m) => m[1]);
-        rows.push({
-            tier,
-            seconds: Math.round((Date.now() - t0) / 1000),
-            ok: r.code === 0 && c !== undefined && c.failed === 0,
-            counts: c ?? { passed: 0, failed: 1, skipped: 0 },
-            modes: modes.join("; "),
-            noSummary: c === undefined,
-        });
+    return list;
+}
+
+function lastTimes() {
+    try {
+        return JSON.parse(fs.readFileSync(TIMES, "utf8"));
+    } catch {
+        return {};
     }
+}
+
+function saveTimes(results) {
+    try {
+        fs.mkdirSync(path.dirname(TIMES), { recursive: true });
+        fs.writeFileSync(TIMES, JSON.stringify(Object.fromEntries(results.map((r) => [r.job.name, r.seconds]))));
+    } catch {
+        // Only the order of the next run depends on it.
+    }
+}
+
+async function runAll(list) {
+    const known = lastTimes();
+    // Unknown jobs first (they may be long), then the longest.
+    const queue = [...list].sort((a, b) => (known[b.name] ?? Infinity) - (known[a.name] ?? Infinity));
+    const results = [];
+    const lane = async () => {
+        for (let job = queue.shift(); job; job = queue.shift()) {
+            console.log(`[test] started ${job.name}`);
+            const r = await runJob(job);
+            console.log(
+                `\n==> ${job.tier === job.name ? `test tier: ${job.tier}` : `${job.tier}: ${job.name}`} (${Math.round(r.seconds)} s)\n`,
+            );
+            process.stdout.write(r.out);
+            results.push({ job, ...r });
+        }
+    };
+    await Promise.all(Array.from({ length: LANES }, lane));
+    return results;
+}
+
+async function main() {
+    const started = Date.now();
+    const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
+    if (build.status !== 0) {
+        console.log(`\nnpm run build failed: the tests were not run.\n0 passed, 1 failed`);
+        process.exit(1);
+    }
+    const results = await runAll(jobs());
+    saveTimes(results);
+    const rows = ["checks", ...TIERS].map((tier) => {
+        const mine = results.filter((r) => r.job.tier === tier);
+        const c = mine.map((r) => counts(r.out));
+        const silent = tier !== "checks" && c.some((x) => x === undefined);
+        const sum = c.reduce(
+            (t, x) =>
+                x ? { passed: t.passed + x.passed, failed: t.failed + x.failed, skipped: t.skipped + x.skipped } : t,
+            { passed: 0, failed: silent ? 1 : 0, skipped: 0 },
+        );
+        const modes = engineRuns(mine.map((r) => r.out).join("\n"));
+        return {
+            tier,
+            seconds: Math.round(mine.reduce((t, r) => t + r.seconds, 0)),
+            ok: mine.every((r) => r.code === 0) && sum.failed === 0,
+            counts:
+                tier === "checks" ? { passed: 0, failed: mine.every((r) => r.code === 0) ? 0 : 1, skipped: 0 } : sum,
+            modes,
+            noSummary: silent,
+        };
+    });
     const total = rows.reduce(
         (t, r) => ({
             passed: t.passed + r.counts.passed,
@@ -65,13 +148,18 @@ async function main() {
         }),
         { passed: 0, failed: 0, skipped: 0 },
     );
-    console.log(`\nTest tiers (${Math.round((Date.now() - started) / 1000)} s in all):`);
+    console.log(
+        `\nTest tiers (${Math.round((Date.now() - started) / 1000)} s in all, on ${LANES} lanes; seconds are each tier's own):`,
+    );
     for (const r of rows) {
         const c = r.counts;
+        const what =
+            r.tier === "checks"
+                ? `${CHECKS.join(", ")}: ${r.ok ? "passed" : "FAILED"}`
+                : `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`;
         console.log(
-            `  ${r.ok ? "✓" : "✗"} ${r.tier.padEnd(12)} ${String(r.seconds).padStart(5)} s  ` +
-                `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped` +
-                (r.noSummary ? " (the tier printed no summary: counted as a failure)" : "") +
+            `  ${r.ok ? "✓" : "✗"} ${r.tier.padEnd(12)} ${String(r.seconds).padStart(5)} s  ${what}` +
+                (r.noSummary ? " (a job printed no summary: counted as a failure)" : "") +
                 (r.modes ? `  [${r.modes}]` : ""),
         );
     }

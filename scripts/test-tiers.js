@@ -60,9 +60,17 @@ const TIERS = ["unit", "integration", "e2e", "load", "bench", "matrix"];
 module.exports = { TIERS, NOT_UNIT, specsOf };
 
 if (require.main === module) {
-    const [tier, ...rest] = process.argv.slice(2);
+    const [tier, ...args] = process.argv.slice(2);
+    // `--only <spec>`: one spec file of the tier (scripts/test-all.js runs the e2e specs one by one).
+    const only = args.indexOf("--only");
+    const specs = only < 0 ? specsOf(tier) : specsOf(tier).filter((s) => s === args[only + 1]);
+    const rest = only < 0 ? args : args.filter((_, i) => i !== only && i !== only + 1);
+    if (specs.length === 0) {
+        console.error(`no spec ${args[only + 1]} in the ${tier} tier`);
+        process.exit(1);
+    }
     const mocha = path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js");
-    const r = spawnSync(process.execPath, [mocha, ...specsOf(tier), ...rest], {
+    const r = spawnSync(process.execPath, [mocha, ...specs, ...rest], {
         cwd: ROOT,
         stdio: "inherit",
         env: { ...process.env, AGENT_POOLS_TIER: tier },
