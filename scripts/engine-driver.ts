@@ -45,6 +45,8 @@ export interface EngineProgram {
     }[];
     /** Runners the program starts with a pool's token (a runner connects to the emulator each time it changes). */
     runners?: { resource: string; pool: string; hostname: string; apiUrl: string; startMs?: number }[];
+    /** The pools and defaults as the plugin's resources (`plugin.AgentPool`), served by the `agentpools` plugin. */
+    viaPlugin?: boolean;
 }
 
 let pulumiBin: string | undefined;

@@ -40,3 +40,4 @@ export type {
     UpdatedAgentPool,
 } from "./api/wire";
 export { MAX_NAME_LENGTH, MAX_DESCRIPTION_LENGTH } from "./api/rules";
+export * as plugin from "./pluginResources";
