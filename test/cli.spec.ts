@@ -10,6 +10,8 @@ import { isExpected, UsageError } from "../src/cli/usageError";
 import { CredentialsError, PulumiApiError } from "../src/api/errors";
 import { AgentPoolSummary } from "../src/api/wire";
 import { importProgram } from "../src/cli/generate";
+import { pluginTarballName, shippedPluginTarball } from "../src/cli/plugin";
+import { PACKAGE_VERSION } from "../src/api/version";
 import { emptyDir, Harness, useHarness } from "./helpers";
 
 // The `agent-pools` command as a user runs it, run in this process from its source (test/support/
@@ -686,5 +688,53 @@ describe("the program agent-pools import writes", () => {
                 "// The org's default pool: where every stack without a pool of its own deploys.",
             ]);
         }
+    });
+});
+
+describe("agent-pools plugin install", () => {
+    it("runs `pulumi plugin install resource agentpools <version> --file <tarball>` with the package's version", async () => {
+        const tarball = path.join(emptyDir(), "plugin.tar.gz");
+        fs.writeFileSync(tarball, "");
+        const ran: string[][] = [];
+        const context = {
+            pulumi: (bin: string): PulumiRunner => ({
+                run: async (args: string[]) => {
+                    ran.push([bin, ...args]);
+                    return "";
+                },
+            }),
+        };
+        const r = await runCli(
+            ["plugin", "install", "--file", tarball, "--pulumi", "/opt/pulumi"],
+            {},
+            undefined,
+            context,
+        );
+        assert.equal(r.code, 0, r.stderr);
+        assert.deepEqual(ran, [
+            [
+                "/opt/pulumi",
+                "plugin",
+                "install",
+                "resource",
+                "agentpools",
+                PACKAGE_VERSION,
+                "--file",
+                tarball,
+                "--reinstall",
+            ],
+        ]);
+        assert.match(r.stdout, /installed the resource plugin agentpools v/);
+    });
+
+    it("says what to run when there is no tarball to install", async () => {
+        const missing = path.join(emptyDir(), "nothing.tar.gz");
+        const r = await runCli(["plugin", "install", "--file", missing], {});
+        assert.equal(r.code, 1);
+        assert.equal(
+            r.stderr,
+            `agent-pools: no plugin tarball at ${missing}: in a checkout of this package, run \`npm run build:plugin\` first\n`,
+        );
+        assert.equal(shippedPluginTarball().endsWith(path.join("build", pluginTarballName())), true);
     });
 });

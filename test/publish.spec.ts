@@ -2,13 +2,15 @@ import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { pluginTarballName } from "../src/cli/plugin";
 import { installedProgramDir, REPO_ROOT } from "./support/installedPackage";
 
 // What `npm publish` would ship, read from `npm publish --dry-run --json`: the files users need and
 // nothing else. Then the package as a user installs it (`npm pack`, `npm install`): every entry
 // point loads from the installed files alone and the command knows its version.
 //
-// The flags: `--ignore-scripts`, because publishing runs `prepublishOnly` (a build and the unit
+// The flags: `--ignore-scripts`, because publishing runs `prepack` (the plugin's build, done here
+// first when missing) and `prepublishOnly` (a build and the unit
 // tier: a minute, and a rewrite of dist/ under the other specs), and the file list is what is
 // tested here; `--offline`, because the dry run otherwise asks the registry about the login and
 // waits about a minute for its retries when there is no network, and the list never depends on it.
@@ -54,6 +56,10 @@ describe("publishing: what `npm publish` ships", function () {
         if (!fs.existsSync(path.join(REPO_ROOT, "dist", "index.js"))) {
             execFileSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "ignore" });
         }
+        // What `prepack` builds, which the dry run's --ignore-scripts skips.
+        if (!fs.existsSync(path.join(REPO_ROOT, "build", pluginTarballName()))) {
+            execFileSync(process.execPath, ["scripts/build-plugin.js"], { cwd: REPO_ROOT, stdio: "ignore" });
+        }
         files = publishedFiles();
     });
 
@@ -87,11 +93,24 @@ describe("publishing: what `npm publish` ships", function () {
             files.filter((f) => unwanted.test(f)),
             [],
         );
-        // And nothing else either: dist/'s JavaScript and declarations, and the four files above.
+        // And nothing else either: dist/'s JavaScript and declarations, the four files above, the
+        // schema and the provider plugin's tarball (`agent-pools plugin install` installs it).
         assert.deepEqual(
             files.filter((f) => !/^dist\/.+(\.js|\.d\.ts)$/.test(f)),
-            ["CHANGELOG.md", "LICENSE", "README.md", "package.json"],
+            [
+                "CHANGELOG.md",
+                "LICENSE",
+                "README.md",
+                `build/${pluginTarballName()}`,
+                "package.json",
+                "provider/schema.json",
+            ],
         );
+    });
+
+    it("ships the provider plugin built from this source (prepack), which `agent-pools plugin install` installs", () => {
+        assert.equal(manifest.scripts.prepack, "node scripts/build-plugin.js");
+        assert.ok(files.includes(`build/${pluginTarballName()}`), files.join("\n"));
     });
 
     it("builds and runs the unit tier before a publish (prepublishOnly)", () => {

@@ -9,6 +9,7 @@ import { CommandContext, processContext } from "./context";
 import { emulatorCommand } from "./emulator";
 import { importCommand } from "./import";
 import { listCommand } from "./list";
+import { pluginCommand } from "./plugin";
 import { recoverCommand } from "./recover";
 import { showCommand } from "./show";
 import { statusCommand } from "./status";
@@ -30,6 +31,7 @@ export function buildProgram(context: CommandContext = processContext): Command 
         importCommand(context),
         recoverCommand(context),
         emulatorCommand(),
+        pluginCommand(context),
     ]) {
         // addCommand copies no settings: without this, a subcommand's --help or usage error would
         // call process.exit itself instead of ending `run` with its exit code.
