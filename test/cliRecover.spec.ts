@@ -2,10 +2,18 @@ import { strict as assert } from "node:assert";
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as os from "node:os";
 import { PassThrough } from "node:stream";
 import { CommandContext } from "../src/cli/context";
-import { AGENT_POOL_TYPE, Deployment, STACK_TYPE } from "../src/cli/recoverPlan";
-import { ProcessEntry, providersIn, readProcesses, runningProviders } from "../src/cli/runningProviders";
+import { AGENT_POOL_TYPE, Deployment, PLUGIN_AGENT_POOL_TYPE, STACK_TYPE } from "../src/cli/recoverPlan";
+import {
+    AGENTPOOLS_PLUGIN,
+    isDynamicProvider,
+    ProcessEntry,
+    providersIn,
+    readProcesses,
+    runningProviders,
+} from "../src/cli/runningProviders";
 import { streamTerminal } from "../src/cli/terminal";
 import { Ran } from "./support/runNode";
 import { runCli, terminalAnswering } from "./support/runCli";
@@ -144,6 +152,20 @@ describe("agent-pools recover asks before it deletes", () => {
         );
         assert.ok(stack.cleared());
         assert.equal(stack.pending(), 0);
+    });
+
+    it("recovers the provider plugin's pending creates (agentpools:index:AgentPool) as the dynamic resources'", async () => {
+        await h.client.create("acme", { name: "plugin-0" });
+        const kept = await h.client.create("acme", { name: "handmade" });
+        const stack = new InterruptedStack([{ resource: "plugin-0", name: "plugin-0", type: PLUGIN_AGENT_POOL_TYPE }]);
+        const r = await recover(stack, ["--yes"]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /^deleted +acme\/plugin-0 /m);
+        assert.deepEqual(
+            h.emu.state.pools("acme").map((p) => p.id),
+            [kept.id],
+        );
+        assert.ok(stack.cleared());
     });
 
     it("--dry-run needs neither a terminal nor --yes, and changes nothing", async () => {
@@ -401,6 +423,23 @@ describe("which dynamic providers still run in a project folder (Linux /proc)", 
             providersIn(processes, "/srv/nothing", () => "/srv/nothing"),
             [],
         );
+    });
+
+    it("picks this package's provider plugin too: its launcher, and the node process it execs (index.js beside the launcher)", () => {
+        const home = fs.mkdtempSync(path.join(os.tmpdir(), "agent-pools-plugin-home-"));
+        const folder = path.join(home, "plugins", "resource-agentpools-v0.1.0");
+        fs.mkdirSync(folder, { recursive: true });
+        fs.writeFileSync(path.join(folder, AGENTPOOLS_PLUGIN), "");
+        const bundle = path.join(folder, "index.js");
+        assert.equal(isDynamicProvider([path.join(folder, AGENTPOOLS_PLUGIN), "127.0.0.1:4001"]), true);
+        assert.equal(isDynamicProvider(["node", bundle, "127.0.0.1:4001"]), true);
+        // Another program's index.js, with no launcher beside it, is not the plugin.
+        assert.equal(isDynamicProvider(["node", path.join(home, "index.js"), "127.0.0.1:4001"]), false);
+        assert.deepEqual(
+            providersIn([{ pid: 500, ppid: 1, argv: ["node", bundle, "127.0.0.1:4007"], cwd: root }], root, () => root),
+            [{ pids: [500] }],
+        );
+        fs.rmSync(home, { recursive: true, force: true });
     });
 
     it("reads pid, parent, command line and working folder from /proc; skips zombies; finds nothing without /proc", () => {

@@ -20,7 +20,7 @@ import { CommandContext, processContext } from "./context";
 import { table } from "./output";
 import { UsageError } from "./usageError";
 import {
-    AGENT_POOL_TYPE,
+    isAgentPoolType,
     STACK_TYPE,
     MARGIN_MS,
     deploymentOf,
@@ -205,8 +205,8 @@ async function recover(opts: RecoverCommandOptions, context: CommandContext): Pr
     const dep = deploymentOf(exported);
     const history = ((JSON.parse(historyText || "[]") as HistoryEntry[] | null) ?? []).filter(Boolean);
     const pending = dep.pending_operations ?? [];
-    const creates = pending.filter((op) => op.type === "creating" && op.resource?.type === AGENT_POOL_TYPE);
-    const otherCreates = pending.filter((op) => op.type === "creating" && op.resource?.type !== AGENT_POOL_TYPE);
+    const creates = pending.filter((op) => op.type === "creating" && isAgentPoolType(op.resource?.type));
+    const otherCreates = pending.filter((op) => op.type === "creating" && !isAgentPoolType(op.resource?.type));
     const stackUrn = (dep.resources ?? []).find((r) => r.type === STACK_TYPE)?.urn;
     const anyUrn = stackUrn ?? pending[0]?.resource.urn ?? dep.resources?.[0]?.urn;
     const header = anyUrn

@@ -11,7 +11,15 @@ import { AgentPoolSummary, timestampToDate } from "../api/wire";
 // imported, because that module loads @pulumi/pulumi, which takes over a second.
 export const AGENT_POOL_TYPE: typeof import("../agentPool/agentPool").AGENT_POOL_TYPE =
     "pulumi-nodejs:dynamic/agentpools:AgentPool";
+/** The provider plugin's AgentPool type token (src/resourceSchema.ts's PLUGIN_TYPES.agentPool). */
+export const PLUGIN_AGENT_POOL_TYPE: typeof import("../resourceSchema").PLUGIN_TYPES.agentPool =
+    "agentpools:index:AgentPool";
 export const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** Whether a checkpoint resource is an AgentPool: the dynamic resource's, or the plugin's. */
+export function isAgentPoolType(type: string | undefined): boolean {
+    return type === AGENT_POOL_TYPE || type === PLUGIN_AGENT_POOL_TYPE;
+}
 
 /**
  * How much earlier than the moment the interrupted update is known to have been under way a pool
@@ -169,7 +177,7 @@ export async function judge(
 ): Promise<{ verdicts: Verdict[]; orgs: Map<string, OrgPools> }> {
     const inState = new Set(
         (dep.resources ?? [])
-            .filter((r) => r.type === AGENT_POOL_TYPE)
+            .filter((r) => isAgentPoolType(r.type))
             .map((r) => r.outputs?.agentPoolId)
             .filter((id): id is string => typeof id === "string" && id !== ""),
     );

@@ -1,5 +1,6 @@
 /**
- * The dynamic providers still running in a Pulumi project folder, which `recover` waits for.
+ * The dynamic providers (and this package's provider plugin) still running in a Pulumi project
+ * folder, which `recover` waits for.
  *
  * A `pulumi` command starts the dynamic provider as the plugin `pulumi-resource-pulumi-nodejs`: a
  * shell script, in the program's folder, that runs `node …/@pulumi/pulumi/cmd/dynamic-provider`.
@@ -14,6 +15,8 @@ import { isPulumiProject } from "./stackSettings";
 
 /** The plugin Pulumi starts for dynamic providers. */
 export const DYNAMIC_PROVIDER_PLUGIN = "pulumi-resource-pulumi-nodejs";
+/** This package's provider plugin: a launcher that execs `node <its folder>/index.js`. */
+export const AGENTPOOLS_PLUGIN = "pulumi-resource-agentpools";
 
 /** The script the plugin runs with node. */
 const DYNAMIC_PROVIDER_SCRIPT = /[\\/]@pulumi[\\/]pulumi[\\/]cmd[\\/]dynamic-provider([\\/]index\.js)?$/;
@@ -40,20 +43,27 @@ export interface RunningProvider {
     pulumi?: { pid: number; command: string };
 }
 
+/** Whether `script` is the plugin's bundle: an `index.js` beside the plugin's launcher. */
+function isPluginBundle(script: string): boolean {
+    return path.basename(script) === "index.js" && fs.existsSync(path.join(path.dirname(script), AGENTPOOLS_PLUGIN));
+}
+
 /** Whether a command line is the dynamic-provider plugin or the node process it runs (and not, say, a `pgrep` for them). */
 export function isDynamicProvider(argv: string[]): boolean {
     if (argv.length === 0) {
         return false;
     }
     const program = path.basename(argv[0]);
-    if (program === DYNAMIC_PROVIDER_PLUGIN) {
+    if (program === DYNAMIC_PROVIDER_PLUGIN || program === AGENTPOOLS_PLUGIN) {
         return true;
     }
     const script = argv.slice(1).find((a) => !a.startsWith("-"));
     return (
         INTERPRETER.test(program) &&
         script !== undefined &&
-        (path.basename(script) === DYNAMIC_PROVIDER_PLUGIN || DYNAMIC_PROVIDER_SCRIPT.test(script))
+        ([DYNAMIC_PROVIDER_PLUGIN, AGENTPOOLS_PLUGIN].includes(path.basename(script)) ||
+            DYNAMIC_PROVIDER_SCRIPT.test(script) ||
+            isPluginBundle(script))
     );
 }
 

@@ -4,7 +4,7 @@
  * when they all name one. A stack that manages pools of two orgs, or none whose org can be read,
  * gives no answer, and the command asks for `--org` rather than guess.
  */
-import { AGENT_POOL_TYPE, CheckpointResource, deploymentOf, stackAndProject } from "./recoverPlan";
+import { CheckpointResource, deploymentOf, isAgentPoolType, stackAndProject } from "./recoverPlan";
 import { PulumiRunner } from "./pulumiCli";
 import { UsageError } from "./usageError";
 
@@ -12,6 +12,9 @@ import { UsageError } from "./usageError";
 // imported, because that module loads @pulumi/pulumi, which takes over a second.
 export const DEFAULT_AGENT_POOL_TYPE: typeof import("../defaultAgentPool/defaultAgentPool").DEFAULT_AGENT_POOL_TYPE =
     "pulumi-nodejs:dynamic/agentpools:DefaultAgentPool";
+/** The provider plugin's DefaultAgentPool type token. */
+export const PLUGIN_DEFAULT_AGENT_POOL_TYPE: typeof import("../resourceSchema").PLUGIN_TYPES.defaultAgentPool =
+    "agentpools:index:DefaultAgentPool";
 
 /** The orgs the pools of a stack's state name, and how many of its pools name none that can be read. */
 export interface StateOrgs {
@@ -36,7 +39,11 @@ export function orgsInState(resources: CheckpointResource[]): StateOrgs {
     const orgs = new Set<string>();
     let unreadable = 0;
     for (const r of resources) {
-        if (r.type !== AGENT_POOL_TYPE && r.type !== DEFAULT_AGENT_POOL_TYPE) {
+        if (
+            !isAgentPoolType(r.type) &&
+            r.type !== DEFAULT_AGENT_POOL_TYPE &&
+            r.type !== PLUGIN_DEFAULT_AGENT_POOL_TYPE
+        ) {
             continue;
         }
         const org = organizationName(r);
