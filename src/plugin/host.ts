@@ -21,6 +21,7 @@ import * as agentPool from "../agentPool/provider";
 import * as defaultPool from "../defaultAgentPool/provider";
 import { client } from "../providerProcess/providerRuntime";
 import { forTheEngine } from "../providerProcess/engineErrors";
+import { forResource } from "./engineLog";
 import { PACKAGE_VERSION } from "../api/version";
 import { PLUGIN_TYPES, SCHEMA } from "../resourceSchema";
 
@@ -118,24 +119,28 @@ async function invoke(token: string, args: Props): Promise<provider.InvokeResult
 export const pluginProvider: provider.Provider = {
     version: PACKAGE_VERSION,
     schema: JSON.stringify(SCHEMA),
-    check: async (urn, olds, news) => {
-        const result = await moduleOf(urn).check(plain(olds), plain(news));
-        return { inputs: result.inputs as Props | undefined, failures: result.failures ?? [] };
-    },
-    diff: async (id, urn, olds, news) => moduleOf(urn).diff(id, plain(olds), plain(news)),
-    create: async (urn, inputs) => {
-        const { id, outs } = await moduleOf(urn).create(plain(inputs));
-        return { id, outs: forTheWire(outs as Props) };
-    },
-    read: async (id, urn, props) => {
-        const result = await moduleOf(urn).read(id, state(props));
-        // Gone: the engine takes an empty id as "no such resource".
-        return { id: result.id ?? "", props: forTheWire(result.props as Props | undefined), inputs: result.inputs };
-    },
-    update: async (id, urn, olds, news) => {
-        const { outs } = await moduleOf(urn).update(id, plain(olds), plain(news));
-        return { outs: forTheWire(outs as Props | undefined) };
-    },
-    delete: async (id, urn, props) => moduleOf(urn).delete(id, plain(props)),
+    check: (urn, olds, news) =>
+        forResource(urn, async () => {
+            const result = await moduleOf(urn).check(plain(olds), plain(news));
+            return { inputs: result.inputs as Props | undefined, failures: result.failures ?? [] };
+        }),
+    diff: (id, urn, olds, news) => forResource(urn, () => moduleOf(urn).diff(id, plain(olds), plain(news))),
+    create: (urn, inputs) =>
+        forResource(urn, async () => {
+            const { id, outs } = await moduleOf(urn).create(plain(inputs));
+            return { id, outs: forTheWire(outs as Props) };
+        }),
+    read: (id, urn, props) =>
+        forResource(urn, async () => {
+            const result = await moduleOf(urn).read(id, state(props));
+            // Gone: the engine takes an empty id as "no such resource".
+            return { id: result.id ?? "", props: forTheWire(result.props as Props | undefined), inputs: result.inputs };
+        }),
+    update: (id, urn, olds, news) =>
+        forResource(urn, async () => {
+            const { outs } = await moduleOf(urn).update(id, plain(olds), plain(news));
+            return { outs: forTheWire(outs as Props | undefined) };
+        }),
+    delete: (id, urn, props) => forResource(urn, () => moduleOf(urn).delete(id, plain(props))),
     invoke: forTheEngine(invoke),
 };

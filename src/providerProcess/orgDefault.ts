@@ -12,7 +12,7 @@
 import { AgentPoolsClient } from "../api/client";
 import { AgentPoolDetail } from "../api/wire";
 import type { RetiringPool } from "../types";
-import { forgetDefault, knownDefault, noteDefaultMoved, rememberDefault } from "./providerRuntime";
+import { forgetDefault, knownDefault, noteDefaultMoved, rememberDefault, warnInRun } from "./providerRuntime";
 
 /** The id of the org's default pool, `undefined` when the org uses the Pulumi-hosted pool. */
 export async function orgDefault(api: AgentPoolsClient, org: string): Promise<string | undefined> {
@@ -67,14 +67,7 @@ export async function noteDeleted(org: string, poolId: string): Promise<void> {
     }
 }
 
-/**
- * Says something in the engine's output from the provider process. The dynamic-provider host does
- * not connect `pulumi.log` to the engine there; what a provider writes to its standard error is
- * shown by the engine as a diagnostic of the run.
- */
-export function warnInRun(message: string): void {
-    process.stderr.write(`warning: ${message}\n`);
-}
+export { warnInRun };
 
 /** Says that a retiring pool stays, and why: once, where that is decided. */
 export function warnKept(pool: RetiringPool): void {

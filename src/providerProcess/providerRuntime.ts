@@ -23,6 +23,7 @@
 import { AgentPoolsClient, AgentPoolsClientOptions } from "../api/client";
 import type { RotationSource } from "../agentPool/rotation";
 import type { CheckedInputs, RetiringPool } from "../types";
+import { INPUT_NAMES } from "../resourceSchema";
 
 const STATE_KEY = "__pulumiAgentPoolsProviderRuntime";
 
@@ -48,6 +49,8 @@ interface ProcessState {
     releasedDefaults: Map<string, string>;
     /** Whether the run is a preview, as the last AgentPool `check` was told (see previewInput.ts). */
     preview: boolean;
+    /** Where a warning for the run's output goes (see {@link warnInRun}); unset: standard error. */
+    warn?: (message: string) => void;
 }
 
 function state(): ProcessState {
@@ -127,13 +130,7 @@ export function takeRotation(inputs: CheckedInputs): RotationSource | undefined 
 
 // Identifies a rotation's create by the new inputs, the same in diff and in create.
 function rotationKey(inputs: CheckedInputs): string {
-    return JSON.stringify([
-        inputs.organizationName,
-        inputs.name,
-        inputs.description,
-        inputs.forceDestroy,
-        inputs.rotationTrigger ?? "",
-    ]);
+    return JSON.stringify(INPUT_NAMES.agentPool.map((name) => inputs[name as keyof CheckedInputs] ?? ""));
 }
 
 /** The resource of pool `trackerId` lists `pool` in its `retiring` output, as seen in this run. */
@@ -229,6 +226,26 @@ export function forgetDefault(org: string): void {
 }
 
 /** Forgets everything this process kept (for tests that configure several times). */
+/**
+ * Says a warning in the engine's output from the provider process. The dynamic-provider host does
+ * not connect `pulumi.log` to the engine there, but the engine shows what that provider writes to its
+ * standard error as a diagnostic of the run: the default. The provider plugin's standard error is
+ * not shown, so its host sends warnings to the engine's log instead ({@link sendWarningsTo}).
+ */
+export function warnInRun(message: string): void {
+    const warn = state().warn;
+    if (warn) {
+        warn(message);
+    } else {
+        process.stderr.write(`warning: ${message}\n`);
+    }
+}
+
+/** Sends this process's warnings (see {@link warnInRun}) to `warn` from now on. */
+export function sendWarningsTo(warn: (message: string) => void): void {
+    state().warn = warn;
+}
+
 export function resetProviderRuntime(): void {
     delete (globalThis as unknown as Record<string, unknown>)[STATE_KEY];
 }
