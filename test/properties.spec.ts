@@ -4,6 +4,7 @@ import { isPulumiApiError } from "../src/api/errors";
 import { newToken } from "../src/emulator/state";
 import { UNKNOWN } from "../src/providerProcess/unknown";
 import * as provider from "../src/agentPool/provider";
+import { INPUT_NAMES } from "../src/resourceSchema";
 import { AgentPoolInputs } from "../src/types";
 import { parseCreated, parseDetail, parseList, parseUpdated, ResponseShapeError } from "../src/api/wire";
 import { Harness, useHarness } from "./helpers";
@@ -16,20 +17,7 @@ describe("properties: check", () => {
     it("answers any input object with inputs and a list of failures, never a throw", async () => {
         await fc.assert(
             fc.asyncProperty(
-                fc.dictionary(
-                    fc.oneof(
-                        fc.constantFrom(
-                            "organizationName",
-                            "name",
-                            "description",
-                            "forceDestroy",
-                            "rotationTrigger",
-                            "importId",
-                        ),
-                        fc.string(),
-                    ),
-                    anyValue,
-                ),
+                fc.dictionary(fc.oneof(fc.constantFrom(...INPUT_NAMES.agentPool, "importId"), fc.string()), anyValue),
                 async (news) => {
                     const r = await provider.check({} as AgentPoolInputs, news as unknown as AgentPoolInputs);
                     assert.ok(Array.isArray(r.failures));
