@@ -21,6 +21,7 @@ const NOT_UNIT = {
     "test/recover.spec.ts": ["integration", "the real pulumi CLI"],
     "test/cliStack.spec.ts": ["integration", "the built command in a Pulumi project, with the real pulumi CLI"],
     "test/publish.spec.ts": ["integration", "npm publish --dry-run, and npm pack and install"],
+    "test/pluginServer.spec.ts": ["integration", "the provider plugin built and run as its own process, over gRPC"],
     "test/load.spec.ts": ["load", "200 pools at once against a rate limit: minutes"],
     "test/bench.spec.ts": ["bench", "the benchmarks' quick variant: the real engine, timings"],
 };
