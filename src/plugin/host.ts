@@ -22,6 +22,8 @@ import * as defaultPool from "../defaultAgentPool/provider";
 import { client } from "../providerProcess/providerRuntime";
 import { forTheEngine } from "../providerProcess/engineErrors";
 import { forResource } from "./engineLog";
+import { fromState } from "../agentPool/stateInputs";
+import type { StoredOutputs } from "../types";
 import { PACKAGE_VERSION } from "../api/version";
 import { PLUGIN_TYPES, SCHEMA } from "../resourceSchema";
 
@@ -115,32 +117,54 @@ async function invoke(token: string, args: Props): Promise<provider.InvokeResult
     throw new Error(`the agentpools provider has no function ${JSON.stringify(token)}`);
 }
 
+/**
+ * A resource's outputs for the engine: an AgentPool's with the outputs the state of a dynamic resource
+ * leaves out at their defaults (`agents`, `imported`, `retiring`) put back, since the schema requires
+ * them and the generated SDKs read them; then as {@link forTheWire} makes them.
+ */
+function outputsFor(urn: string, outs: object | undefined): Props | undefined {
+    if (outs === undefined) {
+        return undefined;
+    }
+    const full = typeOf(urn) === PLUGIN_TYPES.agentPool ? fromState(outs as StoredOutputs) : outs;
+    return forTheWire(full as Props);
+}
+
+/**
+ * Runs one call of the engine for the resource `urn`: its warnings attached to that resource
+ * (engineLog.ts), and whatever it throws, an unknown type included, in the engine's words
+ * (engineErrors.ts).
+ */
+function serve<T>(urn: string, call: () => Promise<T>): Promise<T> {
+    return forResource(urn, forTheEngine(call));
+}
+
 /** The object `@pulumi/pulumi/provider`'s `main()` serves: the core's methods, by type token. */
 export const pluginProvider: provider.Provider = {
     version: PACKAGE_VERSION,
     schema: JSON.stringify(SCHEMA),
     check: (urn, olds, news) =>
-        forResource(urn, async () => {
+        serve(urn, async () => {
             const result = await moduleOf(urn).check(plain(olds), plain(news));
             return { inputs: result.inputs as Props | undefined, failures: result.failures ?? [] };
         }),
-    diff: (id, urn, olds, news) => forResource(urn, () => moduleOf(urn).diff(id, plain(olds), plain(news))),
+    diff: (id, urn, olds, news) => serve(urn, () => moduleOf(urn).diff(id, plain(olds), plain(news))),
     create: (urn, inputs) =>
-        forResource(urn, async () => {
+        serve(urn, async () => {
             const { id, outs } = await moduleOf(urn).create(plain(inputs));
-            return { id, outs: forTheWire(outs as Props) };
+            return { id, outs: outputsFor(urn, outs) };
         }),
     read: (id, urn, props) =>
-        forResource(urn, async () => {
+        serve(urn, async () => {
             const result = await moduleOf(urn).read(id, state(props));
             // Gone: the engine takes an empty id as "no such resource".
-            return { id: result.id ?? "", props: forTheWire(result.props as Props | undefined), inputs: result.inputs };
+            return { id: result.id ?? "", props: outputsFor(urn, result.props), inputs: result.inputs };
         }),
     update: (id, urn, olds, news) =>
-        forResource(urn, async () => {
+        serve(urn, async () => {
             const { outs } = await moduleOf(urn).update(id, plain(olds), plain(news));
-            return { outs: forTheWire(outs as Props | undefined) };
+            return { outs: outputsFor(urn, outs) };
         }),
-    delete: (id, urn, props) => forResource(urn, () => moduleOf(urn).delete(id, plain(props))),
+    delete: (id, urn, props) => serve(urn, () => moduleOf(urn).delete(id, plain(props))),
     invoke: forTheEngine(invoke),
 };
