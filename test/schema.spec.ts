@@ -43,10 +43,7 @@ type Shape = Map<string, Property>;
  */
 const CLASS_LACKS: Record<string, { declared: string[]; registered: string[] }> = {
     AgentPool: { declared: [], registered: [] },
-    DefaultAgentPool: {
-        declared: ["setAgentPoolId", "takeOver", "allowNoRunner", "waitForRunnerSeconds"],
-        registered: ["setAgentPoolId"],
-    },
+    DefaultAgentPool: { declared: [], registered: [] },
 };
 
 /** What the resource classes register besides the schema's inputs and outputs. */

@@ -73,8 +73,19 @@ export class DefaultAgentPool extends pulumi.CustomResource {
      * It differs from `agentPoolId` while the default waits for a runner on the declared pool.
      */
     declare public readonly currentAgentPoolId: pulumi.Output<string>;
+    /**
+     * The org's default as this resource last left it (set, kept or adopted; `""`: Pulumi-hosted). A
+     * live default that differs was chosen elsewhere since.
+     */
+    declare public readonly setAgentPoolId: pulumi.Output<string>;
     /** What removing the resource does: `"keep"` or `"useHosted"`. */
     declare public readonly onDelete: pulumi.Output<DefaultPoolOnDelete>;
+    /** As given, `false` when not. */
+    declare public readonly takeOver: pulumi.Output<boolean>;
+    /** As given, `false` when not. */
+    declare public readonly allowNoRunner: pulumi.Output<boolean>;
+    /** As given, `0` when not. */
+    declare public readonly waitForRunnerSeconds: pulumi.Output<number>;
 
     /**
      * @param name the Pulumi resource name.
@@ -97,6 +108,7 @@ export class DefaultAgentPool extends pulumi.CustomResource {
                     allowNoRunner: args?.allowNoRunner,
                     waitForRunnerSeconds: args?.waitForRunnerSeconds,
                     currentAgentPoolId: undefined,
+                    setAgentPoolId: undefined,
                     importId: opts.id === undefined ? importId : undefined,
                     __provider: DEFAULT_POOL_PROVIDER,
                 },
