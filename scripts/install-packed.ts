@@ -139,7 +139,7 @@ export function typeScriptToolchain(): Record<string, string> {
 
 /**
  * What Pulumi stores as `__provider` for every AgentPool of a program in `programDir`: the text the
- * installed package's AgentPool registers (src/providerProcess/providerStub.ts).
+ * installed package's AgentPool registers (src/dynamic/providerStub.ts).
  */
 export function serializedProvider(programDir: string): string {
     return execFileSync(
@@ -147,7 +147,7 @@ export function serializedProvider(programDir: string): string {
         [
             "-e",
             `const dist = require.resolve("pulumi-agent-pools").replace(/index[.]js$/, "");
-             process.stdout.write(require(dist + "providerProcess/providerStub.js").AGENT_POOL_PROVIDER);`,
+             process.stdout.write(require(dist + "dynamic/providerStub.js").AGENT_POOL_PROVIDER);`,
         ],
         { cwd: programDir, encoding: "utf8" },
     );

@@ -3,10 +3,10 @@
  *
  * @packageDocumentation
  */
-export { AgentPool, AGENT_POOL_TYPE } from "./agentPool/agentPool";
-export type { AgentPoolArgs } from "./agentPool/agentPool";
-export { DefaultAgentPool, DEFAULT_AGENT_POOL_TYPE } from "./defaultAgentPool/defaultAgentPool";
-export type { DefaultAgentPoolArgs } from "./defaultAgentPool/defaultAgentPool";
+export { AgentPool, AGENT_POOL_TYPE } from "./dynamic/agentPool";
+export type { AgentPoolArgs } from "./dynamic/agentPool";
+export { DefaultAgentPool, DEFAULT_AGENT_POOL_TYPE } from "./dynamic/defaultAgentPool";
+export type { DefaultAgentPoolArgs } from "./dynamic/defaultAgentPool";
 export type {
     AgentPoolInputs,
     AgentPoolOutputs,
@@ -40,4 +40,4 @@ export type {
     UpdatedAgentPool,
 } from "./api/wire";
 export { MAX_NAME_LENGTH, MAX_DESCRIPTION_LENGTH } from "./api/rules";
-export * as plugin from "./pluginResources";
+export * as plugin from "./plugin/resources";

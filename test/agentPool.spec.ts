@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as sdkState from "@pulumi/pulumi/runtime/state";
-import { AGENT_POOL_TYPE, AgentPool } from "../src/agentPool/agentPool";
+import { AGENT_POOL_TYPE, AgentPool } from "../src/dynamic/agentPool";
 import * as api from "../src/index";
-import { AGENT_POOL_PROVIDER } from "../src/providerProcess/providerStub";
+import { AGENT_POOL_PROVIDER } from "../src/dynamic/providerStub";
 
 // What the resource class hands to the engine, seen at the resource monitor with Pulumi's mocks in
 // its place. The mocks never call the provider: these are facts about the registration itself.

@@ -91,8 +91,8 @@ const SOURCES = [
     "src/types.ts",
     "src/api/wire.ts",
     "src/lookups.ts",
-    "src/agentPool/agentPool.ts",
-    "src/defaultAgentPool/defaultAgentPool.ts",
+    "src/dynamic/agentPool.ts",
+    "src/dynamic/defaultAgentPool.ts",
 ];
 
 let program: ts.Program;
@@ -253,10 +253,10 @@ function without(shape: Shape, names: readonly string[]): Shape {
 function resourceDifferences(schema: PackageSchema): string[] {
     const out: string[] = [];
     for (const [resource, file, inputs, args, outputs] of [
-        ["AgentPool", "src/agentPool/agentPool.ts", "AgentPoolInputs", "AgentPoolArgs", "AgentPoolOutputs"],
+        ["AgentPool", "src/dynamic/agentPool.ts", "AgentPoolInputs", "AgentPoolArgs", "AgentPoolOutputs"],
         [
             "DefaultAgentPool",
-            "src/defaultAgentPool/defaultAgentPool.ts",
+            "src/dynamic/defaultAgentPool.ts",
             "DefaultAgentPoolInputs",
             "DefaultAgentPoolArgs",
             "DefaultAgentPoolOutputs",
@@ -367,14 +367,14 @@ describe("provider/schema.json: the one description of the resources", () => {
     });
 
     it("names as undeclared on DefaultAgentPool only outputs the class lacks, as docs/default-pool.md says", () => {
-        const declared = classShape("src/defaultAgentPool/defaultAgentPool.ts", "DefaultAgentPool");
+        const declared = classShape("src/dynamic/defaultAgentPool.ts", "DefaultAgentPool");
         const { declared: lacks, registered } = CLASS_LACKS.DefaultAgentPool;
         assert.deepEqual(
             lacks.filter((n) => declared.has(n)),
             [],
             "the class declares these now: take them off CLASS_LACKS",
         );
-        const names = registeredNames("src/defaultAgentPool/defaultAgentPool.ts", "DefaultAgentPool");
+        const names = registeredNames("src/dynamic/defaultAgentPool.ts", "DefaultAgentPool");
         assert.deepEqual(
             registered.filter((n) => names.includes(n)),
             [],

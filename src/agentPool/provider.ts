@@ -4,7 +4,7 @@
  * {@link index!AgentPoolsClient | AgentPoolsClient}.
  *
  * This module's exported functions are the `ResourceProvider` methods. The resource hands Pulumi a
- * stub (src/providerProcess/providerStub.ts) that loads this module by package name in the provider
+ * stub (src/dynamic/providerStub.ts) that loads this module by package name in the provider
  * process, so refresh and destroy run the installed version and upgrading the package changes
  * nothing in the state. Nothing here keeps a credential in a value that could be serialized: the
  * settings, and what one call leaves for a later one, are the provider process's state

@@ -9,7 +9,7 @@ import { AgentPoolSummary, timestampToDate } from "../api/wire";
 
 // The resource class's type token. Checked against the exported constant at compile time; not
 // imported, because that module loads @pulumi/pulumi, which takes over a second.
-export const AGENT_POOL_TYPE: typeof import("../agentPool/agentPool").AGENT_POOL_TYPE =
+export const AGENT_POOL_TYPE: typeof import("../dynamic/agentPool").AGENT_POOL_TYPE =
     "pulumi-nodejs:dynamic/agentpools:AgentPool";
 /** The provider plugin's AgentPool type token (src/resourceSchema.ts's PLUGIN_TYPES.agentPool). */
 export const PLUGIN_AGENT_POOL_TYPE: typeof import("../resourceSchema").PLUGIN_TYPES.agentPool =

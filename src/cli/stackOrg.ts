@@ -10,7 +10,7 @@ import { UsageError } from "./usageError";
 
 // The resource class's type token. Checked against the exported constant at compile time; not
 // imported, because that module loads @pulumi/pulumi, which takes over a second.
-export const DEFAULT_AGENT_POOL_TYPE: typeof import("../defaultAgentPool/defaultAgentPool").DEFAULT_AGENT_POOL_TYPE =
+export const DEFAULT_AGENT_POOL_TYPE: typeof import("../dynamic/defaultAgentPool").DEFAULT_AGENT_POOL_TYPE =
     "pulumi-nodejs:dynamic/agentpools:DefaultAgentPool";
 /** The provider plugin's DefaultAgentPool type token. */
 export const PLUGIN_DEFAULT_AGENT_POOL_TYPE: typeof import("../resourceSchema").PLUGIN_TYPES.defaultAgentPool =

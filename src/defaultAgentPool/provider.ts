@@ -3,7 +3,7 @@
  * agent pool, a setting of the org (`PATCH /api/orgs/{org}` with `setDefaultAgentPoolID`, read back
  * from the pool list's `defaultAgentPoolID`). Its resource id is the org name. Like
  * src/agentPool/provider.ts, this module exports the `ResourceProvider` methods and nothing else,
- * and is loaded by package name in the provider process (see src/providerProcess/providerStub.ts);
+ * and is loaded by package name in the provider process (see src/dynamic/providerStub.ts);
  * it shares that process's settings and client with `AgentPool`'s provider.
  *
  * @module default-pool-provider

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { pausePromiseStacks } from "../registration";
-import { DEFAULT_POOL_PROVIDER } from "../providerProcess/providerStub";
+import { pausePromiseStacks } from "./registration";
+import { DEFAULT_POOL_PROVIDER } from "./providerStub";
 import type { DefaultPoolOnDelete } from "../types";
 
 /** The resource's type token, fixed forever: `pulumi-nodejs:dynamic/agentpools:DefaultAgentPool`. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { pausePromiseStacks } from "../registration";
-import { AGENT_POOL_PROVIDER } from "../providerProcess/providerStub";
+import { pausePromiseStacks } from "./registration";
+import { AGENT_POOL_PROVIDER } from "./providerStub";
 import { PREVIEW_INPUT } from "../providerProcess/previewInput";
 import { RetiringPool } from "../types";
 import { Agent } from "../api/wire";
@@ -110,7 +110,7 @@ export class AgentPool extends pulumi.CustomResource {
             // takes it out (see PREVIEW_INPUT). A read-only reference has no check.
             [PREVIEW_INPUT]: opts.id === undefined && pulumi.runtime.isDryRun() ? true : undefined,
             // What `pulumi.dynamic.Resource` would do, with the provider's text written by hand
-            // (src/providerProcess/providerStub.ts): a few bytes in the state, where the closure
+            // (src/dynamic/providerStub.ts): a few bytes in the state, where the closure
             // serializer writes kilobytes.
             __provider: AGENT_POOL_PROVIDER,
         };

@@ -16,12 +16,12 @@
  * @module plugin
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AGENT_POOL_TYPE, type AgentPoolArgs } from "./agentPool/agentPool";
-import { DEFAULT_AGENT_POOL_TYPE, type DefaultAgentPoolArgs } from "./defaultAgentPool/defaultAgentPool";
-import { PACKAGE_VERSION } from "./api/version";
-import { PLUGIN_TYPES } from "./resourceSchema";
-import type { Agent } from "./api/wire";
-import type { DefaultPoolOnDelete, RetiringPool } from "./types";
+import { AGENT_POOL_TYPE, type AgentPoolArgs } from "../dynamic/agentPool";
+import { DEFAULT_AGENT_POOL_TYPE, type DefaultAgentPoolArgs } from "../dynamic/defaultAgentPool";
+import { PACKAGE_VERSION } from "../api/version";
+import { PLUGIN_TYPES } from "../resourceSchema";
+import type { Agent } from "../api/wire";
+import type { DefaultPoolOnDelete, RetiringPool } from "../types";
 
 export type { AgentPoolArgs, DefaultAgentPoolArgs };
 
