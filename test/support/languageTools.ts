@@ -101,18 +101,47 @@ function pidAlive(pid: number): boolean {
     }
 }
 
+// What pip or Python write into the SDK's folder, which is not the SDK.
+const NOT_SDK = new Set(["__pycache__", "build", "dist"]);
+
+/** A hash of the SDK folder's files (their paths and bytes), leaving out what installing it writes there. */
+function hashTree(dir: string): string {
+    const hash = crypto.createHash("sha256");
+    const walk = (sub: string): void => {
+        for (const entry of fs
+            .readdirSync(path.join(dir, sub), { withFileTypes: true })
+            .sort((a, b) => (a.name < b.name ? -1 : 1))) {
+            const rel = path.join(sub, entry.name);
+            if (entry.isDirectory()) {
+                if (!NOT_SDK.has(entry.name) && !entry.name.endsWith(".egg-info")) {
+                    walk(rel);
+                }
+            } else if (entry.isFile()) {
+                hash.update(`${rel}\0`)
+                    .update(fs.readFileSync(path.join(dir, rel)))
+                    .update("\0");
+            }
+        }
+    };
+    walk("");
+    return hash.digest("hex");
+}
+
 /**
  * A virtualenv with the program's requirements (`pulumi`, pinned) and the generated Python SDK
- * installed editable (`pip install -e <sdk>/python`), as a developer of the package sets one up. It
- * is cached under the tool cache (AGENT_POOLS_TOOL_CACHE, else ~/.cache/pulumi-agent-pools), keyed
- * by the interpreter, the requirements, the SDK's folder and its setup file: the editable install
- * reads the SDK's code from its folder, so only what pip wrote into the virtualenv is keyed. Two
- * runs at once build it once (a lock file holding the builder's pid).
+ * (sdk/python) installed. It is cached under the tool cache (AGENT_POOLS_TOOL_CACHE, else
+ * ~/.cache/pulumi-agent-pools), keyed by the interpreter, the requirements and the SDK's files. The
+ * SDK is installed as a copy (`pip install sdk/python`, where a developer's README says `-e`), so
+ * that the key is what the SDK holds, not where the checkout is: every clone on the machine, and CI's,
+ * share it, and a regenerated SDK gets a virtualenv of its own. Two runs at once build it once (a
+ * lock file holding the builder's pid); virtualenvs unused for a week are removed.
  */
-export async function pythonVirtualenv(python: { executable: string; version: string }, requirements: string) {
+export async function pythonVirtualenv(
+    python: { executable: string; version: string },
+    requirements: string,
+): Promise<Virtualenv> {
     const sdk = path.join(sdkRoot(), "python");
-    const setupFile = ["pyproject.toml", "setup.py"].map((f) => path.join(sdk, f)).find((f) => fs.existsSync(f));
-    if (!setupFile) {
+    if (!["pyproject.toml", "setup.py"].some((f) => fs.existsSync(path.join(sdk, f)))) {
         throw new Error(
             `no Python SDK at ${sdk} (no pyproject.toml or setup.py): generate it from provider/schema.json`,
         );
@@ -120,24 +149,23 @@ export async function pythonVirtualenv(python: { executable: string; version: st
     const key = crypto
         .createHash("sha256")
         .update(
-            JSON.stringify([
-                python.executable,
-                python.version,
-                fs.readFileSync(requirements, "utf8"),
-                sdk,
-                fs.readFileSync(setupFile, "utf8"),
-            ]),
+            JSON.stringify([python.executable, python.version, fs.readFileSync(requirements, "utf8"), hashTree(sdk)]),
         )
         .digest("hex")
         .slice(0, 16);
-    const dir = path.join(cacheRoot(), "python-venvs", `py${python.version}-${key}`);
+    const root = path.join(cacheRoot(), "python-venvs");
+    const dir = path.join(root, `py${python.version}-${key}`);
     const ready = path.join(dir, ".ready");
     const started = Date.now();
-    const seconds = () => (Date.now() - started) / 1000;
+    const found = (built: boolean): Virtualenv => {
+        // Its use, for the clean-up of those unused for a week.
+        fs.utimesSync(ready, new Date(), new Date());
+        return { dir, built, seconds: (Date.now() - started) / 1000 };
+    };
     if (fs.existsSync(ready)) {
-        return { dir, built: false, seconds: seconds() };
+        return found(false);
     }
-    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    fs.mkdirSync(root, { recursive: true });
     const lock = `${dir}.lock`;
     for (;;) {
         try {
@@ -155,7 +183,7 @@ export async function pythonVirtualenv(python: { executable: string; version: st
     }
     try {
         if (fs.existsSync(ready)) {
-            return { dir, built: false, seconds: seconds() };
+            return found(false);
         }
         fs.rmSync(dir, { recursive: true, force: true });
         await run(python.executable, ["-m", "venv", dir]);
@@ -163,11 +191,27 @@ export async function pythonVirtualenv(python: { executable: string; version: st
         countRun("pip install");
         await run(pip[0], [...pip.slice(1), "-r", requirements]);
         countRun("pip install");
-        await run(pip[0], [...pip.slice(1), "-e", sdk]);
+        await run(pip[0], [...pip.slice(1), sdk]);
         fs.writeFileSync(ready, new Date().toISOString());
-        return { dir, built: true, seconds: seconds() };
+        removeUnused(root, dir);
+        return found(true);
     } finally {
         fs.rmSync(lock, { force: true });
+    }
+}
+
+/** Removes the virtualenvs under `root` but `keep` that were last used over a week ago and that no run is building. */
+function removeUnused(root: string, keep: string): void {
+    const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
+    for (const name of fs.readdirSync(root)) {
+        const dir = path.join(root, name);
+        if (dir === keep || name.endsWith(".lock") || fs.existsSync(`${dir}.lock`)) {
+            continue;
+        }
+        const ready = path.join(dir, ".ready");
+        if (fs.existsSync(ready) && fs.statSync(ready).mtimeMs < weekAgo) {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     }
 }
 
