@@ -271,7 +271,7 @@ describe("the org's default pool", () => {
                     `org "acme" already has a default agent pool, "console-pick" (id ${console.id}, 2 runners online), ` +
                         "which this stack did not set (in the Pulumi Cloud console, or by another stack's DefaultAgentPool). " +
                         `Nothing was changed. To keep that default, declare agentPoolId: "${console.id}" with the import ` +
-                        `option ({ import: "acme" }); to make ${agentPoolId === UNKNOWN ? "the declared pool" : `pool "${mine.id}"`} the default instead, set takeOver: true`,
+                        `resource option "acme" (in TypeScript, { import: "acme" }); to make ${agentPoolId === UNKNOWN ? "the declared pool" : `pool "${mine.id}"`} the default instead, set takeOver: true`,
                 );
             }
             assert.deepEqual(new Set(routes()), new Set(["list 200", "get 200"]), "reads only");

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { hashToken } from "../src/emulator/state";
 import { PACKAGE_VERSION } from "../src/api/version";
-import { forTheWire, pluginProvider, unwrapSecrets } from "../src/plugin/host";
+import { asSchemaTypes, forTheWire, pluginProvider, unwrapSecrets } from "../src/plugin/host";
 import { configurePlugin, readConfigOnConfigure } from "../src/plugin/pluginConfig";
 import { PLUGIN_TYPES, SCHEMA } from "../src/resourceSchema";
 import { assertNoSecrets, configureProvider, Harness, rejectionOf, UNREACHABLE_API_URL, useHarness } from "./helpers";
@@ -234,9 +234,37 @@ describe("plugin: host and config", () => {
             });
             assert.equal(read.props!.agentPoolId, pool.id);
             assert.equal(read.props!.created, pool.created);
+            assert.equal(read.props!.imported, true, "adopted, not created");
             assert.deepEqual(read.props!.tokenValue, secret(""), "the service never returns a pool's token");
             assert.deepEqual(schemaProblems(resourceOutputs(POOL), read.props), [], "the import's outputs");
             assert.deepEqual(methods(), ["GET"]);
+        });
+
+        it("takes a number or a boolean where the schema has a string as its text (YAML reads `rotationTrigger: 2` as a number)", async () => {
+            const urn = urnOf(POOL, "yaml");
+            assert.deepEqual(
+                asSchemaTypes(urn, { name: 2026, rotationTrigger: 2, description: true, forceDestroy: true }),
+                {
+                    name: "2026",
+                    rotationTrigger: "2",
+                    description: "true",
+                    forceDestroy: true,
+                },
+            );
+            const checked = await pluginProvider.check!(
+                urn,
+                {},
+                { organizationName: "acme", name: "yaml", rotationTrigger: 2 },
+            );
+            assert.deepEqual(checked.failures, []);
+            assert.equal(checked.inputs!.rotationTrigger, "2");
+            // A type the schema does not type as a string is left for the check to refuse.
+            const refused = await pluginProvider.check!(
+                urn,
+                {},
+                { organizationName: "acme", name: "yaml", forceDestroy: "yes" },
+            );
+            assert.equal(refused.failures!.length, 1);
         });
 
         it("reads a pool deleted elsewhere as gone (an empty id) and sends nothing else", async () => {

@@ -344,7 +344,7 @@ describe("provider: create, read, update and delete against the emulator", () =>
             err.hint,
             `A pool named "leftover" exists (id ${left.id}, made 1 min ago; no runner has connected to it, no ` +
                 `deployment has run on it). If another stack declares the same name, pick another name here, or adopt ` +
-                `that pool with the resource option { import: "acme/${left.id}" }. If it was left by an interrupted ` +
+                `that pool with the import resource option "acme/${left.id}" (in TypeScript, { import: "acme/${left.id}" }). If it was left by an interrupted ` +
                 "`pulumi up` of this stack (its token was lost with it): `pulumi cancel --yes` if the stack is still " +
                 "locked, then `npx agent-pools recover` (it lists the pools that update made and asks before deleting " +
                 "them; `--yes` where there is no terminal), then `pulumi up`",
@@ -362,7 +362,8 @@ describe("provider: create, read, update and delete against the emulator", () =>
             plain.hint,
             `A pool named "in-use" exists (id ${used.id}, made 1 min ago; runners have connected to it, ` +
                 `deployments have run on it, it is the org's default pool). If another stack declares the same name, ` +
-                `pick another name here, or adopt that pool with the resource option { import: "acme/${used.id}" }`,
+                `pick another name here, or adopt that pool with the import resource option "acme/${used.id}" ` +
+                `(in TypeScript, { import: "acme/${used.id}" })`,
             "a pool runners have used is nobody's leftover: no recovery advice",
         );
     });

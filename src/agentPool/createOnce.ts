@@ -40,7 +40,7 @@ async function explainClash(api: AgentPoolsClient, org: string, name: string, er
     const what = `A pool named ${JSON.stringify(name)} exists (id ${found.id}, made ${age(ageMs)} ago; ${used.join(", ")})`;
     const another =
         `If another stack declares the same name, pick another name here, or adopt that pool with the ` +
-        `resource option { import: "${org}/${found.id}" }`;
+        `import resource option "${org}/${found.id}" (in TypeScript, { import: "${org}/${found.id}" })`;
     const leftover =
         !found.lastSeen && found.lastDeployment === undefined && !found.isDefault && ageMs <= LEFTOVER_MAX_AGE_MS;
     if (!leftover) {
@@ -111,7 +111,7 @@ export async function createExactlyOnce(
                     attempts: attempt,
                     outcome: "no",
                     serviceMessage: `the answer was lost, and a pool with this name made earlier by someone else exists (id ${found.id})`,
-                    hint: `Nothing was changed. Choose another name, or adopt that pool with the resource option { import: "${org}/${found.id}" }`,
+                    hint: `Nothing was changed. Choose another name, or adopt that pool with the import resource option "${org}/${found.id}" (in TypeScript, { import: "${org}/${found.id}" })`,
                 });
             }
             // Ours, and its token went with the lost answer: remove it and create again.

@@ -115,7 +115,9 @@ export async function refusal(
     return (
         `${what} (in the Pulumi Cloud console, or by another stack's DefaultAgentPool). Nothing was changed. ` +
         `To keep that default, declare agentPoolId: ${JSON.stringify(live)}` +
-        (creating ? ` with the import option ({ import: ${JSON.stringify(org)} })` : "") +
+        (creating
+            ? ` with the import resource option ${JSON.stringify(org)} (in TypeScript, { import: ${JSON.stringify(org)} })`
+            : "") +
         `; to make ${target} the default instead, set takeOver: true` +
         (creating
             ? ""

@@ -122,12 +122,34 @@ async function invoke(token: string, args: Props): Promise<provider.InvokeResult
  * leaves out at their defaults (`agents`, `imported`, `retiring`) put back, since the schema requires
  * them and the generated SDKs read them; then as {@link forTheWire} makes them.
  */
-function outputsFor(urn: string, outs: object | undefined): Props | undefined {
+function outputsFor(urn: string, outs: object | undefined, adopted = false): Props | undefined {
     if (outs === undefined) {
         return undefined;
     }
-    const full = typeOf(urn) === PLUGIN_TYPES.agentPool ? fromState(outs as StoredOutputs) : outs;
+    const pool = typeOf(urn) === PLUGIN_TYPES.agentPool;
+    const full = pool ? { ...fromState(outs as StoredOutputs), ...(adopted ? { imported: true } : {}) } : outs;
     return forTheWire(full as Props);
+}
+
+/**
+ * The inputs a program gave, as the schema types them: a number or a boolean where the schema has a
+ * string becomes its text. YAML reads `rotationTrigger: 2` or `description: 2026` as a number, and
+ * a program in TypeScript could not have given one; the core's check would refuse it.
+ */
+export function asSchemaTypes(urn: string, inputs: Props): Props {
+    const resource = SCHEMA.resources[typeOf(urn)];
+    if (!resource) {
+        return inputs;
+    }
+    return Object.fromEntries(
+        Object.entries(inputs).map(([key, value]) => [
+            key,
+            resource.inputProperties[key]?.type === "string" &&
+            (typeof value === "number" || typeof value === "boolean")
+                ? String(value)
+                : value,
+        ]),
+    );
 }
 
 /**
@@ -145,7 +167,7 @@ export const pluginProvider: provider.Provider = {
     schema: JSON.stringify(SCHEMA),
     check: (urn, olds, news) =>
         serve(urn, async () => {
-            const result = await moduleOf(urn).check(plain(olds), plain(news));
+            const result = await moduleOf(urn).check(plain(olds), plain(asSchemaTypes(urn, news)));
             return { inputs: result.inputs as Props | undefined, failures: result.failures ?? [] };
         }),
     diff: (id, urn, olds, news) => serve(urn, () => moduleOf(urn).diff(id, plain(olds), plain(news))),
@@ -156,9 +178,15 @@ export const pluginProvider: provider.Provider = {
         }),
     read: (id, urn, props) =>
         serve(urn, async () => {
-            const result = await moduleOf(urn).read(id, state(props));
-            // Gone: the engine takes an empty id as "no such resource".
-            return { id: result.id ?? "", props: outputsFor(urn, result.props), inputs: result.inputs };
+            const stored = state(props);
+            const result = await moduleOf(urn).read(id, stored);
+            // Gone: the engine takes an empty id as "no such resource". With no state, the read is an
+            // import's (or a reference's): the pool is adopted, not created.
+            return {
+                id: result.id ?? "",
+                props: outputsFor(urn, result.props, stored === undefined),
+                inputs: result.inputs,
+            };
         }),
     update: (id, urn, olds, news) =>
         serve(urn, async () => {
