@@ -2,7 +2,19 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["dist/**", "node_modules/**", ".tools/**", ".test-output/**", "docs/api/**", "**/node_modules/**"] },
+    {
+        ignores: [
+            "dist/**",
+            "node_modules/**",
+            ".tools/**",
+            ".test-output/**",
+            "docs/api/**",
+            "**/node_modules/**",
+            "build/**",
+            "sdk/**",
+            "examples/*/venv/**",
+        ],
+    },
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts"],

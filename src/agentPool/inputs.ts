@@ -22,10 +22,7 @@ export function checkInputs(olds: AgentPoolInputs, news: AgentPoolInputs): dynam
 
     for (const key of Object.keys(n)) {
         if (key !== "__provider" && !INPUT_KEYS.includes(key)) {
-            fail(
-                key,
-                `AgentPool has no input "${key}"; its inputs are ${nameList(INPUT_NAMES.agentPool)}`,
-            );
+            fail(key, `AgentPool has no input "${key}"; its inputs are ${nameList(INPUT_NAMES.agentPool)}`);
         }
     }
     if (known(n.organizationName)) {
