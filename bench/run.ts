@@ -22,6 +22,7 @@ import { AgentPoolInputs } from "../src/types";
 import { BenchConfig, BenchProgram, benchProgramDir, BenchStack, getPulumiBin } from "./engine";
 import { serializedProvider } from "../scripts/install-packed";
 import { nativeOptions, nativeRows } from "./native";
+import { pluginOptions, pluginRows } from "./plugin";
 
 /** One line of the table. */
 export interface BenchRow {
@@ -433,6 +434,7 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchRow[]> {
     }
     rows.push(...(await listing(o)));
     rows.push(...(await nativeRows(nativeOptions(o.quick))));
+    rows.push(...(await pluginRows(pluginOptions(o.quick))));
     return rows;
 }
 
