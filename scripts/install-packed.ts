@@ -67,6 +67,62 @@ export function installTarball(
     manifest: ProgramManifest,
     options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): boolean {
+    // `npm test` runs spec files side by side: one at a time may look at the folder and install.
+    return withFolderLock(dir, () => installUnlocked(dir, tarball, manifest, options));
+}
+
+/**
+ * Runs `action` while holding the lock of `dir` (a `<dir>.lock` folder, made atomically, holding the
+ * holder's pid): another process waits for it, and takes over a lock whose holder has died.
+ */
+export function withFolderLock<T>(dir: string, action: () => T): T {
+    const lock = `${dir}.lock`;
+    fs.mkdirSync(path.dirname(lock), { recursive: true });
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (;;) {
+        try {
+            fs.mkdirSync(lock);
+            fs.writeFileSync(path.join(lock, "pid"), String(process.pid));
+            break;
+        } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== "EEXIST") {
+                throw err;
+            }
+            let holder = NaN;
+            try {
+                holder = Number(fs.readFileSync(path.join(lock, "pid"), "utf8"));
+            } catch {
+                // Being made or removed right now: look again.
+            }
+            if (Number.isInteger(holder) && holder > 0 && !alive(holder)) {
+                fs.rmSync(lock, { recursive: true, force: true });
+                continue;
+            }
+            Atomics.wait(pause, 0, 0, 200);
+        }
+    }
+    try {
+        return action();
+    } finally {
+        fs.rmSync(lock, { recursive: true, force: true });
+    }
+}
+
+function alive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (err) {
+        return (err as NodeJS.ErrnoException).code === "EPERM";
+    }
+}
+
+function installUnlocked(
+    dir: string,
+    tarball: Buffer,
+    manifest: ProgramManifest,
+    options: { env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): boolean {
     const text =
         JSON.stringify(
             {
