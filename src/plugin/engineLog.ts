@@ -37,14 +37,16 @@ export function warnThroughEngine(engineAddress: string | undefined): void {
     if (!engineAddress) {
         return;
     }
-    const engine = new engrpc.EngineClient(engineAddress, grpc.credentials.createInsecure());
+    // Made at the first warning: most runs have none.
+    let engine: engrpc.EngineClient | undefined;
     sendWarningsTo((message) => {
+        const client = (engine ??= new engrpc.EngineClient(engineAddress, grpc.credentials.createInsecure()));
         const request = new engproto.LogRequest();
         request.setSeverity(engproto.LogSeverity.WARNING);
         request.setMessage(message);
         request.setUrn(currentUrn.getStore() ?? "");
         const sent = new Promise<void>((resolve) =>
-            engine.log(request, (err: grpc.ServiceError | null) => {
+            client.log(request, (err: grpc.ServiceError | null) => {
                 if (err) {
                     process.stderr.write(`warning: ${message}\n`);
                 }
