@@ -5,7 +5,7 @@
 // that `pulumi plugin install resource agentpools <version> --file <tarball>` takes. Its path is the
 // last line printed.
 //
-// Usage: node scripts/build-plugin.js [--out <folder>]   (default: build/)
+// Usage: node scripts/build-plugin.js [--out <folder>] [--quiet]   (default: build/)
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -137,9 +137,13 @@ esbuild
         fs.renameSync(`${tarball}.${process.pid}.tmp`, tarball);
         moveInto(folder, finalFolder);
         const size = fs.statSync(tarball).size;
-        console.log(`plugin folder: ${finalFolder}`);
-        console.log(`bundle: ${(bundle.length / 1e6).toFixed(2)} MB; tarball: ${(size / 1e6).toFixed(2)} MB`);
-        console.log(tarball);
+        // `--quiet` (as `prepack` runs it): nothing, since npm pack's standard output is the name of the
+        // package's tarball, which scripts (and the README's commands) read.
+        if (!process.argv.includes("--quiet")) {
+            console.log(`plugin folder: ${finalFolder}`);
+            console.log(`bundle: ${(bundle.length / 1e6).toFixed(2)} MB; tarball: ${(size / 1e6).toFixed(2)} MB`);
+            console.log(tarball);
+        }
     })
     .catch((err) => {
         console.error(err.message);

@@ -109,7 +109,7 @@ describe("publishing: what `npm publish` ships", function () {
     });
 
     it("ships the provider plugin built from this source (prepack), which `agent-pools plugin install` installs", () => {
-        assert.equal(manifest.scripts.prepack, "node scripts/build-plugin.js");
+        assert.equal(manifest.scripts.prepack, "node scripts/build-plugin.js --quiet");
         assert.ok(files.includes(`build/${pluginTarballName()}`), files.join("\n"));
     });
 
