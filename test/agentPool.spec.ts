@@ -206,6 +206,29 @@ describe("AgentPool: the resource as registered", () => {
         assert.equal(await valueOf(pool.id), "acme/pool-7");
     });
 
+    it("plugin.AgentPool and plugin.DefaultAgentPool register the plugin's type tokens, with no provider text, the token secret and the engine's own import", async () => {
+        const pool = new api.plugin.AgentPool(
+            "via-plugin",
+            { organizationName: "acme", name: "prod", description: "d" },
+            { import: "acme/p-1" },
+        );
+        const req = await registered(pool);
+        assert.equal(req.type, "agentpools:index:AgentPool");
+        assert.equal(req.id, "acme/p-1", "the engine's own import, which the plugin's read serves");
+        assert.equal(req.inputs.__provider, undefined);
+        assert.equal(req.inputs.importId, undefined);
+        assert.deepEqual(req.additionalSecretOutputs, ["tokenValue"]);
+        const def = new api.plugin.DefaultAgentPool("via-plugin-default", {
+            organizationName: "acme",
+            agentPoolId: "p-1",
+        });
+        assert.equal((await registered(def)).type, "agentpools:index:DefaultAgentPool");
+        assert.equal(api.plugin.AgentPool.isInstance(pool), true);
+        assert.equal(api.plugin.AgentPool.isInstance(def), false);
+        assert.equal(api.plugin.DefaultAgentPool.isInstance(def), true);
+        assert.equal(AgentPool.isInstance(pool), false, "not the dynamic resource");
+    });
+
     it("isInstance is true for an AgentPool and for one from another copy of the package, else false", () => {
         const pool = new AgentPool("instance", { organizationName: "acme", name: "p" });
         // A second copy of the package registers the same type token from its own class.

@@ -25,6 +25,11 @@ import type { DefaultPoolOnDelete, RetiringPool } from "../types";
 
 export type { AgentPoolArgs, DefaultAgentPoolArgs };
 
+/** Whether `obj` is a resource of the type token `type`. */
+function isOfType(obj: unknown, type: string): boolean {
+    return pulumi.CustomResource.isInstance(obj) && (obj as { __pulumiType?: string }).__pulumiType === type;
+}
+
 /** The plugin of this package's version, and the alias from the dynamic resource's type. */
 function options(dynamicType: string, opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
     return {
@@ -91,6 +96,11 @@ export class AgentPool extends pulumi.CustomResource {
     public static get(name: string, id: pulumi.Input<pulumi.ID>, opts: pulumi.CustomResourceOptions = {}): AgentPool {
         return new AgentPool(name, undefined as unknown as AgentPoolArgs, { ...opts, id });
     }
+
+    /** True for a plugin {@link AgentPool}, also across copies of this package. */
+    public static override isInstance(obj: unknown): obj is AgentPool {
+        return isOfType(obj, PLUGIN_TYPES.agentPool);
+    }
 }
 
 /** The org's default pool through the plugin: the inputs and outputs of {@link index!DefaultAgentPool | DefaultAgentPool}. */
@@ -134,5 +144,10 @@ export class DefaultAgentPool extends pulumi.CustomResource {
             opts.id === undefined ? props : {},
             options(DEFAULT_AGENT_POOL_TYPE, opts),
         );
+    }
+
+    /** True for a plugin {@link DefaultAgentPool}, also across copies of this package. */
+    public static override isInstance(obj: unknown): obj is DefaultAgentPool {
+        return isOfType(obj, PLUGIN_TYPES.defaultAgentPool);
     }
 }

@@ -86,7 +86,7 @@ class SpecWithSummary extends Mocha.reporters.Spec {
             const modeLine = Object.entries(modes)
                 .map(
                     ([mode, n]) =>
-                        `${n} test(s) ran programs as ${mode === "project folder" ? "project folders (pulumi with the Node.js language host)" : mode === "inline program" ? "inline programs (no language host)" : mode}`,
+                        `${n} test(s) ran programs as ${mode === "project folder" ? "project folders (pulumi with the program's language host)" : mode === "inline program" ? "inline programs (no language host)" : mode}`,
                 )
                 .join("; ");
             if (modeLine) {
