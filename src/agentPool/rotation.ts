@@ -108,24 +108,7 @@ export async function rotate(
     const { org } = target;
     // Whether a pool found under the declared name once it is free can only be someone else's: true
     // when no earlier run of this rotation can have got as far as its create.
-    let strangerOnly = false;
-
-    // A new name (renamed and rotated at once) must be free before the old pool is touched.
-    if (from.name !== target.name) {
-        const holder = await api.findByName(org, target.name);
-        if (!holder) {
-            strangerOnly = true;
-        } else if (holder.id !== from.poolId) {
-            const old = await api.get(org, from.poolId);
-            if (old && !isRetiringName(old.name, from.poolId)) {
-                throw new Error(
-                    `rotating agent pool ${quote(from.name)} in org ${quote(org)} to the new name ${quote(target.name)}: ` +
-                        `pool ${holder.id} already has that name. Nothing was changed. Choose another name, or ` +
-                        `rename or delete that pool, then run \`pulumi up\` again`,
-                );
-            }
-        }
-    }
+    let strangerOnly = await newNameFree(api, target, from);
 
     // 0. A pool the old one retires may still be the default, waiting for a runner on the old pool:
     //    when one is online there, the default moves to it first (and that predecessor goes), so the
@@ -136,18 +119,84 @@ export async function rotate(
         predecessors = await retire(api, org, predecessors, false, from.poolId);
     }
 
-    // 1. Free the declared name. The org's default pool is kept like one in use: deleting it would
-    //    send every stack without a pool of its own to Pulumi-hosted runners.
+    // 1. Free the declared name.
+    const freed = await freeName(api, org, from, now);
+    strangerOnly ||= freed.renamed;
+
+    // 2. The successor, exactly once.
+    const created = await createSuccessor(api, target, from, createOnce, { ...freed, strangerOnly });
+
+    // With forceDestroy the old pool goes at the end of this run: the default moves to the successor
+    // now, so that the org is never on the hosted pool.
+    if (freed.wasDefault && from.forceDestroy) {
+        await setOrgDefault(api, org, created.id);
+    }
+
+    // 3. What the old pool was retiring passes to the successor; whatever is free by now goes (tried
+    //    once per run: step 0 may have tried already).
+    const inherited = retiredFirst ? predecessors : await retire(api, org, predecessors, false, created.id);
+    // With forceDestroy, the engine's delete of the old resource (which stays in the state until it
+    // succeeds) deletes the kept pool at the end of this run: nothing is left to retire.
+    const { kept } = freed;
+    const retiring = kept && !from.forceDestroy ? [...inherited, kept] : inherited;
+    return { created, retiring, oldDeleted: freed.oldDeleted };
+}
+
+/**
+ * A new name (renamed and rotated at once) must be free before the old pool is touched: throws,
+ * with nothing changed, when another pool holds it. True when no pool holds it, so that a pool
+ * found under it later can only be someone else's.
+ */
+async function newNameFree(api: AgentPoolsClient, target: RotationTarget, from: RotationSource): Promise<boolean> {
+    const { org } = target;
+    if (from.name === target.name) {
+        return false;
+    }
+    const holder = await api.findByName(org, target.name);
+    if (!holder) {
+        return true;
+    }
+    if (holder.id !== from.poolId) {
+        const old = await api.get(org, from.poolId);
+        if (old && !isRetiringName(old.name, from.poolId)) {
+            throw new Error(
+                `rotating agent pool ${quote(from.name)} in org ${quote(org)} to the new name ${quote(target.name)}: ` +
+                    `pool ${holder.id} already has that name. Nothing was changed. Choose another name, or ` +
+                    `rename or delete that pool, then run \`pulumi up\` again`,
+            );
+        }
+    }
+    return false;
+}
+
+/** What freeing the declared name did to the old pool. */
+interface FreedName {
+    /** The old pool was the org's default. */
+    wasDefault: boolean;
+    /** The old pool was deleted. */
+    oldDeleted: boolean;
+    /** The old pool, kept under its retiring name, and why. */
+    kept?: RetiringPool;
+    /** The old pool's creation time, as last known. */
+    oldCreated?: number;
+    /** This run renamed the old pool: it held the name until now. */
+    renamed: boolean;
+}
+
+/**
+ * Step 1: frees the declared name, by deleting the old pool or, when stacks use it, renaming it to
+ * its retiring name. The org's default pool is kept like one in use: deleting it would send every
+ * stack without a pool of its own to Pulumi-hosted runners.
+ */
+async function freeName(api: AgentPoolsClient, org: string, from: RotationSource, now: Date): Promise<FreedName> {
     const wasDefault = (await orgDefault(api, org)) === from.poolId;
-    let oldDeleted = false;
-    let kept: RetiringPool | undefined;
-    let oldCreated = from.created;
+    const freed: FreedName = { wasDefault, oldDeleted: false, oldCreated: from.created, renamed: false };
     let keepReason: string | undefined;
     if (wasDefault) {
         keepReason = DEFAULT_REASON;
     } else {
         try {
-            oldDeleted = (await api.delete(org, from.poolId)).deleted;
+            freed.oldDeleted = (await api.delete(org, from.poolId)).deleted;
         } catch (err) {
             if (!isInUse(err)) {
                 throw err;
@@ -158,7 +207,7 @@ export async function rotate(
     if (keepReason !== undefined) {
         const live = await api.get(org, from.poolId);
         if (live) {
-            oldCreated = live.created;
+            freed.oldCreated = live.created;
             let name = live.name;
             if (!isRetiringName(live.name, from.poolId)) {
                 const renamed = await api.update(org, from.poolId, {
@@ -167,24 +216,37 @@ export async function rotate(
                 });
                 name = renamed.name;
                 // The old pool held the name until now: no earlier run can have created under it.
-                strangerOnly = true;
+                freed.renamed = true;
             }
-            kept = { agentPoolId: from.poolId, name, reason: keepReason };
+            freed.kept = { agentPoolId: from.poolId, name, reason: keepReason };
         }
     }
+    return freed;
+}
 
-    // 2. The successor, exactly once.
-    let created: CreatedAgentPool;
+/**
+ * Step 2: creates the successor. A 409 after an earlier run of this rotation freed the name may be
+ * that run's create, whose answer was lost: that pool is deleted and the create sent again.
+ */
+async function createSuccessor(
+    api: AgentPoolsClient,
+    target: RotationTarget,
+    from: RotationSource,
+    createOnce: () => Promise<CreatedAgentPool>,
+    freed: FreedName & { strangerOnly: boolean },
+): Promise<CreatedAgentPool> {
+    const { org } = target;
+    const { kept } = freed;
     try {
-        created = await createOnce();
+        return await createOnce();
     } catch (err) {
-        if (strangerOnly || !isPulumiApiError(err) || err.status !== 409) {
+        if (freed.strangerOnly || !isPulumiApiError(err) || err.status !== 409) {
             throw err;
         }
         // The name was freed by an earlier run of this rotation, which may have made the pool and
         // lost the answer that carried its token.
         const holder = await api.findByName(org, target.name);
-        if (holder && holder.id !== from.poolId && !(await removeLostCreate(api, org, holder, oldCreated))) {
+        if (holder && holder.id !== from.poolId && !(await removeLostCreate(api, org, holder, freed.oldCreated))) {
             throw withHint(
                 err,
                 `The rotation freed the name (the old pool ${kept ? `is kept as ${quote(kept.name)} and ` : ""}still ` +
@@ -192,22 +254,8 @@ export async function rotate(
                     `(it has runners, stacks use it, or it is older). Rename or delete that pool, then run \`pulumi up\` again`,
             );
         }
-        created = await createOnce();
+        return createOnce();
     }
-
-    // With forceDestroy the old pool goes at the end of this run: the default moves to the successor
-    // now, so that the org is never on the hosted pool.
-    if (wasDefault && from.forceDestroy) {
-        await setOrgDefault(api, org, created.id);
-    }
-
-    // 3. What the old pool was retiring passes to the successor; whatever is free by now goes (tried
-    //    once per run: step 0 may have tried already).
-    const inherited = retiredFirst ? predecessors : await retire(api, org, predecessors, false, created.id);
-    // With forceDestroy, the engine's delete of the old resource (which stays in the state until it
-    // succeeds) deletes the kept pool at the end of this run: nothing is left to retire.
-    const retiring = kept && !from.forceDestroy ? [...inherited, kept] : inherited;
-    return { created, retiring, oldDeleted };
 }
 
 /**

@@ -24,7 +24,10 @@ import {
     STACK_TYPE,
     MARGIN_MS,
     deploymentOf,
+    Deployment,
     HistoryEntry,
+    OrgPools,
+    PendingOperation,
     RecoverOptions,
     Verdict,
     iso,
@@ -34,7 +37,7 @@ import {
     interruptedUpdateBound,
     judge,
 } from "./recoverPlan";
-import { PULUMI_BIN_ENV, PulumiCommandError } from "./pulumiCli";
+import { PULUMI_BIN_ENV, PulumiCommandError, PulumiRunner } from "./pulumiCli";
 import { providersRunningMessage, runningProviders } from "./runningProviders";
 import { commandClient } from "./stackSettings";
 import { confirm, Terminal } from "./terminal";
@@ -190,6 +193,67 @@ async function recover(opts: RecoverCommandOptions, context: CommandContext): Pr
     }
     const bin = opts.pulumi ?? process.env[PULUMI_BIN_ENV] ?? "pulumi";
     const cli = context.pulumi(bin, dir, opts.stack);
+    const stack = await readStack(cli, opts);
+    const { header, history, creates } = stack;
+    if (creates.length === 0) {
+        reportNothingToRecover(opts, header, stack.pending.length);
+        return;
+    }
+
+    // Backends that track updates (Pulumi Cloud) list a running one, or one killed and not yet
+    // cancelled, as in progress: its creates may still land, and recording them is its job.
+    const running = history.find((e) => e.result === "in-progress");
+    if (running) {
+        throw new UsageError(
+            `an update of stack ${header.stack} is in progress (started ${running.startTime ?? "at an unknown time"}): ` +
+                "if it was interrupted, run `pulumi cancel --yes` first, then `agent-pools recover` again; nothing was changed",
+        );
+    }
+    const client = await commandClient(
+        { apiUrl: opts.apiUrl, cwd: opts.cwd, stack: opts.stack, pulumi: opts.pulumi },
+        stack.configText,
+    );
+    const bound = interruptedUpdateBound(stack.dep, history);
+    // When it asks, the first judgement deletes nothing: it is the list the question shows.
+    const judged = await judge(client, creates, stack.dep, bound, opts.dryRun === true || ask);
+    let verdicts = judged.verdicts;
+    if (ask) {
+        const judgeAgain = async (listed: Set<string>) => {
+            const confirmed = creates.filter((op) => listed.has(op.resource.urn));
+            return (await judge(client, confirmed, stack.dep, bound, false)).verdicts;
+        };
+        const clears = stack.otherCreates.length === 0 ? creates.length : 0;
+        verdicts = await deleteIfConfirmed(context.terminal, header.stack, verdicts, clears, judgeAgain);
+    }
+    const { cleared, failure } = await clearPendingCreates(cli, opts, stack, verdicts);
+    report(opts, header, bound, verdicts, otherPools(judged.orgs, verdicts), cleared);
+    if (failure) {
+        throw failure;
+    }
+}
+
+/** What recovery reads of a stack through the `pulumi` CLI. */
+interface StackRead {
+    /** The checkpoint's deployment. */
+    dep: Deployment;
+    /** The stack's updates, newest first. */
+    history: HistoryEntry[];
+    /** What `pulumi config --json` printed. */
+    configText: string;
+    /** Every pending operation of the checkpoint. */
+    pending: PendingOperation[];
+    /** The pending creates of AgentPool. */
+    creates: PendingOperation[];
+    /** The pending creates of other resources, which clearing would drop too. */
+    otherCreates: PendingOperation[];
+    /** The stack resource's URN, when the checkpoint has one. */
+    stackUrn: string | undefined;
+    /** The stack and project, as the reports name them. */
+    header: { stack: string; project: string };
+}
+
+/** Reads the stack's checkpoint, history and config, and picks out the pending creates. */
+async function readStack(cli: PulumiRunner, opts: RecoverOptions): Promise<StackRead> {
     // Read-only, so at once; a failure is reported in this order (export says best what is wrong).
     const settled = await Promise.allSettled([
         cli.run(["stack", "export"]),
@@ -212,114 +276,115 @@ async function recover(opts: RecoverCommandOptions, context: CommandContext): Pr
     const header = anyUrn
         ? stackAndProject(anyUrn)
         : { stack: opts.stack ?? "(current)", project: path.basename(path.resolve(opts.cwd ?? ".")) };
+    return { dep, history, configText, pending, creates, otherCreates, stackUrn, header };
+}
 
-    if (creates.length === 0) {
-        const others =
-            pending.length > 0
-                ? ` (${pending.length} pending operation(s) of other resources: see \`pulumi refresh\`)`
-                : "";
-        const note = `No pending creates of AgentPool in stack ${header.stack}: nothing to recover${others}.`;
-        if (opts.json) {
-            process.stdout.write(
-                JSON.stringify(
-                    { ...header, dryRun: opts.dryRun === true, pools: [], pendingCreatesCleared: false, note },
-                    null,
-                    2,
-                ) + "\n",
-            );
-        } else {
-            process.stdout.write(`${note}\n`);
-        }
-        return;
-    }
-
-    // Backends that track updates (Pulumi Cloud) list a running one, or one killed and not yet
-    // cancelled, as in progress: its creates may still land, and recording them is its job.
-    const running = history.find((e) => e.result === "in-progress");
-    if (running) {
-        throw new UsageError(
-            `an update of stack ${header.stack} is in progress (started ${running.startTime ?? "at an unknown time"}): ` +
-                "if it was interrupted, run `pulumi cancel --yes` first, then `agent-pools recover` again; nothing was changed",
+/** The report of a stack with no pending create of AgentPool. */
+function reportNothingToRecover(
+    opts: RecoverOptions,
+    header: { stack: string; project: string },
+    pendingCount: number,
+): void {
+    const others =
+        pendingCount > 0 ? ` (${pendingCount} pending operation(s) of other resources: see \`pulumi refresh\`)` : "";
+    const note = `No pending creates of AgentPool in stack ${header.stack}: nothing to recover${others}.`;
+    if (opts.json) {
+        process.stdout.write(
+            JSON.stringify(
+                { ...header, dryRun: opts.dryRun === true, pools: [], pendingCreatesCleared: false, note },
+                null,
+                2,
+            ) + "\n",
         );
+    } else {
+        process.stdout.write(`${note}\n`);
     }
-    const client = await commandClient(
-        { apiUrl: opts.apiUrl, cwd: opts.cwd, stack: opts.stack, pulumi: opts.pulumi },
-        configText,
-    );
-    const bound = interruptedUpdateBound(dep, history);
-    // When it asks, the first judgement deletes nothing: it is the list the question shows.
-    const judged = await judge(client, creates, dep, bound, opts.dryRun === true || ask);
-    const { orgs } = judged;
-    let verdicts = judged.verdicts;
-    if (ask) {
-        const judgeAgain = async (listed: Set<string>) => {
-            const confirmed = creates.filter((op) => listed.has(op.resource.urn));
-            return (await judge(client, confirmed, dep, bound, false)).verdicts;
-        };
-        const clears = otherCreates.length === 0 ? creates.length : 0;
-        verdicts = await deleteIfConfirmed(context.terminal, header.stack, verdicts, clears, judgeAgain);
-    }
+}
+
+/** Per org, how many of its pools no verdict names (the pools recovery leaves alone without a word). */
+function otherPools(orgs: Map<string, OrgPools>, verdicts: Verdict[]): { org: string; count: number }[] {
     const named = new Set(verdicts.map((v) => v.poolId).filter(Boolean));
-    const others = [...orgs.entries()]
+    return [...orgs.entries()]
         .map(([org, o]) => ({ org, count: o.pools.filter((p) => !named.has(p.id)).length }))
         .filter((o) => o.count > 0);
+}
+
+/**
+ * Clears the pending creates from the stack's state once every pool to delete is gone; keeps them
+ * for a dry run, after a failed delete, or when other resources' pending creates would be dropped
+ * too. Resolves to what the report says of it, and the error the command ends with, if any.
+ */
+async function clearPendingCreates(
+    cli: PulumiRunner,
+    opts: RecoverOptions,
+    stack: StackRead,
+    verdicts: Verdict[],
+): Promise<{ cleared: { done: boolean; note: string }; failure?: Error }> {
+    const { creates, otherCreates, stackUrn } = stack;
     const failed = verdicts.filter((v) => v.action === "failed");
     const inTheWay = inTheWayOfUp(verdicts);
     const toDelete = verdicts.filter((v) => v.action === "would delete").length;
-
-    let cleared = { done: false, note: "" };
-    let failure: UsageError | undefined;
+    const kept = (note: string) => ({ done: false, note });
     if (opts.dryRun) {
-        cleared.note =
-            `Dry run: nothing was changed. Without --dry-run this deletes ${toDelete} pool(s)` +
-            (otherCreates.length === 0 ? ` and clears the ${creates.length} pending create(s).` : ".");
-    } else if (failed.length > 0) {
-        cleared.note = `The pending creates were kept: ${failed.length} pool(s) could not be deleted.`;
-        failure = new UsageError(
-            `could not delete ${failed.length} pool(s) (${failed[0].reason}); run \`agent-pools recover\` again`,
-        );
-    } else if (otherCreates.length > 0) {
-        cleared.note =
-            `The pending creates were kept: the stack also has ${otherCreates.length} pending create(s) of other resources ` +
-            `(${otherCreates.map((op) => resourceName(op.resource.urn)).join(", ")}), which clearing would drop too. ` +
-            (inTheWay.length === 0
-                ? "Run `pulumi refresh` and choose for each; then `pulumi up`."
-                : `Run \`pulumi refresh\` and choose for each. ${beforeUp(inTheWay)}`);
-    } else {
-        try {
-            await cli.run([
-                "refresh",
-                "--clear-pending-creates",
-                "--yes",
-                "--skip-preview",
-                // Only the stack resource: clearing is all this is for, and it reads nothing from any provider.
-                ...(stackUrn ? ["--target", stackUrn] : []),
-            ]);
-            const done = `Cleared the ${creates.length} pending create(s) from the stack's state.`;
-            cleared = {
-                done: true,
-                note:
-                    inTheWay.length === 0
-                        ? `${done} Next: \`pulumi up\` makes the pools again.`
-                        : `${done} ${beforeUp(inTheWay)}`,
-            };
-        } catch (err) {
-            if (!(err instanceof PulumiCommandError)) {
-                throw err;
-            }
-            cleared.note = "The pending creates were kept: clearing them failed.";
-            failure = err.locked
+        return {
+            cleared: kept(
+                `Dry run: nothing was changed. Without --dry-run this deletes ${toDelete} pool(s)` +
+                    (otherCreates.length === 0 ? ` and clears the ${creates.length} pending create(s).` : "."),
+            ),
+        };
+    }
+    if (failed.length > 0) {
+        return {
+            cleared: kept(`The pending creates were kept: ${failed.length} pool(s) could not be deleted.`),
+            failure: new UsageError(
+                `could not delete ${failed.length} pool(s) (${failed[0].reason}); run \`agent-pools recover\` again`,
+            ),
+        };
+    }
+    if (otherCreates.length > 0) {
+        return {
+            cleared: kept(
+                `The pending creates were kept: the stack also has ${otherCreates.length} pending create(s) of other resources ` +
+                    `(${otherCreates.map((op) => resourceName(op.resource.urn)).join(", ")}), which clearing would drop too. ` +
+                    (inTheWay.length === 0
+                        ? "Run `pulumi refresh` and choose for each; then `pulumi up`."
+                        : `Run \`pulumi refresh\` and choose for each. ${beforeUp(inTheWay)}`),
+            ),
+        };
+    }
+    try {
+        await cli.run([
+            "refresh",
+            "--clear-pending-creates",
+            "--yes",
+            "--skip-preview",
+            // Only the stack resource: clearing is all this is for, and it reads nothing from any provider.
+            ...(stackUrn ? ["--target", stackUrn] : []),
+        ]);
+    } catch (err) {
+        if (!(err instanceof PulumiCommandError)) {
+            throw err;
+        }
+        return {
+            cleared: kept("The pending creates were kept: clearing them failed."),
+            failure: err.locked
                 ? new UsageError(
                       "the stack is still locked by the interrupted update, so its pending creates were kept: " +
                           "run `pulumi cancel --yes`, then `agent-pools recover` again (pools deleted now stay deleted)",
                   )
-                : err;
-        }
+                : err,
+        };
     }
-    report(opts, header, bound, verdicts, others, cleared);
-    if (failure) {
-        throw failure;
-    }
+    const done = `Cleared the ${creates.length} pending create(s) from the stack's state.`;
+    return {
+        cleared: {
+            done: true,
+            note:
+                inTheWay.length === 0
+                    ? `${done} Next: \`pulumi up\` makes the pools again.`
+                    : `${done} ${beforeUp(inTheWay)}`,
+        },
+    };
 }
 
 /** `agent-pools recover`; `context` is where it asks and the `pulumi` it runs. */
