@@ -99,6 +99,23 @@ export interface RetiringPool {
     reason: string;
 }
 
+/**
+ * The pool a rotation replaces, as the engine's old state has it. `create` never sees that state,
+ * so `diff`, which does, hands it over.
+ */
+export interface RotationSource {
+    /** The old pool's id. */
+    poolId: string;
+    /** Its name as last read. */
+    name: string;
+    /** Its creation time, as the service reported it; absent when no read has filled it in yet. */
+    created?: number;
+    /** The old state's `forceDestroy`: the engine's delete of the old resource uses it. */
+    forceDestroy: boolean;
+    /** Pools the old one was itself still retiring: the successor takes them over. */
+    retiring: RetiringPool[];
+}
+
 /** What deleting a {@link DefaultAgentPool} does to the org: `"keep"` (the default) or `"useHosted"`. */
 export type DefaultPoolOnDelete = "keep" | "useHosted";
 

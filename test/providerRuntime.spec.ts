@@ -1,7 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as runtime from "../src/providerProcess/providerRuntime";
-import { RotationSource } from "../src/agentPool/rotation";
-import { CheckedInputs } from "../src/types";
+import { CheckedInputs, RotationSource } from "../src/types";
 import { emptyDir, cleanupTempDirs } from "./helpers";
 import { secondCopy } from "./support/secondCopy";
 

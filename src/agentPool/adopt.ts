@@ -5,7 +5,7 @@ import { resourceId } from "./resourceId";
 import { stateInputs, toState } from "./stateInputs";
 import { CheckedInputs, StoredOutputs } from "../types";
 import { AgentPoolDetail } from "../api/wire";
-import { warnInRun } from "../providerProcess/orgDefault";
+import { warnInRun } from "../providerProcess/engineOutput";
 
 /** The pool id of an import id: `org/poolId`, `org/name/poolId` (the official provider's) or a bare id. */
 function importedPoolId(importId: string): string {

@@ -36,18 +36,19 @@ import {
 import { parseResourceId, resourceId } from "./resourceId";
 import { UNKNOWN } from "../providerProcess/unknown";
 import { PREVIEW_INPUT } from "../providerProcess/previewInput";
-import { DEFAULT_REASON, inUseReason, isInUse, keptAtPreview, retire, rotate, RotationSource } from "./rotation";
+import { DEFAULT_REASON, inUseReason, isInUse, keptAtPreview, retire, rotate } from "./rotation";
 import type { AgentPoolsClient } from "../api/client";
-import {
-    FALLBACK_WORDS,
-    noteDeleted,
-    orgDefault,
-    setOrgDefault,
-    warnInRun,
-    warnKept,
-} from "../providerProcess/orgDefault";
+import { FALLBACK_WORDS, warnInRun } from "../providerProcess/engineOutput";
+import { noteDeleted, orgDefault, setOrgDefault, warnKept } from "../providerProcess/orgDefault";
 import { fromState, sameTrigger, stateInputs, toState } from "./stateInputs";
-import { AgentPoolInputs, AgentPoolOutputs, CheckedInputs, RetiringPool, StoredOutputs } from "../types";
+import {
+    AgentPoolInputs,
+    AgentPoolOutputs,
+    CheckedInputs,
+    RetiringPool,
+    RotationSource,
+    StoredOutputs,
+} from "../types";
 import { CreatedAgentPool } from "../api/wire";
 
 export { configure } from "../providerProcess/configure";

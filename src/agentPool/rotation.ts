@@ -20,27 +20,11 @@
  */
 import { AgentPoolsClient } from "../api/client";
 import { isPulumiApiError, PulumiApiError, withHint } from "../api/errors";
-import { hasRunnerOnline, orgDefault, setOrgDefault, warnInRun, warnKept } from "../providerProcess/orgDefault";
+import { warnInRun } from "../providerProcess/engineOutput";
+import { hasRunnerOnline, orgDefault, setOrgDefault, warnKept } from "../providerProcess/orgDefault";
 import { MAX_NAME_LENGTH } from "../api/rules";
-import { RetiringPool } from "../types";
+import { RetiringPool, RotationSource } from "../types";
 import { AgentPoolSummary, CreatedAgentPool, timestampToDate } from "../api/wire";
-
-/**
- * The pool a rotation replaces, as the engine's old state has it. `create` never sees that state,
- * so `diff`, which does, hands it over.
- */
-export interface RotationSource {
-    /** The old pool's id. */
-    poolId: string;
-    /** Its name as last read. */
-    name: string;
-    /** Its creation time, as the service reported it; absent when no read has filled it in yet. */
-    created?: number;
-    /** The old state's `forceDestroy`: the engine's delete of the old resource uses it. */
-    forceDestroy: boolean;
-    /** Pools the old one was itself still retiring: the successor takes them over. */
-    retiring: RetiringPool[];
-}
 
 /** What a rotation did. */
 export interface RotationResult {

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { staleSettingsNote } from "./config";
+import { staleSettingsNote } from "./configSource";
 import { CredentialsError } from "./errors";
 
 /** The Pulumi Cloud API, used when nothing else names one. */

@@ -2,7 +2,7 @@
  * What a person can do about a failed request, in words: the `hint` of a {@link PulumiApiError}.
  * Kept apart from the transport so that the wording can be read and changed in one place.
  */
-import { configKeyOf, staleSettingsNote } from "./config";
+import { configKeyOf, staleSettingsNote } from "./configSource";
 import type { PulumiApiError } from "./errors";
 
 /** Where the request went and with which token (named by its source, never its value). */

@@ -11,7 +11,8 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { forTheEngine } from "../providerProcess/engineErrors";
 import { isPulumiApiError, withHint } from "../api/errors";
-import { noteOrgDefault, orgDefault, setOrgDefault, warnInRun } from "../providerProcess/orgDefault";
+import { warnInRun } from "../providerProcess/engineOutput";
+import { noteOrgDefault, orgDefault, setOrgDefault } from "../providerProcess/orgDefault";
 import {
     client,
     defaultDeclared,

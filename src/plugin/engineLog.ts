@@ -1,7 +1,7 @@
 /**
  * The provider plugin's warnings, as the engine shows them. The engine does not show what a resource
  * plugin writes to its standard error (the dynamic-provider host's is shown), so the plugin sends
- * the core's warnings (providerRuntime.ts's `warnInRun`: a pool kept as retiring, the default that
+ * the core's warnings (engineOutput.ts's `warnInRun`: a pool kept as retiring, the default that
  * stays until a runner is online, ...) to the engine's `Log`, attached to the resource whose call
  * said them.
  */

@@ -9,7 +9,8 @@
  * it: its `configure` first hands the config to {@link configurePlugin}, then answers as before. A
  * config that does not parse fails `Configure`, and the engine shows that error and stops.
  */
-import { CONFIG_SOURCES, PLUGIN_NAMESPACE, settingsFromConfig } from "../api/config";
+import { PLUGIN_NAMESPACE, settingsFromConfig } from "../api/config";
+import { CONFIG_SOURCES } from "../api/configSource";
 import { configureFailed, configureProcess } from "../providerProcess/providerRuntime";
 
 /**

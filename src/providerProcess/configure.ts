@@ -1,5 +1,6 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { CONFIG_SOURCES, settingsFromConfig } from "../api/config";
+import { settingsFromConfig } from "../api/config";
+import { CONFIG_SOURCES } from "../api/configSource";
 import { forTheEngine } from "./engineErrors";
 import { configureFailed, configureProcess } from "./providerRuntime";
 

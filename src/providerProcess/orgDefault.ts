@@ -12,7 +12,8 @@
 import { AgentPoolsClient } from "../api/client";
 import { AgentPoolDetail } from "../api/wire";
 import type { RetiringPool } from "../types";
-import { forgetDefault, knownDefault, noteDefaultMoved, rememberDefault, warnInRun } from "./providerRuntime";
+import { warnInRun } from "./engineOutput";
+import { forgetDefault, knownDefault, noteDefaultMoved, rememberDefault } from "./providerRuntime";
 
 /** The id of the org's default pool, `undefined` when the org uses the Pulumi-hosted pool. */
 export async function orgDefault(api: AgentPoolsClient, org: string): Promise<string | undefined> {
@@ -67,8 +68,6 @@ export async function noteDeleted(org: string, poolId: string): Promise<void> {
     }
 }
 
-export { warnInRun };
-
 /** Says that a retiring pool stays, and why: once, where that is decided. */
 export function warnKept(pool: RetiringPool): void {
     warnInRun(
@@ -76,8 +75,3 @@ export function warnKept(pool: RetiringPool): void {
             "It keeps serving its runners and stacks with its old token",
     );
 }
-
-/** The words for what deleting the default pool does. */
-export const FALLBACK_WORDS =
-    "the org would fall back to Pulumi-hosted runners: every stack without an agent pool of its own would " +
-    "then deploy on Pulumi's infrastructure, outside your network";

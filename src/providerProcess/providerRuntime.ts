@@ -21,8 +21,7 @@
  * access token.
  */
 import { AgentPoolsClient, AgentPoolsClientOptions } from "../api/client";
-import type { RotationSource } from "../agentPool/rotation";
-import type { CheckedInputs, RetiringPool } from "../types";
+import type { CheckedInputs, RetiringPool, RotationSource } from "../types";
 import { INPUT_NAMES } from "../resourceSchema";
 
 const STATE_KEY = "__pulumiAgentPoolsProviderRuntime";
@@ -49,7 +48,7 @@ interface ProcessState {
     releasedDefaults: Map<string, string>;
     /** Whether the run is a preview, as the last AgentPool `check` was told (see previewInput.ts). */
     preview: boolean;
-    /** Where a warning for the run's output goes (see {@link warnInRun}); unset: standard error. */
+    /** Where a warning for the run's output goes (see {@link sendWarningsTo}); unset: standard error. */
     warn?: (message: string) => void;
 }
 
@@ -225,27 +224,17 @@ export function forgetDefault(org: string): void {
     state().defaults.delete(org);
 }
 
-/** Forgets everything this process kept (for tests that configure several times). */
-/**
- * Says a warning in the engine's output from the provider process. The dynamic-provider host does
- * not connect `pulumi.log` to the engine there, but the engine shows what that provider writes to its
- * standard error as a diagnostic of the run: the default. The provider plugin's standard error is
- * not shown, so its host sends warnings to the engine's log instead ({@link sendWarningsTo}).
- */
-export function warnInRun(message: string): void {
-    const warn = state().warn;
-    if (warn) {
-        warn(message);
-    } else {
-        process.stderr.write(`warning: ${message}\n`);
-    }
-}
-
-/** Sends this process's warnings (see {@link warnInRun}) to `warn` from now on. */
+/** Sends this process's warnings (engineOutput.ts's `warnInRun`) to `warn` from now on. */
 export function sendWarningsTo(warn: (message: string) => void): void {
     state().warn = warn;
 }
 
+/** Where this process's warnings go, as {@link sendWarningsTo} last said; `undefined`: standard error. */
+export function warningSink(): ((message: string) => void) | undefined {
+    return state().warn;
+}
+
+/** Forgets everything this process kept (for tests that configure several times). */
 export function resetProviderRuntime(): void {
     delete (globalThis as unknown as Record<string, unknown>)[STATE_KEY];
 }
