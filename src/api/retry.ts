@@ -4,7 +4,20 @@
  */
 import type { RequestOutcome } from "./errors";
 
-/** How failed requests are retried. Every field has a default. */
+/**
+ * The defaults of the request settings, written once: {@link RetryOptions}' and the per-request
+ * timeout, which ends an attempt that the policy may then retry. The `@default` tags, the stack config
+ * keys' docs and the client's docs state these values, and a test holds them to this object.
+ */
+export const RETRY_DEFAULTS = {
+    maxAttempts: 4,
+    baseDelayMs: 1000,
+    maxDelayMs: 30_000,
+    maxElapsedMs: 120_000,
+    timeoutMs: 30_000,
+} as const;
+
+/** How failed requests are retried. Every field has a default (`RETRY_DEFAULTS`). */
 export interface RetryOptions {
     /** Requests sent at most, the first one included. @default 4 */
     maxAttempts?: number;
@@ -33,10 +46,10 @@ export interface RetryEvent {
 /** {@link RetryOptions} with every default filled in. */
 export function retryPolicy(options: RetryOptions = {}): Required<RetryOptions> {
     return {
-        maxAttempts: Math.max(1, options.maxAttempts ?? 4),
-        baseDelayMs: options.baseDelayMs ?? 1000,
-        maxDelayMs: options.maxDelayMs ?? 30_000,
-        maxElapsedMs: options.maxElapsedMs ?? 120_000,
+        maxAttempts: Math.max(1, options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts),
+        baseDelayMs: options.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs,
+        maxDelayMs: options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
+        maxElapsedMs: options.maxElapsedMs ?? RETRY_DEFAULTS.maxElapsedMs,
     };
 }
 

@@ -11,7 +11,16 @@ import type { ResolvedCredentials } from "./credentials";
 import { PulumiApiError, PulumiApiErrorInit } from "./errors";
 import { hintForNoAnswer, hintForStatus, HintContext } from "./errorHints";
 import { redact } from "./redact";
-import { mayRetry, outcomeOf, parseRetryAfter, retryDelay, retryPolicy, RetryEvent, RetryOptions } from "./retry";
+import {
+    mayRetry,
+    outcomeOf,
+    parseRetryAfter,
+    RETRY_DEFAULTS,
+    retryDelay,
+    retryPolicy,
+    RetryEvent,
+    RetryOptions,
+} from "./retry";
 import { PACKAGE_VERSION } from "./version";
 
 /** The media type the API documents. */
@@ -88,7 +97,7 @@ export class Transport {
         }`;
         this.http = axios.create({
             baseURL: settings.apiUrl,
-            timeout: settings.timeoutMs ?? 30_000,
+            timeout: settings.timeoutMs ?? RETRY_DEFAULTS.timeoutMs,
             httpAgent: new http.Agent({ keepAlive: true }),
             httpsAgent: new https.Agent({ keepAlive: true }),
             // Statuses, bodies and redirects are ours to handle.

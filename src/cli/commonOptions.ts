@@ -3,8 +3,10 @@
  * client, and where the org comes from when `--org` is not given: in a Pulumi project folder, the
  * stack's state (see stackOrg.ts); anywhere else `--org` is required.
  */
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import type { AgentPoolsClient } from "../api/client";
+import { CONFIG_KEYS } from "../api/config";
+import { DEFAULT_API_URL } from "../api/credentials";
 import { CommandContext, processContext } from "./context";
 import { PULUMI_BIN_ENV, PulumiRunner } from "./pulumiCli";
 import { stackOrg } from "./stackOrg";
@@ -52,6 +54,17 @@ async function resolveOrg(command: Command, context: CommandContext): Promise<vo
     process.stderr.write(`agent-pools: org ${org}, from stack ${stack}'s state\n`);
 }
 
+/**
+ * `--api-url`, the same option on every command that has one. `fallback` is the last resort after the
+ * stack's config and `PULUMI_API`: by default the `pulumi login`, then {@link DEFAULT_API_URL}.
+ */
+export function apiUrlOption(fallback = `the pulumi login, or ${DEFAULT_API_URL}`): Option {
+    return new Option(
+        "--api-url <url>",
+        `API URL (else the stack's ${CONFIG_KEYS.apiUrl[0]} in a Pulumi project, PULUMI_API, ${fallback})`,
+    );
+}
+
 /** Adds the options every pool command takes; `context` runs `pulumi` when the org comes from the stack. */
 export function withCommon(cmd: Command, context: CommandContext = processContext): Command {
     return cmd
@@ -59,10 +72,7 @@ export function withCommon(cmd: Command, context: CommandContext = processContex
             "--org <org>",
             "Pulumi Cloud organization; in a Pulumi project folder, else the org of the stack's pools (required elsewhere)",
         )
-        .option(
-            "--api-url <url>",
-            "API URL (else the stack's pulumi-agent-pools:apiUrl in a Pulumi project, PULUMI_API, the pulumi login, or https://api.pulumi.com)",
-        )
+        .addOption(apiUrlOption())
         .option(
             "-s, --stack <name>",
             "in a Pulumi project folder, the stack whose pulumi-agent-pools:* config (and pools' org) to use (else the current stack)",

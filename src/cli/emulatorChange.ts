@@ -5,8 +5,12 @@
  * (`/_emulator/…`, loopback only), which need no access token.
  */
 import { Command, Option } from "commander";
+import { apiUrlOption } from "./commonOptions";
 import { stackSettings } from "./stackSettings";
 import { UsageError } from "./usageError";
+
+/** Where `agent-pools emulator` listens when given no `--port`. */
+const EMULATOR_URL = "http://127.0.0.1:8080";
 
 interface ChangeOptions {
     org: string;
@@ -53,7 +57,7 @@ async function admin(base: string, method: string, route: string, body?: unknown
 async function change(ref: string, opts: ChangeOptions): Promise<void> {
     // The same URL the other commands would use here (--api-url, the stack's config, PULUMI_API).
     const { settings } = await stackSettings({ apiUrl: opts.apiUrl });
-    const base = (settings.apiUrl ?? process.env.PULUMI_API ?? "http://127.0.0.1:8080").replace(/\/+$/, "");
+    const base = (settings.apiUrl ?? process.env.PULUMI_API ?? EMULATOR_URL).replace(/\/+$/, "");
     const org = encodeURIComponent(opts.org);
     const { pools } = (await admin(base, "GET", `orgs/${org}/agent-pools`)) as {
         pools: { id: string; name: string }[];
@@ -115,10 +119,7 @@ export function emulatorChangeCommand(): Command {
         )
         .argument("<pool>", "pool id or name")
         .requiredOption("--org <org>", "the pool's organization")
-        .option(
-            "--api-url <url>",
-            "the emulator's URL (else the stack's pulumi-agent-pools:apiUrl in a Pulumi project, PULUMI_API, or http://127.0.0.1:8080)",
-        )
+        .addOption(apiUrlOption(`or the emulator's default, ${EMULATOR_URL}`))
         .option("--rename <name>", "rename the pool")
         .option("--description <text>", "set its description")
         .option("--in-use <stacks>", "comma-separated stacks whose deployment settings now use it")
