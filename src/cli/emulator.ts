@@ -20,57 +20,61 @@ export function emulatorCommand(): Command {
             new Option("--timestamps <unit>", "unit of timestamps in answers").choices(["ms", "s"]).default("ms"),
         )
         .addCommand(emulatorChangeCommand().exitOverride())
-        .action(
-            async (opts: {
-                port: string;
-                host: string;
-                state?: string;
-                tokenEnv: string;
-                orgs: string;
-                timestamps: "ms" | "s";
-            }) => {
-                const port = Number(opts.port);
-                if (!Number.isInteger(port) || port < 0 || port > 65535) {
-                    throw new UsageError(`--port must be a whole number from 0 to 65535, not "${opts.port}"`);
-                }
-                const token = process.env[opts.tokenEnv];
-                const orgs =
-                    opts.orgs === "*"
-                        ? "*"
-                        : opts.orgs
-                              .split(",")
-                              .map((o) => o.trim())
-                              .filter((o) => o !== "");
-                const emu = await startEmulator({
-                    port,
-                    host: opts.host,
-                    stateFile: opts.state,
-                    timestampUnit: opts.timestamps,
-                    accessTokens: token ? [{ token, orgs }] : [],
-                });
-                process.stdout.write(`agent-pools emulator listening on ${emu.url}\n`);
-                process.stdout.write(
-                    token
-                        ? `accepting the access token from ${opts.tokenEnv} for ${orgs === "*" ? "every org" : `orgs ${orgs.join(", ")}`}\n`
-                        : `no access token in ${opts.tokenEnv}: only tokens already in the state file, or added with POST ${emu.url}/_emulator/access-tokens, are accepted\n`,
-                );
-                if (opts.state) {
-                    process.stdout.write(`state file: ${opts.state}\n`);
-                }
-                process.stdout.write(
-                    `\nTo use it from another shell, export the same ${opts.tokenEnv} there, then:\n` +
-                        `    pulumi config set pulumi-agent-pools:apiUrl ${emu.url}   # in your Pulumi project\n` +
-                        `    npx agent-pools list --org acme                      # in that project; elsewhere add --api-url ${emu.url}\n` +
-                        `To change a pool as the Pulumi Cloud console would (drift, runners, the default pool):\n` +
-                        `    npx agent-pools emulator change --api-url ${emu.url} --org acme <pool> --rename <name>   # see --help\n`,
-                );
-                await new Promise<void>((resolve) => {
-                    const stop = () => {
-                        void emu.close().then(resolve);
-                    };
-                    process.once("SIGINT", stop);
-                    process.once("SIGTERM", stop);
-                });
-            },
-        );
+        .action(async (opts: EmulatorCommandOptions) => runEmulator(opts));
+}
+
+/** The command's options, as commander hands them over. */
+interface EmulatorCommandOptions {
+    port: string;
+    host: string;
+    state?: string;
+    tokenEnv: string;
+    orgs: string;
+    timestamps: "ms" | "s";
+}
+
+/** Starts the emulator as the options say, prints how to use it, and runs until SIGINT or SIGTERM. */
+async function runEmulator(opts: EmulatorCommandOptions): Promise<void> {
+    const port = Number(opts.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new UsageError(`--port must be a whole number from 0 to 65535, not "${opts.port}"`);
+    }
+    const token = process.env[opts.tokenEnv];
+    const orgs =
+        opts.orgs === "*"
+            ? "*"
+            : opts.orgs
+                  .split(",")
+                  .map((o) => o.trim())
+                  .filter((o) => o !== "");
+    const emu = await startEmulator({
+        port,
+        host: opts.host,
+        stateFile: opts.state,
+        timestampUnit: opts.timestamps,
+        accessTokens: token ? [{ token, orgs }] : [],
+    });
+    process.stdout.write(`agent-pools emulator listening on ${emu.url}\n`);
+    process.stdout.write(
+        token
+            ? `accepting the access token from ${opts.tokenEnv} for ${orgs === "*" ? "every org" : `orgs ${orgs.join(", ")}`}\n`
+            : `no access token in ${opts.tokenEnv}: only tokens already in the state file, or added with POST ${emu.url}/_emulator/access-tokens, are accepted\n`,
+    );
+    if (opts.state) {
+        process.stdout.write(`state file: ${opts.state}\n`);
+    }
+    process.stdout.write(
+        `\nTo use it from another shell, export the same ${opts.tokenEnv} there, then:\n` +
+            `    pulumi config set pulumi-agent-pools:apiUrl ${emu.url}   # in your Pulumi project\n` +
+            `    npx agent-pools list --org acme                      # in that project; elsewhere add --api-url ${emu.url}\n` +
+            `To change a pool as the Pulumi Cloud console would (drift, runners, the default pool):\n` +
+            `    npx agent-pools emulator change --api-url ${emu.url} --org acme <pool> --rename <name>   # see --help\n`,
+    );
+    await new Promise<void>((resolve) => {
+        const stop = () => {
+            void emu.close().then(resolve);
+        };
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+    });
 }

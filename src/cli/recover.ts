@@ -310,20 +310,75 @@ function otherPools(orgs: Map<string, OrgPools>, verdicts: Verdict[]): { org: st
         .filter((o) => o.count > 0);
 }
 
+/** What the report says of the pending creates, and the error the command ends with, if any. */
+interface ClearOutcome {
+    cleared: { done: boolean; note: string };
+    failure?: Error;
+}
+
 /**
- * Clears the pending creates from the stack's state once every pool to delete is gone; keeps them
- * for a dry run, after a failed delete, or when other resources' pending creates would be dropped
- * too. Resolves to what the report says of it, and the error the command ends with, if any.
+ * Clears the pending creates from the stack's state once every pool to delete is gone, unless
+ * {@link keptPendingCreates} says why they stay.
  */
 async function clearPendingCreates(
     cli: PulumiRunner,
     opts: RecoverOptions,
     stack: StackRead,
     verdicts: Verdict[],
-): Promise<{ cleared: { done: boolean; note: string }; failure?: Error }> {
-    const { creates, otherCreates, stackUrn } = stack;
-    const failed = verdicts.filter((v) => v.action === "failed");
+): Promise<ClearOutcome> {
+    const { creates, stackUrn } = stack;
     const inTheWay = inTheWayOfUp(verdicts);
+    const keep = keptPendingCreates(opts, stack, verdicts, inTheWay);
+    if (keep) {
+        return keep;
+    }
+    try {
+        await cli.run([
+            "refresh",
+            "--clear-pending-creates",
+            "--yes",
+            "--skip-preview",
+            // Only the stack resource: clearing is all this is for, and it reads nothing from any provider.
+            ...(stackUrn ? ["--target", stackUrn] : []),
+        ]);
+    } catch (err) {
+        if (!(err instanceof PulumiCommandError)) {
+            throw err;
+        }
+        return {
+            cleared: { done: false, note: "The pending creates were kept: clearing them failed." },
+            failure: err.locked
+                ? new UsageError(
+                      "the stack is still locked by the interrupted update, so its pending creates were kept: " +
+                          "run `pulumi cancel --yes`, then `agent-pools recover` again (pools deleted now stay deleted)",
+                  )
+                : err,
+        };
+    }
+    const done = `Cleared the ${creates.length} pending create(s) from the stack's state.`;
+    return {
+        cleared: {
+            done: true,
+            note:
+                inTheWay.length === 0
+                    ? `${done} Next: \`pulumi up\` makes the pools again.`
+                    : `${done} ${beforeUp(inTheWay)}`,
+        },
+    };
+}
+
+/**
+ * Why the pending creates stay in the state: a dry run, a failed delete, or other resources' pending
+ * creates that clearing would drop too; `undefined` when they may be cleared.
+ */
+function keptPendingCreates(
+    opts: RecoverOptions,
+    stack: StackRead,
+    verdicts: Verdict[],
+    inTheWay: Verdict[],
+): ClearOutcome | undefined {
+    const { creates, otherCreates } = stack;
+    const failed = verdicts.filter((v) => v.action === "failed");
     const toDelete = verdicts.filter((v) => v.action === "would delete").length;
     const kept = (note: string) => ({ done: false, note });
     if (opts.dryRun) {
@@ -353,39 +408,7 @@ async function clearPendingCreates(
             ),
         };
     }
-    try {
-        await cli.run([
-            "refresh",
-            "--clear-pending-creates",
-            "--yes",
-            "--skip-preview",
-            // Only the stack resource: clearing is all this is for, and it reads nothing from any provider.
-            ...(stackUrn ? ["--target", stackUrn] : []),
-        ]);
-    } catch (err) {
-        if (!(err instanceof PulumiCommandError)) {
-            throw err;
-        }
-        return {
-            cleared: kept("The pending creates were kept: clearing them failed."),
-            failure: err.locked
-                ? new UsageError(
-                      "the stack is still locked by the interrupted update, so its pending creates were kept: " +
-                          "run `pulumi cancel --yes`, then `agent-pools recover` again (pools deleted now stay deleted)",
-                  )
-                : err,
-        };
-    }
-    const done = `Cleared the ${creates.length} pending create(s) from the stack's state.`;
-    return {
-        cleared: {
-            done: true,
-            note:
-                inTheWay.length === 0
-                    ? `${done} Next: \`pulumi up\` makes the pools again.`
-                    : `${done} ${beforeUp(inTheWay)}`,
-        },
-    };
+    return undefined;
 }
 
 /** `agent-pools recover`; `context` is where it asks and the `pulumi` it runs. */

@@ -262,6 +262,23 @@ export async function judgeOne(
     if (pool.lastDeployment) {
         return leave("deployments have run on it: someone else's", kept);
     }
+    return judgeLive(base, pool, { found, kept }, leave, client, dryRun);
+}
+
+/**
+ * The rest of a pool's judgement, which the list cannot give: whether a runner has connected to it
+ * (its detail says); then, unless `dryRun`, the delete, which a pool that stacks use survives (the
+ * DELETE without `force` is refused). `found` is what a verdict says of the pool, `kept` that and
+ * what a pool left alone stands in the way of.
+ */
+async function judgeLive(
+    base: { urn: string; org: string; name: string },
+    pool: AgentPoolSummary,
+    { found, kept }: { found: Partial<Verdict>; kept: Partial<Verdict> },
+    leave: (reason: string, extra?: Partial<Verdict>) => Verdict,
+    client: AgentPoolsClient,
+    dryRun: boolean,
+): Promise<Verdict> {
     try {
         const detail = await client.get(base.org, pool.id);
         if (!detail) {

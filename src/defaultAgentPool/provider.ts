@@ -51,6 +51,45 @@ async function checkDefault(
     const n = news as unknown as Record<string, unknown>;
     const failures: dynamic.CheckFailure[] = [];
     const fail = (property: string, reason: string) => failures.push({ property, reason });
+    inputProblems(n, fail);
+    const inputs: CheckedDefaultInputs = {
+        organizationName: n.organizationName as string,
+        agentPoolId: n.agentPoolId as string,
+        onDelete: (n.onDelete as DefaultPoolOnDelete | undefined) ?? "keep",
+        takeOver: (n.takeOver as boolean | undefined) ?? false,
+        allowNoRunner: (n.allowNoRunner as boolean | undefined) ?? false,
+        waitForRunnerSeconds: (n.waitForRunnerSeconds as number | undefined) ?? 0,
+    };
+    // As with AgentPool, the import option matters only until the resource is in the state.
+    const inState = olds !== undefined && (olds as unknown as Record<string, unknown>).organizationName !== undefined;
+    if (n.importId !== undefined && !inState) {
+        if (n.importId !== UNKNOWN && n.organizationName !== UNKNOWN && n.importId !== n.organizationName) {
+            fail(
+                "importId",
+                `the import option of a DefaultAgentPool is the org's name, ${JSON.stringify(n.organizationName)}, ` +
+                    `not ${typeof n.importId === "string" ? JSON.stringify(n.importId) : describeType(n.importId)}`,
+            );
+        } else {
+            inputs.importId = n.importId as string;
+        }
+    }
+    if (typeof inputs.organizationName === "string") {
+        noteDefaultDeclared(inputs.organizationName);
+    }
+    if (failures.length === 0 && !inState && inputs.importId === undefined) {
+        const taken = await takenElsewhere(inputs, undefined, true);
+        if (taken) {
+            fail("agentPoolId", taken);
+        }
+    }
+    return { inputs: withoutUndefined(inputs), failures };
+}
+
+/**
+ * Reports through `fail` each given input that the resource does not have or whose value it cannot
+ * take; a value not known yet (at a preview) passes.
+ */
+function inputProblems(n: Record<string, unknown>, fail: (property: string, reason: string) => void): void {
     for (const key of Object.keys(n)) {
         if (key !== "__provider" && !INPUT_KEYS.includes(key)) {
             fail(
@@ -95,37 +134,6 @@ async function checkDefault(
             `waitForRunnerSeconds must be a whole number of seconds from 0 to ${MAX_RUNNER_WAIT_SECONDS}, not ${describeGiven(wait)}`,
         );
     }
-    const inputs: CheckedDefaultInputs = {
-        organizationName: n.organizationName as string,
-        agentPoolId: n.agentPoolId as string,
-        onDelete: (n.onDelete as DefaultPoolOnDelete | undefined) ?? "keep",
-        takeOver: (n.takeOver as boolean | undefined) ?? false,
-        allowNoRunner: (n.allowNoRunner as boolean | undefined) ?? false,
-        waitForRunnerSeconds: (n.waitForRunnerSeconds as number | undefined) ?? 0,
-    };
-    // As with AgentPool, the import option matters only until the resource is in the state.
-    const inState = olds !== undefined && (olds as unknown as Record<string, unknown>).organizationName !== undefined;
-    if (n.importId !== undefined && !inState) {
-        if (n.importId !== UNKNOWN && n.organizationName !== UNKNOWN && n.importId !== n.organizationName) {
-            fail(
-                "importId",
-                `the import option of a DefaultAgentPool is the org's name, ${JSON.stringify(n.organizationName)}, ` +
-                    `not ${typeof n.importId === "string" ? JSON.stringify(n.importId) : describeType(n.importId)}`,
-            );
-        } else {
-            inputs.importId = n.importId as string;
-        }
-    }
-    if (typeof inputs.organizationName === "string") {
-        noteDefaultDeclared(inputs.organizationName);
-    }
-    if (failures.length === 0 && !inState && inputs.importId === undefined) {
-        const taken = await takenElsewhere(inputs, undefined, true);
-        if (taken) {
-            fail("agentPoolId", taken);
-        }
-    }
-    return { inputs: withoutUndefined(inputs), failures };
 }
 
 /**

@@ -53,6 +53,15 @@ const SETTINGS: ReadonlyMap<string, (call: Call, ctx: AdminContext) => void> = n
 ]);
 
 function route(key: string, parts: string[], call: Call, ctx: AdminContext): Reply {
+    return (
+        fixedRoute(key, call, ctx) ??
+        orgRoute(parts, call, ctx.state) ??
+        errorAnswer(404, `no emulator admin route ${key}`)
+    );
+}
+
+/** The routes named by method and path alone: the settings, health, the request log, tokens and runners. */
+function fixedRoute(key: string, call: Call, ctx: AdminContext): Reply | undefined {
     const { state, log } = ctx;
     const setting = SETTINGS.get(key);
     if (setting) {
@@ -88,6 +97,11 @@ function route(key: string, parts: string[], call: Call, ctx: AdminContext): Rep
             }
         }
     }
+    return undefined;
+}
+
+/** The routes under `orgs/{org}/`: what the console shows and changes of an org and its pools. */
+function orgRoute(parts: string[], call: Call, state: EmulatorState): Reply | undefined {
     if (call.method === "GET" && parts.length === 3 && parts[0] === "orgs" && parts[2] === "agent-pools") {
         // The org's pools as the console lists them: ids and names, for finding one by name.
         const pools = state.pools(parts[1]).map((p) => ({ id: p.id, name: p.name, description: p.description }));
@@ -122,7 +136,7 @@ function route(key: string, parts: string[], call: Call, ctx: AdminContext): Rep
             return pool(org, id, call, state);
         }
     }
-    return errorAnswer(404, `no emulator admin route ${key}`);
+    return undefined;
 }
 
 type PoolRoute = (org: string, id: string, call: Call, state: EmulatorState) => Reply;

@@ -21,30 +21,13 @@ export interface ApiContext {
  * the operation, whose request is checked before anything is looked up or changed (400).
  */
 export async function serveApi(call: Call, ctx: ApiContext): Promise<Reply> {
-    const { segments, entry } = call;
-    const orgOnly = segments.length === 3;
-    if (
-        segments.length < 3 ||
-        segments.length > 5 ||
-        segments[0] !== "api" ||
-        segments[1] !== "orgs" ||
-        (!orgOnly && segments[3] !== "agent-pools")
-    ) {
-        return errorAnswer(404);
+    const route = apiRoute(call);
+    if (typeof route !== "string") {
+        return route;
     }
+    const { segments, entry } = call;
     const org = segments[2];
     const poolId = segments[4];
-    entry.org = org;
-    entry.poolId = poolId;
-    const route = orgOnly
-        ? call.method === "PATCH"
-            ? "org-update"
-            : undefined
-        : routeOf(call.method, poolId !== undefined);
-    if (!route) {
-        return errorAnswer(405, call.method);
-    }
-    entry.route = route;
 
     const token = /^token (\S+)$/.exec(call.authorization ?? "")?.[1];
     const authz = ctx.state.authorize(token, org);
@@ -86,6 +69,35 @@ export async function serveApi(call: Call, ctx: ApiContext): Promise<Reply> {
         return faultAnswer(fault);
     }
     return result;
+}
+
+/** The route a call names, noted in its log entry with its org and pool; a 404 or 405 answer when it names none. */
+function apiRoute(call: Call): Route | Reply {
+    const { segments, entry } = call;
+    const orgOnly = segments.length === 3;
+    if (
+        segments.length < 3 ||
+        segments.length > 5 ||
+        segments[0] !== "api" ||
+        segments[1] !== "orgs" ||
+        (!orgOnly && segments[3] !== "agent-pools")
+    ) {
+        return errorAnswer(404);
+    }
+    const org = segments[2];
+    const poolId = segments[4];
+    entry.org = org;
+    entry.poolId = poolId;
+    const route = orgOnly
+        ? call.method === "PATCH"
+            ? "org-update"
+            : undefined
+        : routeOf(call.method, poolId !== undefined);
+    if (!route) {
+        return errorAnswer(405, call.method);
+    }
+    entry.route = route;
+    return route;
 }
 
 function operate(route: Route, org: string, poolId: string | undefined, call: Call, ctx: ApiContext): Reply {

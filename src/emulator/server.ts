@@ -5,7 +5,7 @@ import { serveApi } from "./api";
 import { FaultInjector, FaultRule } from "./faults";
 import { answerFor, Call, header, pathSegments, readBody, Reply, writeReply } from "./http";
 import { RequestLog, RequestLogEntry } from "./requestLog";
-import { clockFor } from "./shapes";
+import { Clock, clockFor } from "./shapes";
 import { EmulatorState, OrgGrant } from "./state";
 
 /** Settings of {@link startEmulator}. */
@@ -82,35 +82,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             async (body) => {
                 active++;
                 res.once("close", () => active--);
-                const entry = log.start({
-                    inFlight: active,
-                    method: req.method ?? "GET",
-                    accept: header(req, "accept"),
-                    contentType: header(req, "content-type"),
-                    userAgent: header(req, "user-agent"),
-                    authScheme: authScheme(header(req, "authorization")),
-                });
-                let reply: Reply;
-                try {
-                    const url = new URL(req.url ?? "/", "http://emulator");
-                    entry.path = url.pathname;
-                    entry.query = url.search.replace(/^\?/, "");
-                    const call: Call = {
-                        method: entry.method,
-                        segments: pathSegments(url.pathname),
-                        query: url.searchParams,
-                        body,
-                        authorization: header(req, "authorization"),
-                        entry,
-                    };
-                    reply =
-                        call.segments[0] === "_emulator"
-                            ? serveAdmin(call, { state, faults, log })
-                            : await serveApi(call, { state, faults, clock });
-                } catch (err) {
-                    reply = answerFor(err);
-                }
-                writeReply(res, entry, reply);
+                await serve(req, res, body, active, { state, faults, log, clock });
             },
             () => res.socket?.destroy(),
         );
@@ -139,6 +111,53 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                 server.closeAllConnections();
             }),
     };
+}
+
+/** What answering a request needs: the emulator's data, its faults, its request log and its clock. */
+interface Serving {
+    state: EmulatorState;
+    faults: FaultInjector;
+    log: RequestLog;
+    clock: Clock;
+}
+
+/** Logs one request and answers it: the admin routes under `/_emulator/`, the API otherwise. */
+async function serve(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    body: string,
+    inFlight: number,
+    { state, faults, log, clock }: Serving,
+): Promise<void> {
+    const entry = log.start({
+        inFlight,
+        method: req.method ?? "GET",
+        accept: header(req, "accept"),
+        contentType: header(req, "content-type"),
+        userAgent: header(req, "user-agent"),
+        authScheme: authScheme(header(req, "authorization")),
+    });
+    let reply: Reply;
+    try {
+        const url = new URL(req.url ?? "/", "http://emulator");
+        entry.path = url.pathname;
+        entry.query = url.search.replace(/^\?/, "");
+        const call: Call = {
+            method: entry.method,
+            segments: pathSegments(url.pathname),
+            query: url.searchParams,
+            body,
+            authorization: header(req, "authorization"),
+            entry,
+        };
+        reply =
+            call.segments[0] === "_emulator"
+                ? serveAdmin(call, { state, faults, log })
+                : await serveApi(call, { state, faults, clock });
+    } catch (err) {
+        reply = answerFor(err);
+    }
+    writeReply(res, entry, reply);
 }
 
 function authScheme(auth: string | undefined): RequestLogEntry["authScheme"] {
