@@ -1,25 +1,24 @@
 /**
- * The real Pulumi engine, as the benchmarks drive it: a program folder with this package installed
- * the way a user installs it, and stacks run with the `pulumi` CLI. It stands on scripts/ alone
- * (the CLI, the language host, the program, installing the packed package, running an inline
- * program), which the end-to-end tests share, so that the benchmarks import nothing from test/.
+ * The real Pulumi engine, as the package's own rows drive it: a program folder with this package
+ * installed the way a user installs it, and stacks run with the `pulumi` CLI (bench/stack.ts). It
+ * stands on scripts/ alone (the CLI, the language host, the program, installing the packed package,
+ * running an inline program), which the end-to-end tests share, so that the benchmarks import
+ * nothing from test/.
  */
-import { startCollecting } from "../scripts/child";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ENGINE_PROGRAM, EngineProgram, findLanguageHost, getPulumiBin } from "../scripts/engine-driver";
 import { programEnv, runInline } from "../scripts/engine-run";
 import { installPacked } from "../scripts/install-packed";
-import { offlinePulumiEnv } from "../scripts/offline-env";
+import { PASSPHRASE, ProjectStack } from "./stack";
 
 export { getPulumiBin };
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 // The benchmarks' own name for the shared program, beside the end-to-end tests' program.js.
 const PROGRAM_FILE = "bench-program.js";
-// The passphrase of the benchmark stacks' secrets.
-const PASSPHRASE = "bench-passphrase";
+const PROJECT = "agent-pools-bench";
 
 /** What the benchmarks ask of the program (scripts/engine-program.js). */
 export type BenchProgram = Pick<EngineProgram, "many" | "noop">;
@@ -35,20 +34,6 @@ export function benchProgramDir(): string {
     const dir = installPacked(path.join(REPO_ROOT, ".test-output", "program"));
     fs.copyFileSync(ENGINE_PROGRAM, path.join(dir, PROGRAM_FILE));
     return dir;
-}
-
-interface Ran {
-    code: number;
-    output: string;
-}
-
-async function run(
-    command: string,
-    args: string[],
-    options: { cwd: string; env: NodeJS.ProcessEnv; stdin?: string },
-): Promise<Ran> {
-    const { code, stdout, stderr } = await startCollecting(command, args, options).done;
-    return { code: code ?? 1, output: stdout + stderr };
 }
 
 let stacksMade = 0;
@@ -70,7 +55,10 @@ export class BenchStack {
         this.stackName = `${name}-${process.pid}-${++stacksMade}`;
     }
 
-    /** Runs `preview`, `up` or `destroy`; throws, with the engine's output, unless it succeeds. */
+    /**
+     * Runs `preview`, `up` or `destroy`, after selecting the stack and setting its config (each
+     * time); throws, with the engine's output, unless it succeeds.
+     */
     public async ok(
         command: "preview" | "up" | "destroy",
         program: BenchProgram,
@@ -78,11 +66,10 @@ export class BenchStack {
     ): Promise<void> {
         const pulumiDir = getPulumiBin();
         const host = findLanguageHost(pulumiDir);
-        const r = host
-            ? await this.inProject(pulumiDir, host, command, options.config ?? {}, program, options.env)
-            : await this.inline(pulumiDir, command, options.config ?? {}, program, options.env);
-        if (r.code !== 0) {
-            throw new Error(`pulumi ${command} failed (exit ${r.code}):\n${r.output}`.slice(-6000));
+        if (host) {
+            await this.inProject(pulumiDir, host, command, options.config ?? {}, program, options.env);
+        } else {
+            await this.inline(pulumiDir, command, options.config ?? {}, program, options.env);
         }
     }
 
@@ -95,33 +82,27 @@ export class BenchStack {
     private async inProject(
         pulumiDir: string,
         host: string,
-        command: string,
+        command: "preview" | "up" | "destroy",
         config: BenchConfig,
         program: BenchProgram,
         programVars: NodeJS.ProcessEnv | undefined,
-    ): Promise<Ran> {
+    ): Promise<void> {
         fs.writeFileSync(
             path.join(this.programDir, "Pulumi.yaml"),
-            `name: agent-pools-bench\nruntime: nodejs\nmain: ${PROGRAM_FILE}\n`,
+            `name: ${PROJECT}\nruntime: nodejs\nmain: ${PROGRAM_FILE}\n`,
         );
-        const env: NodeJS.ProcessEnv = {
-            ...offlinePulumiEnv(this.backendDir, { binDirs: [pulumiDir, path.dirname(host)], passphrase: PASSPHRASE }),
-            ...programEnv(program, programVars),
-        };
-        const pulumi = (args: string[], stdin?: string) =>
-            run(path.join(pulumiDir, "pulumi"), args, { cwd: this.programDir, env, stdin });
-        const stack = ["--stack", this.stackName];
-        const setup = [await pulumi(["stack", "select", "--create", this.stackName, "--non-interactive"])];
+        const stack = new ProjectStack({
+            dir: this.programDir,
+            name: this.stackName,
+            backendDir: this.backendDir,
+            binDirs: [pulumiDir, path.dirname(host)],
+            env: programEnv(program, programVars),
+        });
+        await stack.select();
         for (const [key, v] of Object.entries(config)) {
-            // The value goes on standard input, never in argv.
-            setup.push(await pulumi(["config", "set", key, ...stack, v.secret ? "--secret" : "--plaintext"], v.value));
+            await stack.setConfig(key, v.value, v.secret);
         }
-        const failed = setup.find((r) => r.code !== 0);
-        if (failed) {
-            return failed;
-        }
-        const engine = [...stack, "--non-interactive", "--color=never"];
-        return pulumi(command === "preview" ? ["preview", ...engine] : [command, "--yes", "--skip-preview", ...engine]);
+        await stack.operation(command);
     }
 
     private async inline(
@@ -130,11 +111,11 @@ export class BenchStack {
         config: BenchConfig,
         program: BenchProgram,
         programVars: NodeJS.ProcessEnv | undefined,
-    ): Promise<Ran> {
+    ): Promise<void> {
         const spec = {
             workDir: this.programDir,
             program: PROGRAM_FILE,
-            projectName: "agent-pools-bench",
+            projectName: PROJECT,
             stackName: this.stackName,
             backendDir: this.backendDir,
             pulumiBin: pulumiDir,
@@ -142,6 +123,8 @@ export class BenchStack {
             config,
         };
         const r = await runInline(spec, program, PASSPHRASE, programVars);
-        return { code: r.code, output: r.stdout + r.stderr };
+        if (r.code !== 0) {
+            throw new Error(`pulumi ${command} failed (exit ${r.code}):\n${r.stdout + r.stderr}`.slice(-6000));
+        }
     }
 }
