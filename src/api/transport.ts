@@ -135,21 +135,8 @@ export class Transport {
             headers["Content-Type"] = "application/json";
         }
         for (let attempt = 1; ; attempt++) {
-            let response: AxiosResponse<string> | undefined;
-            let networkCode: string | undefined;
-            let networkError: unknown;
-            try {
-                response = await this.http.request<string>({
-                    method: call.method,
-                    url: call.path,
-                    params: call.query,
-                    data: call.body === undefined ? undefined : JSON.stringify(call.body),
-                    headers,
-                });
-            } catch (err) {
-                networkError = err;
-                networkCode = networkErrorCode(err);
-            }
+            const tried = await this.attempt(call, headers);
+            const { response, networkCode } = tried;
             if (response && expected.includes(response.status)) {
                 return {
                     status: response.status,
@@ -159,19 +146,9 @@ export class Transport {
                     serverTime: serverTimeOf(response),
                 };
             }
-
-            const status = response?.status;
-            const delay = retryDelay(
-                this.retry,
-                attempt,
-                parseRetryAfter(response?.headers?.["retry-after"] as string | undefined),
-            );
-            if (
-                mayRetry(call.method, status, networkCode) &&
-                attempt < this.retry.maxAttempts &&
-                delay !== undefined &&
-                Date.now() - started + delay <= this.retry.maxElapsedMs
-            ) {
+            const delay = this.nextDelay(call, attempt, started, tried);
+            if (delay !== undefined) {
+                const status = response?.status;
                 this.onRetry?.({
                     method: call.method,
                     path: call.path,
@@ -182,30 +159,78 @@ export class Transport {
                 await sleep(delay);
                 continue;
             }
-
-            const outcome = outcomeOf(call.method, status, networkCode);
-            const context = { ...this.context, method: call.method, attempts: attempt };
-            if (response) {
-                const { code, message } = serviceError(response.data);
-                throw this.error(call, {
-                    status: response.status,
-                    code,
-                    serviceMessage: message,
-                    requestId: requestIdOf(response),
-                    attempts: attempt,
-                    outcome,
-                    hint: hintForStatus(response.status, context),
-                });
-            }
-            throw this.error(call, {
-                networkCode,
-                attempts: attempt,
-                outcome,
-                cause: networkError,
-                hint: hintForNoAnswer(outcome, context),
-            });
+            throw this.failure(call, attempt, tried);
         }
     }
+
+    /** Sends `call` once: the answer, whatever its status, or the network error that came instead. */
+    private async attempt(call: Call, headers: Record<string, string>): Promise<Attempt> {
+        try {
+            const response = await this.http.request<string>({
+                method: call.method,
+                url: call.path,
+                params: call.query,
+                data: call.body === undefined ? undefined : JSON.stringify(call.body),
+                headers,
+            });
+            return { response };
+        } catch (err) {
+            return { networkError: err, networkCode: networkErrorCode(err) };
+        }
+    }
+
+    /**
+     * How long to wait before sending `call` again after `tried`, its attempt number `attempt`;
+     * `undefined` when the policy allows no further attempt (the method, the answer, the attempts or
+     * the time since `started`).
+     */
+    private nextDelay(call: Call, attempt: number, started: number, tried: Attempt): number | undefined {
+        const { response, networkCode } = tried;
+        const delay = retryDelay(
+            this.retry,
+            attempt,
+            parseRetryAfter(response?.headers?.["retry-after"] as string | undefined),
+        );
+        return mayRetry(call.method, response?.status, networkCode) &&
+            attempt < this.retry.maxAttempts &&
+            delay !== undefined &&
+            Date.now() - started + delay <= this.retry.maxElapsedMs
+            ? delay
+            : undefined;
+    }
+
+    /** The error of a `call` that ended with `tried`, its last attempt: the service's answer, or none. */
+    private failure(call: Call, attempt: number, tried: Attempt): PulumiApiError {
+        const { response, networkCode } = tried;
+        const outcome = outcomeOf(call.method, response?.status, networkCode);
+        const context = { ...this.context, method: call.method, attempts: attempt };
+        if (response) {
+            const { code, message } = serviceError(response.data);
+            return this.error(call, {
+                status: response.status,
+                code,
+                serviceMessage: message,
+                requestId: requestIdOf(response),
+                attempts: attempt,
+                outcome,
+                hint: hintForStatus(response.status, context),
+            });
+        }
+        return this.error(call, {
+            networkCode,
+            attempts: attempt,
+            outcome,
+            cause: tried.networkError,
+            hint: hintForNoAnswer(outcome, context),
+        });
+    }
+}
+
+/** One attempt of a call: the service's answer, or the network error that came instead. */
+interface Attempt {
+    response?: AxiosResponse<string>;
+    networkCode?: string;
+    networkError?: unknown;
 }
 
 function networkErrorCode(err: unknown): string {
