@@ -12,7 +12,7 @@
 // Usage: node scripts/schema-tables.js           rewrites every table that differs from the schema
 //        node scripts/schema-tables.js --check   only names the files whose tables differ (exit 1)
 //
-// test/schema.spec.ts fails when a table differs from what this writes.
+// test/unit/schema.spec.ts fails when a table differs from what this writes.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { Collected, startCollecting } from "../../scripts/child";
-import { cleanupTempDirs, emptyDir } from "../helpers";
+import { cleanupTempDirs, emptyDir } from "../support/helpers";
 import { REPO_ROOT } from "../support/installedPackage";
 import { e2eProgramDir, getPulumiBin, languageHostOrFallback } from "./harness";
 

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Emulator, FaultRule } from "../../src/emulator";
 import { hashToken, newToken } from "../../src/emulator/state";
-import { emptyDir } from "../helpers";
+import { emptyDir } from "../support/helpers";
 import { engineSuite, ProgramSpec, revealedToken } from "./harness";
 
 // Each scenario drives the real Pulumi engine (CLI + dynamic-provider plugin + file state backend)

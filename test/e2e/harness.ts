@@ -6,9 +6,9 @@ import type { RunProgramSpec } from "../../scripts/run-program";
 import type { AgentPoolsClient } from "../../src/api/client";
 import type { CheckpointResource } from "../../src/cli/recoverPlan";
 import type { Emulator } from "../../src/emulator";
-import { cleanupTempDirs, emptyDir, Harness, startHarness } from "../helpers";
+import { cleanupTempDirs, emptyDir, Harness, startHarness } from "../support/helpers";
 import { installedProgramDir, REPO_ROOT } from "../support/installedPackage";
-import { E2E_PASSPHRASE, ProjectCli } from "./project";
+import { E2E_PASSPHRASE, ProjectCli } from "../support/project";
 
 // The end-to-end specs take the Pulumi CLI from here with the rest of the harness. It throws when
 // there is none: the end-to-end tests fail rather than skip.

@@ -6,11 +6,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { hashToken } from "../../src/emulator/state";
-import { emptyDir } from "../helpers";
+import { emptyDir } from "../support/helpers";
 import { REPO_ROOT } from "../support/installedPackage";
 import { packTarball, repoVersion, typeScriptToolchain } from "../../scripts/install-packed";
 import { engineSuite, getPulumiBin } from "./harness";
-import { ProjectCli } from "./project";
+import { ProjectCli } from "../support/project";
 
 // One behaviour for every way a user installs the package: each shape below builds a program the
 // way a user would (a package manager, a monorepo, a link), then drives it with the real `pulumi`

@@ -4,10 +4,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { getPulumiBin } from "../../scripts/engine-driver";
-import { Harness, startHarness } from "../helpers";
+import { Harness, startHarness } from "../support/helpers";
 import { REPO_ROOT } from "../support/installedPackage";
 import { findHost } from "../support/languageTools";
-import { CliResult, ProjectCli } from "./project";
+import { CliResult, ProjectCli } from "../support/project";
 
 // What the dynamic resources guarantee, through the plugin from a YAML program under the real engine:
 // the `import` resource option adopts with nothing sent but reads (`= import`), drift made in the

@@ -28,10 +28,10 @@ import { getPulumiBin } from "../../scripts/engine-driver";
 import { isRetiringName } from "../../src/agentPool/rotation";
 import type { Emulator } from "../../src/emulator";
 import { hashToken } from "../../src/emulator/state";
-import { Harness, startHarness } from "../helpers";
+import { Harness, startHarness } from "../support/helpers";
 import { REPO_ROOT } from "../support/installedPackage";
 import { findHost } from "../support/languageTools";
-import { CliResult, ProjectCli } from "./project";
+import { CliResult, ProjectCli } from "../support/project";
 
 const ORG = "acme";
 const PLUGIN = "agentpools";

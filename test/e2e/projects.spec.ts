@@ -4,10 +4,10 @@ import { countRun } from "../../scripts/child";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { hashToken } from "../../src/emulator/state";
-import { emptyDir } from "../helpers";
+import { emptyDir } from "../support/helpers";
 import { REPO_ROOT } from "../support/installedPackage";
 import { engineSuite, getPulumiBin } from "./harness";
-import { ProjectCli } from "./project";
+import { ProjectCli } from "../support/project";
 
 // The repository's own Pulumi projects, run exactly as the README tells a user: `npm install` in
 // the folder (the examples depend on this checkout, `file:../..`), then `pulumi up` there with the

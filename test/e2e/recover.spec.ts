@@ -5,9 +5,9 @@ import * as path from "node:path";
 import { Emulator, hashToken } from "../../src/emulator";
 import { ENGINE_PROGRAM_ENV } from "../../scripts/engine-driver";
 import { runningProviders } from "../../src/cli/runningProviders";
-import { cleanupTempDirs, emptyDir, startHarness } from "../helpers";
+import { cleanupTempDirs, emptyDir, startHarness } from "../support/helpers";
 import { e2eProgramDir, getPulumiBin, languageHostOrFallback, ProgramSpec, Stack } from "./harness";
-import { ProjectCli } from "./project";
+import { ProjectCli } from "../support/project";
 
 // An interrupted `pulumi up` and the recovery the README gives, through the real engine: `pulumi up`
 // of a dozen pools against a slow service, killed with SIGKILL while every create is in flight; then

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { getPulumiBin } from "../../scripts/engine-driver";
 import { Collected, countRun } from "../../scripts/child";
-import { cleanupTempDirs, emptyDir } from "../helpers";
+import { cleanupTempDirs, emptyDir } from "../support/helpers";
 
 // The SDKs in sdk/ are generated from provider/schema.json by `npm run gen:sdks`
 // (scripts/gen-sdks.sh, with Pulumi's own generators). These tests generate them again into a temp

@@ -5,10 +5,10 @@ import * as path from "node:path";
 import { startCollecting } from "../../scripts/child";
 import { offlinePulumiEnv } from "../../scripts/offline-env";
 import { hashToken } from "../../src/emulator/state";
-import { assertNoSecrets, emptyDir } from "../helpers";
+import { assertNoSecrets, emptyDir } from "../support/helpers";
 import { REPO_ROOT } from "../support/installedPackage";
 import { engineSuite, getPulumiBin } from "./harness";
-import { E2E_PASSPHRASE, ProjectCli } from "./project";
+import { E2E_PASSPHRASE, ProjectCli } from "../support/project";
 
 // The README's fastest start, run as the README writes it, so that the two cannot drift apart: the
 // commands of its block, in one shell, in a fresh folder, with `<checkout>` this checkout (which the

@@ -2,8 +2,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { hashToken } from "../../src/emulator";
-import { emptyDir, Harness } from "../helpers";
-import { CliResult, ProjectCli } from "../e2e/project";
+import { emptyDir, Harness } from "../support/helpers";
+import { CliResult, ProjectCli } from "../support/project";
 
 // The core scenarios of one engine cell, in the order a user meets them, on one stack: each step
 // starts from the state the previous one left. They assert what a user sees (the requests the API

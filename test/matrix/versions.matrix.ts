@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { startCollecting } from "../../scripts/child";
 import * as path from "node:path";
-import { cleanupTempDirs, startHarness } from "../helpers";
+import { cleanupTempDirs, startHarness } from "../support/helpers";
 import { findLanguageHost, getPulumiBin } from "../../scripts/engine-driver";
 import { REPO_ROOT } from "../support/installedPackage";
 import {

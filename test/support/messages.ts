@@ -4,7 +4,7 @@
  * (`warnInRun`, `pulumi.log.warn`, a command's `warnings.push`, a message's `parts.push`), every hint a failed request gets
  * (src/api/errorHints.ts) and every input problem `check` reports (`fail`). A message is a
  * list of literal pieces and holes (`…`); a piece that is a `const` string of the same file is read
- * through. The errors page (docs/errors.md) is held against these by test/errorsCatalogue.spec.ts.
+ * through. The errors page (docs/errors.md) is held against these by test/unit/errorsCatalogue.spec.ts.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -38,7 +38,7 @@ export function terminalAnswering(...answers: (string | ((question: string) => s
  * Runs the `agent-pools` command in this process, from its source, as `node dist/cli/main.js <args>`
  * would run: with exactly `env` as its environment (PATH kept), stdout not a terminal, and what it
  * writes collected. Fast enough for the unit tier, and never a stale build. The command as a child
- * process of the built file is tested in test/cliProcess.spec.ts.
+ * process of the built file is tested in test/integration/cli.spec.ts.
  *
  * `context` stands in for the machine: by default there is no terminal to ask on (a test gives one
  * with {@link terminalAnswering}) and `pulumi` is the real CLI.

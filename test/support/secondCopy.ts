@@ -3,7 +3,7 @@
  * this package loads it: for tests of what must hold across copies (brands, the provider process's
  * state). The first copy stays the one every other import gets.
  *
- * @param file the module's resolved file name (`require.resolve("../src/api/errors")`).
+ * @param file the module's resolved file name (`require.resolve("../../src/api/errors")`).
  */
 export function secondCopy<T>(file: string): T {
     const first = require.cache[file];
