@@ -17,6 +17,7 @@
  * - The two functions, `getAgentPool` and `listAgentPools`, are invokes.
  */
 import type * as provider from "@pulumi/pulumi/provider";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import * as agentPool from "../agentPool/provider";
 import * as defaultPool from "../defaultAgentPool/provider";
 import { client } from "../providerProcess/providerRuntime";
@@ -27,9 +28,9 @@ import type { StoredOutputs } from "../types";
 import { PACKAGE_VERSION } from "../api/version";
 import { PLUGIN_TYPES, SCHEMA } from "../resourceSchema";
 
-/** The engine's mark of a secret value (`@pulumi/pulumi`'s `specialSigKey` and `specialSecretSig`). */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+// The engine's mark of a secret value, as the SDK that serves the plugin names it.
+const SIG_KEY = specialSigKey;
+const SECRET_SIG = specialSecretSig;
 
 type Props = Record<string, unknown>;
 

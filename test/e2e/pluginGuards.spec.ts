@@ -1,12 +1,11 @@
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { getPulumiBin } from "../../scripts/engine-driver";
 import { Harness, startHarness } from "../support/helpers";
-import { REPO_ROOT } from "../support/installedPackage";
 import { findHost } from "../support/languageTools";
+import { buildPlugin } from "../support/pluginProcess";
 import { CliResult, ProjectCli } from "../support/project";
 
 // What the dynamic resources guarantee, through the plugin from a YAML program under the real engine:
@@ -74,13 +73,7 @@ describe("end to end: the plugin's guards from a YAML program (import option, dr
         if (!yamlHost) {
             return;
         }
-        const out = fs.mkdtempSync(path.join(os.tmpdir(), "agent-pools-plugin-"));
-        tarball = execFileSync(process.execPath, [path.join(REPO_ROOT, "scripts", "build-plugin.js"), "--out", out], {
-            encoding: "utf8",
-        })
-            .trim()
-            .split("\n")
-            .pop()!;
+        tarball = buildPlugin(fs.mkdtempSync(path.join(os.tmpdir(), "agent-pools-plugin-"))).tarball;
     });
 
     beforeEach(async function () {

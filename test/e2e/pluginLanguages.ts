@@ -23,7 +23,6 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startCollecting } from "../../scripts/child";
 import { getPulumiBin } from "../../scripts/engine-driver";
 import { isRetiringName } from "../../src/agentPool/rotation";
 import type { Emulator } from "../../src/emulator";
@@ -31,6 +30,7 @@ import { hashToken } from "../../src/emulator/state";
 import { Harness, startHarness } from "../support/helpers";
 import { REPO_ROOT } from "../support/installedPackage";
 import { findHost } from "../support/languageTools";
+import { buildPlugin } from "../support/pluginProcess";
 import { CliResult, ProjectCli } from "../support/project";
 
 const ORG = "acme";
@@ -96,18 +96,10 @@ function filesUnder(dir: string): string[] {
 let tarballBuilt: { dir: string; tarball: string } | undefined;
 
 /** The plugin's tarball, built from this checkout once per process into a temp folder. */
-async function pluginTarball(): Promise<string> {
+function pluginTarball(): string {
     if (!tarballBuilt) {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agent-pools-plugin-"));
-        const r = await startCollecting(
-            process.execPath,
-            [path.join(REPO_ROOT, "scripts", "build-plugin.js"), "--out", dir],
-            {
-                env: process.env,
-            },
-        ).done;
-        assert.equal(r.code, 0, `scripts/build-plugin.js failed:\n${r.stdout}\n${r.stderr}`);
-        tarballBuilt = { dir, tarball: r.stdout.trim().split("\n").pop()! };
+        tarballBuilt = { dir, tarball: buildPlugin(dir).tarball };
         process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
     }
     return tarballBuilt.tarball;
@@ -211,7 +203,7 @@ export function describeLanguage(lang: Language): void {
             h = await startHarness();
             secrets.add(h.token);
             cli = new ProjectCli(copy, path.join(work, "state"), pulumiBin, host, env);
-            const tarball = await pluginTarball();
+            const tarball = pluginTarball();
             const version = /-v([^-]+)-linux/.exec(path.basename(tarball))![1];
             await pulumi(["plugin", "install", "resource", PLUGIN, version, "--file", tarball]);
             await cli.selectStack(STACK);

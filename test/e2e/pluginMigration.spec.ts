@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { buildPlugin } from "../support/pluginProcess";
 import { apiRoutes, engineSuite, getPulumiBin, languageHostOrFallback, ProgramSpec, revealedToken } from "./harness";
 
 // A TypeScript stack moves from the dynamic resources to the plugin's (`plugin.AgentPool`,
@@ -11,17 +11,7 @@ import { apiRoutes, engineSuite, getPulumiBin, languageHostOrFallback, ProgramSp
 // and the org sees nothing: no new pool, no new token, no request but reads. Through the real engine,
 // the program in its project folder, the plugin as `npm run build:plugin` builds it.
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const ACME = "acme";
-
-/** The plugin built once for the spec; its folder goes first on PATH, where the engine finds it. */
-function buildPlugin(): string {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "agent-pools-plugin-"));
-    execFileSync(process.execPath, [path.join(REPO_ROOT, "scripts", "build-plugin.js"), "--out", out], {
-        stdio: ["ignore", "ignore", "inherit"],
-    });
-    return path.join(out, "plugin");
-}
 
 function program(viaPlugin: boolean): ProgramSpec {
     return {
@@ -38,7 +28,8 @@ describe("end to end: a TypeScript stack moves from the dynamic resources to the
 
     before(function () {
         if (languageHostOrFallback()) {
-            pluginDir = buildPlugin();
+            // Its folder goes first on PATH, where the engine finds the plugin.
+            pluginDir = buildPlugin(fs.mkdtempSync(path.join(os.tmpdir(), "agent-pools-plugin-"))).folder;
         }
     });
     after(() => {

@@ -36,7 +36,7 @@ describe("the agentpools plugin over gRPC", function () {
 
     before(async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentpools-plugin-"));
-        const launcher = buildPlugin(path.join(dir, "build"));
+        const launcher = buildPlugin(path.join(dir, "build")).launcher;
         const home = path.join(dir, "home");
         fs.mkdirSync(home);
         // Nothing for the plugin to fall back on: no token in the environment, no login, and an API

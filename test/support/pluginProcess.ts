@@ -8,17 +8,26 @@ import * as path from "node:path";
 import { Collecting, startCollecting } from "../../scripts/child";
 import { ProviderRpc } from "./providerRpc";
 import { REPO_ROOT } from "./installedPackage";
+import { pluginTarballName } from "../../src/cli/plugin";
 
 /** The launcher's name, as the engine looks for it. */
 export const LAUNCHER = "pulumi-resource-agentpools";
 
-/** Builds the plugin into `out` (its `plugin/` folder and the tarball) and returns the launcher's path. */
-export function buildPlugin(out: string): string {
-    execFileSync(process.execPath, [path.join(REPO_ROOT, "scripts", "build-plugin.js"), "--out", out], {
+/** What {@link buildPlugin} made: the unpacked folder, its launcher, and the tarball `pulumi plugin install` takes. */
+export interface BuiltPlugin {
+    folder: string;
+    launcher: string;
+    tarball: string;
+}
+
+/** Builds the plugin from this checkout into `out` (its `plugin/` folder and the tarball). */
+export function buildPlugin(out: string): BuiltPlugin {
+    execFileSync(process.execPath, [path.join(REPO_ROOT, "scripts", "build-plugin.js"), "--out", out, "--quiet"], {
         cwd: REPO_ROOT,
         stdio: ["ignore", "pipe", "pipe"],
     });
-    return path.join(out, "plugin", LAUNCHER);
+    const folder = path.join(out, "plugin");
+    return { folder, launcher: path.join(folder, LAUNCHER), tarball: path.join(out, pluginTarballName()) };
 }
 
 /** A running plugin and a connection to it. */
