@@ -87,7 +87,8 @@ export function findLanguageHost(pulumiBin: string, env: NodeJS.ProcessEnv = pro
     return candidates.find((file): file is string => !!file && isExecutable(file));
 }
 
-function isExecutable(file: string): boolean {
+/** Whether `file` is a regular file this process may execute. */
+export function isExecutable(file: string): boolean {
     try {
         fs.accessSync(file, fs.constants.X_OK);
         return fs.statSync(file).isFile();

@@ -40,18 +40,8 @@ export function pluginCommand(context: CommandContext = processContext): Command
                 );
             }
             const bin = opts.pulumi ?? process.env[PULUMI_BIN_ENV] ?? "pulumi";
-            await context
-                .pulumi(bin, process.cwd(), undefined)
-                .run([
-                    "plugin",
-                    "install",
-                    "resource",
-                    "agentpools",
-                    PACKAGE_VERSION,
-                    "--file",
-                    tarball,
-                    "--reinstall",
-                ]);
+            const install = ["plugin", "install", "resource", "agentpools", PACKAGE_VERSION];
+            await context.pulumi(bin, process.cwd(), undefined).run([...install, "--file", tarball, "--reinstall"]);
             process.stdout.write(
                 `installed the resource plugin agentpools v${PACKAGE_VERSION} from ${tarball}; ` +
                     "programs in any language can now use agentpools:index:AgentPool and agentpools:index:DefaultAgentPool\n",

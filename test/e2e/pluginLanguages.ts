@@ -27,6 +27,7 @@ import { getPulumiBin } from "../../scripts/engine-driver";
 import { isRetiringName } from "../../src/agentPool/rotation";
 import type { Emulator } from "../../src/emulator";
 import { hashToken } from "../../src/emulator/state";
+import { filesUnder } from "../support/filesUnder";
 import { Harness, startHarness } from "../support/helpers";
 import { REPO_ROOT } from "../support/installedPackage";
 import { findHost } from "../support/languageTools";
@@ -78,20 +79,6 @@ function apiRequests(emu: Emulator): string[] {
 }
 
 const WRITES = /^\S+ (create|update|delete|org-update) /;
-
-/** The files under `dir`, not following links (a virtualenv linked in is not the project's). */
-function filesUnder(dir: string): string[] {
-    const out: string[] = [];
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) {
-            out.push(...filesUnder(full));
-        } else if (entry.isFile()) {
-            out.push(full);
-        }
-    }
-    return out;
-}
 
 let tarballBuilt: { dir: string; tarball: string } | undefined;
 
@@ -171,6 +158,7 @@ export function describeLanguage(lang: Language): void {
         /** No token in anything printed, the state folder (and the run's PULUMI_HOME) or the project copy. */
         function assertNoTokens(): void {
             const printed = transcript.join("\n");
+            // Links are not followed: a virtualenv linked into the copy is not the project's.
             const files = [...filesUnder(cli.backendDir), ...filesUnder(copy)];
             for (const secret of secrets) {
                 assert.ok(!printed.includes(secret), "a token was printed by a pulumi command");
@@ -178,6 +166,41 @@ export function describeLanguage(lang: Language): void {
                     assert.ok(!fs.readFileSync(file, "latin1").includes(secret), `a token is in ${file}`);
                 }
             }
+        }
+
+        /** Selects (creating it) the stack `stack`, its config pointing the plugin at the emulator. */
+        async function newStack(stack: string): Promise<void> {
+            await cli.selectStack(stack);
+            await cli.setConfig(stack, {
+                [`${PLUGIN}:apiUrl`]: { value: h.emu.url },
+                [`${PLUGIN}:accessToken`]: { value: h.token, secret: true },
+            });
+        }
+
+        /**
+         * `pulumi import` of the resource `type` with the id `id`, named `name`, into `stack`: asserts it
+         * sent only reads and wrote the language's code for the type; returns the API requests it sent and
+         * that code.
+         */
+        async function pulumiImport(
+            type: Parameters<Language["declares"]>[0],
+            name: string,
+            id: string,
+            stack = STACK,
+        ): Promise<{ sent: string[]; code: string }> {
+            h.emu.clearRequests();
+            const out = path.join(work, `${name}.code`);
+            const options = ["--yes", "--skip-preview", "--protect=false", "--out", out, ...engine(stack)];
+            await pulumi(["import", `${PLUGIN}:index:${type}`, name, id, ...options]);
+            const sent = apiRequests(h.emu);
+            assert.deepEqual(
+                sent.filter((r) => !/^GET (get|list) 200$/.test(r)),
+                [],
+                "only reads",
+            );
+            const code = fs.readFileSync(out, "utf8");
+            assert.match(code, lang.declares(type));
+            return { sent, code };
         }
 
         before(async function () {
@@ -206,11 +229,7 @@ export function describeLanguage(lang: Language): void {
             const tarball = pluginTarball();
             const version = /-v([^-]+)-linux/.exec(path.basename(tarball))![1];
             await pulumi(["plugin", "install", "resource", PLUGIN, version, "--file", tarball]);
-            await cli.selectStack(STACK);
-            await cli.setConfig(STACK, {
-                [`${PLUGIN}:apiUrl`]: { value: h.emu.url },
-                [`${PLUGIN}:accessToken`]: { value: h.token, secret: true },
-            });
+            await newStack(STACK);
         });
 
         beforeEach(function () {
@@ -330,60 +349,16 @@ export function describeLanguage(lang: Language): void {
         it(`5. pulumi import adopts a pool made outside (by id) and the org's default (by org name) with only reads, and writes the code`, async () => {
             const outside = await h.client.create(ORG, { name: "made-outside", description: "made by hand" });
             secrets.add(outside.tokenValue);
-            h.emu.clearRequests();
-            const poolCode = path.join(work, "adopted-pool.code");
-            await pulumi([
-                "import",
-                `${PLUGIN}:index:AgentPool`,
-                "adopted",
-                `${ORG}/${outside.id}`,
-                "--yes",
-                "--skip-preview",
-                "--protect=false",
-                "--out",
-                poolCode,
-                ...engine(),
-            ]);
-            const sent = apiRequests(h.emu);
+            const { sent, code } = await pulumiImport("AgentPool", "adopted", `${ORG}/${outside.id}`);
             assert.ok(sent.length > 0, "the import read the pool");
-            assert.deepEqual(
-                sent.filter((r) => !/^GET (get|list) 200$/.test(r)),
-                [],
-                "only reads",
-            );
-            const code = fs.readFileSync(poolCode, "utf8");
-            assert.match(code, lang.declares("AgentPool"));
             assert.match(code, /made-outside/);
             const adopted = (await exported()).resources.find((r) => r.outputs?.agentPoolId === outside.id);
             assert.ok(adopted, "the adopted pool is in the state");
             assert.equal(adopted.type, `${PLUGIN}:index:AgentPool`);
             assert.equal(adopted.id, `${ORG}/${outside.id}`);
 
-            await cli.selectStack(IMPORT_STACK);
-            await cli.setConfig(IMPORT_STACK, {
-                [`${PLUGIN}:apiUrl`]: { value: h.emu.url },
-                [`${PLUGIN}:accessToken`]: { value: h.token, secret: true },
-            });
-            h.emu.clearRequests();
-            const defaultCode = path.join(work, "adopted-default.code");
-            await pulumi([
-                "import",
-                `${PLUGIN}:index:DefaultAgentPool`,
-                "orgDefault",
-                ORG,
-                "--yes",
-                "--skip-preview",
-                "--protect=false",
-                "--out",
-                defaultCode,
-                ...engine(IMPORT_STACK),
-            ]);
-            assert.deepEqual(
-                apiRequests(h.emu).filter((r) => !/^GET (get|list) 200$/.test(r)),
-                [],
-                "only reads",
-            );
-            assert.match(fs.readFileSync(defaultCode, "utf8"), lang.declares("DefaultAgentPool"));
+            await newStack(IMPORT_STACK);
+            await pulumiImport("DefaultAgentPool", "orgDefault", ORG, IMPORT_STACK);
             const def = (await exported(IMPORT_STACK)).resources.find(
                 (r) => r.type === `${PLUGIN}:index:DefaultAgentPool`,
             );

@@ -9,6 +9,7 @@ import { assertNoSecrets, Harness, rejectionOf, UNREACHABLE_API_URL, useHarness 
 import { buildPlugin, RunningPlugin, startPlugin } from "../support/pluginProcess";
 import { isServiceError, Props, secret, SECRET_SIG, urnOf } from "../support/providerRpc";
 import { REPO_ROOT } from "../support/installedPackage";
+import { LISTED_POOL, poolMadeElsewhere } from "../support/pluginFixtures";
 import { functionOutputs, resourceOutputs, schemaProblems } from "../support/schemaConformance";
 
 // The provider plugin `agentpools` as the engine runs it: built by scripts/build-plugin.js, started
@@ -182,17 +183,11 @@ describe("the agentpools plugin over gRPC", function () {
     });
 
     it("imports a pool from its id alone (no state): inputs and outputs, with nothing sent but reads", async () => {
-        const { pool } = h.emu.state.createPool("acme", "theirs", "made elsewhere");
-        h.emu.clearRequests();
-        const read = await plugin.rpc.read(`acme/${pool.id}`, urnOf(POOL, "theirs"));
-        assert.equal(read.id, `acme/${pool.id}`);
-        assert.deepEqual(read.inputs, {
-            organizationName: "acme",
-            name: "theirs",
-            description: "made elsewhere",
-            forceDestroy: false,
-        });
-        assert.equal(read.properties!.agentPoolId, pool.id);
+        const theirs = poolMadeElsewhere(h.emu);
+        const read = await plugin.rpc.read(theirs.importId, urnOf(POOL, "theirs"));
+        assert.equal(read.id, theirs.importId);
+        assert.deepEqual(read.inputs, theirs.inputs);
+        assert.equal(read.properties!.agentPoolId, theirs.pool.id);
         assert.equal(read.properties!.name, "theirs");
         assert.deepEqual(read.properties!.tokenValue, secretOf(""), "no token: the service never returns it");
         assert.deepEqual(schemaProblems(resourceOutputs(POOL), read.properties), [], "the import's outputs");
@@ -229,11 +224,7 @@ describe("the agentpools plugin over gRPC", function () {
     });
 
     it("answers getAgentPool and listAgentPools", async () => {
-        const made = await checkThenCreate(POOL, "listed", {
-            organizationName: "acme",
-            name: "listed",
-            description: "x",
-        });
+        const made = await checkThenCreate(POOL, "listed", LISTED_POOL);
         const poolId = made.properties.agentPoolId as string;
         const got = await plugin.rpc.invoke(PLUGIN_TYPES.getAgentPool, {
             organizationName: "acme",

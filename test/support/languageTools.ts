@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { countRun, startCollecting } from "../../scripts/child";
+import { isExecutable } from "../../scripts/engine-driver";
 import { REPO_ROOT } from "./installedPackage";
 
 /** Where this machine keeps language hosts beside the checkout (CI's `../shared/tools`). */
@@ -20,15 +21,6 @@ export const SHARED_TOOLS = path.join(REPO_ROOT, "..", "shared", "tools");
  */
 export function sdkRoot(): string {
     return path.join(REPO_ROOT, "sdk");
-}
-
-function isExecutable(file: string): boolean {
-    try {
-        fs.accessSync(file, fs.constants.X_OK);
-        return fs.statSync(file).isFile();
-    } catch {
-        return false;
-    }
 }
 
 /** The first executable `name` on PATH. */

@@ -9,6 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
+import { filesUnder } from "./filesUnder";
 
 /** One message as the source writes it. */
 export interface SourceMessage {
@@ -221,14 +222,7 @@ function piecesOf(expr: ts.Expression, consts: Map<string, ts.Expression>, depth
 }
 
 function tsFiles(dir: string): string[] {
-    const out: string[] = [];
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) {
-            out.push(...tsFiles(full));
-        } else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
-            out.push(full);
-        }
-    }
-    return out.sort();
+    return filesUnder(dir)
+        .filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))
+        .sort();
 }

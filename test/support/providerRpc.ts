@@ -40,6 +40,21 @@ const failuresOf = (list: proto.CheckFailure[]): Failure[] =>
 
 const DIFF_CHANGES = proto.DiffResponse.DiffChanges;
 
+/** `req` (a Diff or an Update) of the resource `id` from the state `olds` to the checked inputs `news`. */
+function change<R extends proto.DiffRequest | proto.UpdateRequest>(
+    req: R,
+    id: string,
+    urn: string,
+    olds: Props,
+    news: Props,
+): R {
+    req.setId(id);
+    req.setUrn(urn);
+    req.setOlds(struct(olds));
+    req.setNews(struct(news));
+    return req;
+}
+
 /** A connection to a provider plugin listening on loopback `port`. */
 export class ProviderRpc {
     private readonly client: ResourceProviderClient;
@@ -77,11 +92,7 @@ export class ProviderRpc {
         olds: Props,
         news: Props,
     ): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[]; deleteBeforeReplace: boolean }> {
-        const req = new proto.DiffRequest();
-        req.setId(id);
-        req.setUrn(urn);
-        req.setOlds(struct(olds));
-        req.setNews(struct(news));
+        const req = change(new proto.DiffRequest(), id, urn, olds, news);
         const res = await this.rpc<proto.DiffResponse>((done) => this.client.diff(req, done));
         const changes = res.getChanges();
         return {
@@ -117,11 +128,7 @@ export class ProviderRpc {
 
     /** `Update` of the state `olds` to the checked inputs `news`. */
     public async update(id: string, urn: string, olds: Props, news: Props): Promise<{ properties: Props }> {
-        const req = new proto.UpdateRequest();
-        req.setId(id);
-        req.setUrn(urn);
-        req.setOlds(struct(olds));
-        req.setNews(struct(news));
+        const req = change(new proto.UpdateRequest(), id, urn, olds, news);
         const res = await this.rpc<proto.UpdateResponse>((done) => this.client.update(req, done));
         return { properties: plain(res.getProperties()) ?? {} };
     }

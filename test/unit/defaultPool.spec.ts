@@ -587,6 +587,20 @@ describe("the org's default pool", () => {
             return r;
         }
 
+        /**
+         * In a new process, a DefaultAgentPool's onDelete: "useHosted" releases the org's default `p`,
+         * then the engine's delete of `p` is refused: asserts the default was released, and is back on
+         * `p` after the refusal; returns the refusal's message.
+         */
+        async function refusedAfterUseHosted(p: Resource): Promise<string> {
+            await newProcess();
+            await defaultPool.delete(ACME, { ...outputsOf(p.outs.agentPoolId), onDelete: "useHosted" });
+            assert.equal(h.emu.state.defaultPoolId(ACME), undefined, "released, as the program said");
+            const err = await rejectionOf(provider.delete(p.id, p.outs));
+            assert.equal(h.emu.state.defaultPoolId(ACME), p.outs.agentPoolId, "a refused destroy changes nothing");
+            return (err as Error).message;
+        }
+
         it("refuses to delete the default pool without forceDestroy, deleting nothing, and says what to do", async () => {
             const r = await defaultPoolOf();
             const err = await rejectionOf(provider.delete(r.id, r.outs));
@@ -774,15 +788,10 @@ describe("the org's default pool", () => {
         it('a refused destroy puts back the default that onDelete: "useHosted" released earlier in the run', async () => {
             const p = await defaultPoolOf();
             h.emu.state.setInUse(ACME, p.outs.agentPoolId, ["acme/web/prod"]);
-            await newProcess();
-            await defaultPool.delete(ACME, { ...outputsOf(p.outs.agentPoolId), onDelete: "useHosted" });
-            assert.equal(h.emu.state.defaultPoolId(ACME), undefined, "released, as the program said");
-            const err = await rejectionOf(provider.delete(p.id, p.outs));
             assert.match(
-                (err as Error).message,
+                await refusedAfterUseHosted(p),
                 /Stacks' deployment settings still use this pool\. Remove it from them, .*runners\)\. The DefaultAgentPool's onDelete: "useHosted" had moved the org to Pulumi-hosted runners earlier in this run; this pool is the org's default again$/,
             );
-            assert.equal(h.emu.state.defaultPoolId(ACME), p.outs.agentPoolId, "a refused destroy changes nothing");
             assert.ok(h.emu.state.pool(ACME, p.outs.agentPoolId));
         });
 
@@ -792,18 +801,9 @@ describe("the org's default pool", () => {
             const successor = await successorOf(old, args({ rotationTrigger: "2" }));
             await provider.delete(old.id, old.outs);
             h.emu.state.setDefaultPool(ACME, successor.outs.agentPoolId);
-            await newProcess();
-            await defaultPool.delete(ACME, { ...outputsOf(successor.outs.agentPoolId), onDelete: "useHosted" });
-            assert.equal(h.emu.state.defaultPoolId(ACME), undefined, "released, as the program said");
-            const err = await rejectionOf(provider.delete(successor.id, successor.outs));
             assert.match(
-                (err as Error).message,
+                await refusedAfterUseHosted(successor),
                 /are used by stacks' deployment settings: .*This pool was not deleted\..*\. The DefaultAgentPool's onDelete: "useHosted" had moved the org to Pulumi-hosted runners earlier in this run; this pool is the org's default again$/,
-            );
-            assert.equal(
-                h.emu.state.defaultPoolId(ACME),
-                successor.outs.agentPoolId,
-                "a refused destroy changes nothing",
             );
             assert.ok(h.emu.state.pool(ACME, successor.outs.agentPoolId));
             assert.ok(h.emu.state.pool(ACME, old.outs.agentPoolId));

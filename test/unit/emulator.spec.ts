@@ -46,6 +46,20 @@ async function raw(
 
 const POOLS = "/api/orgs/acme/agent-pools";
 
+/** Creates the pool `name` in org acme with the API's POST: its id and token. */
+async function createPool(h: Harness, name: string, description = ""): Promise<{ id: string; tokenValue: string }> {
+    return (await raw(h, "POST", POOLS, { name, description })).body as { id: string; tokenValue: string };
+}
+
+/** A request to one of the emulator's admin routes, `/_emulator/<p>` (they take no token). */
+function adminRequest(h: Harness, method: string, p: string, body?: unknown): Promise<Response> {
+    return fetch(`${h.emu.url}/_emulator/${p}`, {
+        method,
+        headers: { "Content-Type": "application/json" },
+        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+}
+
 describe("emulator: the agent-pools API contract", () => {
     let h: Harness;
     useHarness((x) => (h = x));
@@ -241,8 +255,7 @@ describe("emulator: requests checked against the official definition", () => {
     let h: Harness;
     useHarness((x) => (h = x));
 
-    const create = async (name = "a", description = "d") =>
-        ((await raw(h, "POST", POOLS, { name, description })).body as { id: string; tokenValue: string }).id;
+    const create = async (name = "a", description = "d") => (await createPool(h, name, description)).id;
 
     /** Asserts a 400 in the service's `{code, message}` shape whose message matches `about`. */
     function assertBadRequest(res: Raw, about: RegExp): void {
@@ -341,11 +354,7 @@ describe("emulator: admin routes checked against the official shapes", () => {
     useHarness((x) => (h = x));
 
     const admin = async (method: string, p: string, body?: unknown): Promise<Raw> => {
-        const res = await fetch(`${h.emu.url}/_emulator/${p}`, {
-            method,
-            headers: { "Content-Type": "application/json" },
-            body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-        });
+        const res = await adminRequest(h, method, p, body);
         const text = await res.text();
         return { status: res.status, body: text === "" ? undefined : JSON.parse(text), text, headers: res.headers };
     };
@@ -353,10 +362,7 @@ describe("emulator: admin routes checked against the official shapes", () => {
     let id: string;
     let tokenValue: string;
     beforeEach(async () => {
-        ({ id, tokenValue } = (await raw(h, "POST", POOLS, { name: "p", description: "" })).body as {
-            id: string;
-            tokenValue: string;
-        });
+        ({ id, tokenValue } = await createPool(h, "p"));
     });
 
     it("adds an agent of the API's shape by pool id and by pool token", async () => {
@@ -456,21 +462,13 @@ describe("emulator: moves of the org's default, counted", () => {
         runnerlessMoves: number;
         fallbacks: number;
     }
-    const emulator = (method: string, p: string, body?: unknown) =>
-        fetch(`${h.emu.url}/_emulator/${p}`, {
-            method,
-            headers: { "Content-Type": "application/json" },
-            body: body === undefined ? undefined : JSON.stringify(body),
-        });
+    const emulator = (method: string, p: string, body?: unknown) => adminRequest(h, method, p, body);
     const counts = async () => (await (await emulator("GET", "orgs/acme/default")).json()) as Counts;
     const setDefault = async (id: string) =>
         assert.equal((await raw(h, "PATCH", "/api/orgs/acme", { setDefaultAgentPoolID: id })).status, 200);
     // A pool with one runner of each status given, connected with the pool's token as a runner does.
     const pool = async (name: string, ...statuses: ("online" | "offline")[]) => {
-        const created = (await raw(h, "POST", POOLS, { name, description: "" })).body as {
-            id: string;
-            tokenValue: string;
-        };
+        const created = await createPool(h, name);
         for (const status of statuses) {
             const connected = await emulator("POST", "agents", { token: created.tokenValue, status });
             assert.equal(connected.status, 200);
@@ -682,16 +680,8 @@ describe("emulator: faults, request log and state file", () => {
     });
 
     it("serves its admin routes over HTTP for out-of-process control", async () => {
-        const created = (await raw(h, "POST", POOLS, { name: "adm", description: "" })).body as {
-            id: string;
-            tokenValue: string;
-        };
-        const admin = (method: string, p: string, body?: unknown) =>
-            fetch(`${h.emu.url}/_emulator/${p}`, {
-                method,
-                headers: { "Content-Type": "application/json" },
-                body: body === undefined ? undefined : JSON.stringify(body),
-            });
+        const created = await createPool(h, "adm");
+        const admin = (method: string, p: string, body?: unknown) => adminRequest(h, method, p, body);
         assert.equal((await admin("PUT", `orgs/acme/agent-pools/${created.id}/in-use`, { stacks: ["s"] })).status, 204);
         assert.equal((await raw(h, "DELETE", `${POOLS}/${created.id}`)).status, 400);
         // A runner connects with the pool token, as the runner software would.

@@ -12,6 +12,7 @@ import {
     UNREACHABLE_API_URL,
     useHarness,
 } from "../support/helpers";
+import { LISTED_POOL, poolMadeElsewhere } from "../support/pluginFixtures";
 import { servePluginInProcess } from "../support/pluginInProcess";
 import { isServiceError, Props, secret, SECRET_SIG, urnOf } from "../support/providerRpc";
 import { functionOutputs, resourceOutputs, schemaProblems } from "../support/schemaConformance";
@@ -229,18 +230,12 @@ describe("plugin: host and config", () => {
         });
 
         it("imports an AgentPool from its id alone (no state): inputs and outputs, with nothing sent but GETs", async () => {
-            const { pool } = h.emu.state.createPool("acme", "theirs", "made elsewhere");
-            h.emu.clearRequests();
-            const read = await pluginProvider.read!(`acme/${pool.id}`, urnOf(POOL, "theirs"), {});
-            assert.equal(read.id, `acme/${pool.id}`);
-            assert.deepEqual(read.inputs, {
-                organizationName: "acme",
-                name: "theirs",
-                description: "made elsewhere",
-                forceDestroy: false,
-            });
-            assert.equal(read.props!.agentPoolId, pool.id);
-            assert.equal(read.props!.created, pool.created);
+            const theirs = poolMadeElsewhere(h.emu);
+            const read = await pluginProvider.read!(theirs.importId, urnOf(POOL, "theirs"), {});
+            assert.equal(read.id, theirs.importId);
+            assert.deepEqual(read.inputs, theirs.inputs);
+            assert.equal(read.props!.agentPoolId, theirs.pool.id);
+            assert.equal(read.props!.created, theirs.pool.created);
             assert.equal(read.props!.imported, true, "adopted, not created");
             assert.deepEqual(read.props!.tokenValue, secret(""), "the service never returns a pool's token");
             assert.deepEqual(schemaProblems(resourceOutputs(POOL), read.props), [], "the import's outputs");
@@ -328,11 +323,7 @@ describe("plugin: host and config", () => {
         beforeEach(() => configure());
 
         it("answers getAgentPool and listAgentPools with the schema's outputs, and no token", async () => {
-            const made = await checkThenCreate(POOL, "listed", {
-                organizationName: "acme",
-                name: "listed",
-                description: "x",
-            });
+            const made = await checkThenCreate(POOL, "listed", LISTED_POOL);
             const poolId = made.outs.agentPoolId as string;
             const got = await pluginProvider.invoke!(PLUGIN_TYPES.getAgentPool, {
                 organizationName: "acme",

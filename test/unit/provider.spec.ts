@@ -166,6 +166,17 @@ describe("provider: diff", () => {
     });
 });
 
+/**
+ * An adoption as the engine runs it: check, then create, with `news` naming the import id of `pool`
+ * (in org acme), its output swallowed. Asserts the resource took the pool's id and is marked imported.
+ */
+async function adopt(pool: { id: string }, news: Record<string, unknown>): Promise<CreatedResource> {
+    const { result } = await stderrOf(() => checkThenCreate(news));
+    assert.equal(result.id, `acme/${pool.id}`);
+    assert.equal(result.outs.imported, true);
+    return result;
+}
+
 describe("provider: create, read, update and delete against the emulator", () => {
     let h: Harness;
     useHarness((x) => (h = x));
@@ -371,18 +382,12 @@ describe("provider: create, read, update and delete against the emulator", () =>
     it("adopts a pool through the import id without creating one, and without a token", async () => {
         const existing = await h.client.create("acme", { name: "handmade", description: "from the console" });
         h.emu.clearRequests();
-        const {
-            result: { id, outs },
-        } = await stderrOf(() =>
-            checkThenCreate({
-                organizationName: "acme",
-                name: "handmade",
-                description: "from the console",
-                importId: `acme/${existing.id}`,
-            }),
-        );
-        assert.equal(id, `acme/${existing.id}`);
-        assert.equal(outs.imported, true);
+        const { outs } = await adopt(existing, {
+            organizationName: "acme",
+            name: "handmade",
+            description: "from the console",
+            importId: `acme/${existing.id}`,
+        });
         assert.equal(outs.tokenValue, "");
         assert.equal(h.emu.requests().filter((r) => r.route === "create").length, 0);
         assert.equal(h.emu.state.pools("acme").length, 1);
@@ -421,17 +426,11 @@ describe("provider: create, read, update and delete against the emulator", () =>
 
     it("adopts with the official provider's id form <org>/<name>/<poolId>, pasted from its state", async () => {
         const existing = await h.client.create("acme", { name: "native/pool", description: "" });
-        const {
-            result: { id, outs },
-        } = await stderrOf(() =>
-            checkThenCreate({
-                organizationName: "acme",
-                name: "native/pool",
-                importId: `acme/native/pool/${existing.id}`,
-            }),
-        );
-        assert.equal(id, `acme/${existing.id}`);
-        assert.equal(outs.imported, true);
+        await adopt(existing, {
+            organizationName: "acme",
+            name: "native/pool",
+            importId: `acme/native/pool/${existing.id}`,
+        });
         assert.equal(h.emu.state.pools("acme").length, 1);
         const wrongOrg = await provider.check(
             {} as AgentPoolInputs,

@@ -17,6 +17,7 @@ import {
 import { streamTerminal } from "../../src/cli/terminal";
 import { Ran } from "../support/runNode";
 import { runCli, terminalAnswering } from "../support/runCli";
+import { helpOf } from "../support/cliHelp";
 import { emptyDir, Harness, useHarness } from "../support/helpers";
 
 // `agent-pools recover` asks before it deletes, and never sends the user to a `pulumi up` that fails:
@@ -105,9 +106,7 @@ describe("agent-pools recover asks before it deletes", () => {
     });
 
     it("says in its --help that it asks, and that without a terminal it needs --yes", async () => {
-        const r = await runCli(["recover", "--help"]);
-        assert.equal(r.code, 0, r.stderr);
-        const help = r.stdout.replace(/\s+/g, " ");
+        const help = await helpOf("recover");
         assert.match(
             help,
             / It lists the pools it will delete and asks before deleting them; when stdin is not a terminal \(a script, CI\), it refuses and changes nothing unless given --yes\. /,

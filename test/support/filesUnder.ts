@@ -1,0 +1,16 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** The files under `dir`, at any depth, not following links (a folder linked in is not this one's). */
+export function filesUnder(dir: string): string[] {
+    const out: string[] = [];
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+            out.push(...filesUnder(full));
+        } else if (entry.isFile()) {
+            out.push(full);
+        }
+    }
+    return out;
+}
