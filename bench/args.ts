@@ -6,6 +6,22 @@ export function numberArg(name: string, dflt: number, argv: string[] = process.a
     return i > 0 ? Number(argv[i + 1]) : dflt;
 }
 
+/** The sizes of a comparison with the native provider, which its entry point reads from the command line. */
+export interface ComparisonSizes {
+    pools: number;
+    latencyMs: number;
+    repeats: number;
+}
+
+/** `--pools`, `--latency` and `--repeats`, each `full`'s figure when the option is not given. */
+export function sizeArgs(full: ComparisonSizes, argv: string[] = process.argv): ComparisonSizes {
+    return {
+        pools: numberArg("pools", full.pools, argv),
+        latencyMs: numberArg("latency", full.latencyMs, argv),
+        repeats: numberArg("repeats", full.repeats, argv),
+    };
+}
+
 /** Whether `--name` is given. */
 export function flag(name: string, argv: string[] = process.argv): boolean {
     return argv.includes(`--${name}`);

@@ -26,6 +26,18 @@ export type BenchProgram = Pick<EngineProgram, "many" | "noop">;
 /** Stack config: key → value, secret or not. */
 export type BenchConfig = Record<string, { value: string; secret?: boolean }>;
 
+/** The engine commands a benchmark runs on its stack. */
+export type BenchCommand = "preview" | "up" | "destroy";
+
+/** One command on a stack, whichever way it reaches the engine: in the project folder or inline. */
+interface StackRun {
+    command: BenchCommand;
+    program: BenchProgram;
+    config: BenchConfig;
+    /** Entries over the program's environment. */
+    programVars: NodeJS.ProcessEnv | undefined;
+}
+
 /**
  * A program folder with the packed package installed (scripts/install-packed.ts, in the folder the
  * end-to-end tests use, so one install serves both) and the program in it.
@@ -60,16 +72,17 @@ export class BenchStack {
      * time); throws, with the engine's output, unless it succeeds.
      */
     public async ok(
-        command: "preview" | "up" | "destroy",
+        command: BenchCommand,
         program: BenchProgram,
         options: { config?: BenchConfig; env?: NodeJS.ProcessEnv } = {},
     ): Promise<void> {
         const pulumiDir = getPulumiBin();
         const host = findLanguageHost(pulumiDir);
+        const run: StackRun = { command, program, config: options.config ?? {}, programVars: options.env };
         if (host) {
-            await this.inProject(pulumiDir, host, command, options.config ?? {}, program, options.env);
+            await this.inProject(pulumiDir, host, run);
         } else {
-            await this.inline(pulumiDir, command, options.config ?? {}, program, options.env);
+            await this.inline(pulumiDir, run);
         }
     }
 
@@ -79,14 +92,7 @@ export class BenchStack {
         fs.rmSync(this.backendDir, { recursive: true, force: true });
     }
 
-    private async inProject(
-        pulumiDir: string,
-        host: string,
-        command: "preview" | "up" | "destroy",
-        config: BenchConfig,
-        program: BenchProgram,
-        programVars: NodeJS.ProcessEnv | undefined,
-    ): Promise<void> {
+    private async inProject(pulumiDir: string, host: string, run: StackRun): Promise<void> {
         fs.writeFileSync(
             path.join(this.programDir, "Pulumi.yaml"),
             `name: ${PROJECT}\nruntime: nodejs\nmain: ${PROGRAM_FILE}\n`,
@@ -96,22 +102,16 @@ export class BenchStack {
             name: this.stackName,
             backendDir: this.backendDir,
             binDirs: [pulumiDir, path.dirname(host)],
-            env: programEnv(program, programVars),
+            env: programEnv(run.program, run.programVars),
         });
         await stack.select();
-        for (const [key, v] of Object.entries(config)) {
+        for (const [key, v] of Object.entries(run.config)) {
             await stack.setConfig(key, v.value, v.secret);
         }
-        await stack.operation(command);
+        await stack.operation(run.command);
     }
 
-    private async inline(
-        pulumiDir: string,
-        command: "preview" | "up" | "destroy",
-        config: BenchConfig,
-        program: BenchProgram,
-        programVars: NodeJS.ProcessEnv | undefined,
-    ): Promise<void> {
+    private async inline(pulumiDir: string, run: StackRun): Promise<void> {
         const spec = {
             workDir: this.programDir,
             program: PROGRAM_FILE,
@@ -119,12 +119,12 @@ export class BenchStack {
             stackName: this.stackName,
             backendDir: this.backendDir,
             pulumiBin: pulumiDir,
-            command,
-            config,
+            command: run.command,
+            config: run.config,
         };
-        const r = await runInline(spec, program, PASSPHRASE, programVars);
+        const r = await runInline(spec, run.program, PASSPHRASE, run.programVars);
         if (r.code !== 0) {
-            throw new Error(`pulumi ${command} failed (exit ${r.code}):\n${r.stdout + r.stderr}`.slice(-6000));
+            throw new Error(`pulumi ${run.command} failed (exit ${r.code}):\n${r.stdout + r.stderr}`.slice(-6000));
         }
     }
 }

@@ -1,6 +1,6 @@
 /**
- * How the benchmarks print: the row of `npm run bench`'s table, the table, and the units every
- * report writes its figures in.
+ * How the benchmarks print: the row of `npm run bench`'s table, the table, the units every report
+ * writes its figures in, and a step's seconds against the native provider's.
  */
 
 /** One line of the table. */
@@ -27,6 +27,27 @@ export const f2 = (x: number | undefined): string => (x === undefined ? "-" : x.
 export const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 /** Whole KiB. */
 export const kib = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KiB`;
+
+/**
+ * A step's seconds against the native provider's: the floor, the ratio and whether it holds `goal`;
+ * without the native side, the seconds alone.
+ */
+export function secondsVersusNative(
+    ours: number,
+    native: number | undefined,
+    goal: number,
+): Pick<BenchRow, "measured" | "floor" | "ratio" | "goal" | "holds"> {
+    if (native === undefined) {
+        return { measured: seconds(ours), floor: "-" };
+    }
+    return {
+        measured: seconds(ours),
+        floor: `${seconds(native)} (native)`,
+        ratio: ours / native,
+        goal: `≤ ${goal}`,
+        holds: ours / native <= goal,
+    };
+}
 
 /** The rows as a Markdown table. */
 export function formatTable(rows: BenchRow[]): string {

@@ -4,7 +4,7 @@
  *
  *   npm run bench:native -- [--pools 100] [--latency 30] [--repeats 3] [--without-checkpoints]
  */
-import { flag, numberArg, runMain } from "./args";
+import { flag, runMain, sizeArgs } from "./args";
 import { f2, kib, mib } from "./format";
 import { compareWithNative, nativeOptions, NativeResult, Side, SideFigures, STEPS } from "./nativeCompare";
 
@@ -112,14 +112,6 @@ export function formatNative(res: NativeResult): string {
 }
 
 if (require.main === module) {
-    const full = nativeOptions(false);
-    runMain(
-        compareWithNative({
-            pools: numberArg("pools", full.pools),
-            latencyMs: numberArg("latency", full.latencyMs),
-            repeats: numberArg("repeats", full.repeats),
-            withoutCheckpoints: flag("without-checkpoints"),
-        }),
-        formatNative,
-    );
+    const o = { ...sizeArgs(nativeOptions(false)), withoutCheckpoints: flag("without-checkpoints") };
+    runMain(compareWithNative(o), formatNative);
 }

@@ -1,7 +1,10 @@
 /** Rows 7 of `npm run bench`: the comparison with the native provider (bench/nativeCompare.ts) as rows. */
 import { findLanguageHost, getPulumiBin } from "../scripts/engine-driver";
-import { BenchRow, mib, seconds as s } from "./format";
+import { BenchRow, mib, seconds as s, secondsVersusNative } from "./format";
 import { compareWithNative, NativeOptions, NativeResult, STEPS } from "./nativeCompare";
+
+/** The goal of a step's time, package over native. */
+const STEP_GOAL = 1.2;
 
 /**
  * The comparison as rows of `npm run bench`: A/B per step (goal ≤ 1.2), the package against the no-op
@@ -33,26 +36,12 @@ function stepRows(res: NativeResult, label: string): BenchRow[] {
     const rows: BenchRow[] = [];
     for (const step of STEPS) {
         const requests = `requests ${a.requests[step]} / ${b ? b.requests[step] : "-"}`;
-        rows.push(
-            b
-                ? {
-                      id: "7",
-                      what: `${step}, ${label}: package vs native provider`,
-                      measured: s(a.seconds[step]),
-                      floor: `${s(b.seconds[step])} (native)`,
-                      ratio: a.seconds[step] / b.seconds[step],
-                      goal: "≤ 1.2",
-                      holds: a.seconds[step] / b.seconds[step] <= 1.2,
-                      note: `${requests}; no-op dynamic resource ${s(c.seconds[step])}`,
-                  }
-                : {
-                      id: "7",
-                      what: `${step}, ${label}: package vs native provider`,
-                      measured: s(a.seconds[step]),
-                      floor: "-",
-                      note: res.nativeMissing,
-                  },
-        );
+        rows.push({
+            id: "7",
+            what: `${step}, ${label}: package vs native provider`,
+            ...secondsVersusNative(a.seconds[step], b?.seconds[step], STEP_GOAL),
+            note: b ? `${requests}; no-op dynamic resource ${s(c.seconds[step])}` : res.nativeMissing,
+        });
     }
     for (const step of STEPS) {
         rows.push({

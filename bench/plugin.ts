@@ -4,56 +4,50 @@
  *
  *   npm run bench:plugin -- [--pools 100] [--latency 30] [--repeats 7] [--starts 20]
  */
-import { numberArg, runMain } from "./args";
+import { numberArg, runMain, sizeArgs } from "./args";
 import { f2, wholeMs } from "./format";
 import { compareFromYaml, PLUGIN_STEPS, PluginBenchResult, pluginOptions, PluginSideFigures } from "./pluginCompare";
 import { pairedRatio } from "./stats";
 
 /** Seconds and plugin/native per step, every repeat, CPU, requests, plugin starts. */
-function stepsTable(res: PluginBenchResult): string[] {
-    const p = res.sides.plugin!;
-    const n = res.sides.native;
-    const out = [
+function stepsTable(p: PluginSideFigures, n: PluginSideFigures | undefined): string[] {
+    const total = (f: PluginSideFigures) => PLUGIN_STEPS.reduce((t, s) => t + f.seconds[s], 0);
+    return [
         "| step | plugin s | native s | plugin/native | median of the repeats' ratios | CPU s plugin / native | requests plugin / native | plugin starts plugin / native | plugin runs s | native runs s |",
         "|---|---:|---:|---:|---:|---|---|---|---|---|",
+        ...PLUGIN_STEPS.map(
+            (s) =>
+                `| ${s} | ${f2(p.seconds[s])} | ${f2(n?.seconds[s])} | ${n ? f2(p.seconds[s] / n.seconds[s]) : "-"} | ${
+                    n ? f2(pairedRatio(p.runs[s], n.runs[s])) : "-"
+                } | ${f2(
+                    p.cpu[s],
+                )} / ${f2(n?.cpu[s])} | ${p.requests[s]} / ${n ? n.requests[s] : "-"} | ${p.launches[s]} / ${
+                    n ? n.launches[s] : "-"
+                } | ${p.runs[s].map(f2).join(" ")} | ${n ? n.runs[s].map(f2).join(" ") : "-"} |`,
+        ),
+        `| all six | ${f2(total(p))} | ${f2(n && total(n))} | ${n ? f2(total(p) / total(n)) : "-"} | | | | | | |`,
     ];
-    for (const s of PLUGIN_STEPS) {
-        out.push(
-            `| ${s} | ${f2(p.seconds[s])} | ${f2(n?.seconds[s])} | ${n ? f2(p.seconds[s] / n.seconds[s]) : "-"} | ${
-                n ? f2(pairedRatio(p.runs[s], n.runs[s])) : "-"
-            } | ${f2(
-                p.cpu[s],
-            )} / ${f2(n?.cpu[s])} | ${p.requests[s]} / ${n ? n.requests[s] : "-"} | ${p.launches[s]} / ${
-                n ? n.launches[s] : "-"
-            } | ${p.runs[s].map(f2).join(" ")} | ${n ? n.runs[s].map(f2).join(" ") : "-"} |`,
-        );
-    }
-    const total = (f: PluginSideFigures) => PLUGIN_STEPS.reduce((t, s) => t + f.seconds[s], 0);
-    out.push(`| all six | ${f2(total(p))} | ${f2(n && total(n))} | ${n ? f2(total(p) / total(n)) : "-"} | | | | | | |`);
-    return out;
 }
 
 /** Where the seconds of each step went, by the emulator's log. */
-function phasesTable(res: PluginBenchResult): string[] {
-    const p = res.sides.plugin!;
-    const n = res.sides.native;
-    const out = [
+function phasesTable(p: PluginSideFigures, n: PluginSideFigures | undefined): string[] {
+    const sides = [
+        ["plugin", p],
+        ["native", n],
+    ] as const;
+    return [
         "Where the seconds of the steps that send requests went (medians), from the emulator's log:\n",
         "| step | side | until the first request | first to last request | after the last |",
         "|---|---|---:|---:|---:|",
+        ...PLUGIN_STEPS.flatMap((s) =>
+            sides.flatMap(([name, f]) => {
+                const ph = f?.phases[s];
+                return ph
+                    ? [`| ${s} | ${name} | ${f2(ph.beforeFirst)} | ${f2(ph.requests)} | ${f2(ph.afterLast)} |`]
+                    : [];
+            }),
+        ),
     ];
-    for (const s of PLUGIN_STEPS) {
-        for (const [name, f] of [
-            ["plugin", p],
-            ["native", n],
-        ] as const) {
-            const ph = f?.phases[s];
-            if (ph) {
-                out.push(`| ${s} | ${name} | ${f2(ph.beforeFirst)} | ${f2(ph.requests)} | ${f2(ph.afterLast)} |`);
-            }
-        }
-    }
-    return out;
 }
 
 /** The result as Markdown: seconds and plugin/native per step, every repeat, CPU, state, start time. */
@@ -63,9 +57,9 @@ export function formatPlugin(res: PluginBenchResult): string {
     const n = res.sides.native;
     const out = [
         `N = ${o.pools} pools, ${o.latencyMs} ms per request, median of ${o.repeats}; YAML programs, one pulumi command per step\n`,
-        ...stepsTable(res),
+        ...stepsTable(p, n),
         "",
-        ...phasesTable(res),
+        ...phasesTable(p, n),
         "",
     ];
     out.push(
@@ -94,13 +88,5 @@ export function formatPlugin(res: PluginBenchResult): string {
 
 if (require.main === module) {
     const full = pluginOptions(false);
-    runMain(
-        compareFromYaml({
-            pools: numberArg("pools", full.pools),
-            latencyMs: numberArg("latency", full.latencyMs),
-            repeats: numberArg("repeats", full.repeats),
-            starts: numberArg("starts", full.starts),
-        }),
-        formatPlugin,
-    );
+    runMain(compareFromYaml({ ...sizeArgs(full), starts: numberArg("starts", full.starts) }), formatPlugin);
 }

@@ -1,5 +1,5 @@
 /** Rows 8 of `npm run bench`: the plugin's comparison with the native provider (bench/pluginCompare.ts) as rows. */
-import { BenchRow, f2, seconds as s, wholeMs } from "./format";
+import { BenchRow, f2, secondsVersusNative, wholeMs } from "./format";
 import { compareFromYaml, PLUGIN_STEPS, PluginBenchOptions, PluginBenchResult } from "./pluginCompare";
 import { pairedRatio } from "./stats";
 import { findYamlHost } from "./tools";
@@ -40,24 +40,12 @@ function stepRows(res: PluginBenchResult, label: string): BenchRow[] {
         const note = `requests ${p.requests[step]} / ${n ? n.requests[step] : "-"}; plugin starts ${p.launches[step]} / ${
             n ? n.launches[step] : "-"
         }${n ? `; median of the repeats' ratios ${f2(pairedRatio(p.runs[step], n.runs[step]))}` : ""}`;
-        return n
-            ? {
-                  id: "8",
-                  what: `${step}, ${label}: plugin vs native provider`,
-                  measured: s(p.seconds[step]),
-                  floor: `${s(n.seconds[step])} (native)`,
-                  ratio: p.seconds[step] / n.seconds[step],
-                  goal: `≤ ${STEP_GOAL}`,
-                  holds: p.seconds[step] / n.seconds[step] <= STEP_GOAL,
-                  note,
-              }
-            : {
-                  id: "8",
-                  what: `${step}, ${label}: plugin vs native provider`,
-                  measured: s(p.seconds[step]),
-                  floor: "-",
-                  note: `${note}; ${res.nativeMissing}`,
-              };
+        return {
+            id: "8",
+            what: `${step}, ${label}: plugin vs native provider`,
+            ...secondsVersusNative(p.seconds[step], n?.seconds[step], STEP_GOAL),
+            note: n ? note : `${note}; ${res.nativeMissing}`,
+        };
     });
 }
 
