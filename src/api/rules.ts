@@ -13,16 +13,28 @@ export const MAX_DESCRIPTION_LENGTH = 2048;
 // C0 and C1 control characters (tab, newline and friends) never belong in a name.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
+/**
+ * Why `value` is not a given, non-empty string, or `undefined` when it is. `give` says what to give
+ * when nothing was given, `giveWhenEmpty` when the string is empty.
+ */
+function givenTextProblem(value: unknown, give: string, giveWhenEmpty = give): string | undefined {
+    if (value === undefined) {
+        return `is required: ${give}; nothing was given`;
+    }
+    if (typeof value !== "string") {
+        return `must be a string, not ${describeValue(value)}`;
+    }
+    if (value.trim() === "") {
+        return `must not be empty: ${giveWhenEmpty}`;
+    }
+    return undefined;
+}
+
 /** Why `name` is not a valid pool name, or `undefined` when it is. */
 export function nameProblem(name: unknown): string | undefined {
-    if (name === undefined) {
-        return 'is required: give the pool a name, e.g. "production"; nothing was given';
-    }
-    if (typeof name !== "string") {
-        return `must be a string, not ${describeValue(name)}`;
-    }
-    if (name.trim() === "") {
-        return 'must not be empty: give the pool a name, e.g. "production"';
+    const given = givenTextProblem(name, 'give the pool a name, e.g. "production"');
+    if (given !== undefined || typeof name !== "string") {
+        return given;
     }
     if (name.length > MAX_NAME_LENGTH) {
         return `is ${name.length} characters long; the limit is ${MAX_NAME_LENGTH}`;
@@ -49,14 +61,13 @@ export function descriptionProblem(description: unknown): string | undefined {
 
 /** Why `org` is not a usable organization name, or `undefined` when it is. */
 export function orgProblem(org: unknown): string | undefined {
-    if (org === undefined) {
-        return 'is required: give the Pulumi Cloud organization, e.g. "acme"; nothing was given';
-    }
-    if (typeof org !== "string") {
-        return `must be a string, not ${describeValue(org)}`;
-    }
-    if (org.trim() === "") {
-        return 'must not be empty: give the Pulumi Cloud organization that owns the pool, e.g. "acme"';
+    const given = givenTextProblem(
+        org,
+        'give the Pulumi Cloud organization, e.g. "acme"',
+        'give the Pulumi Cloud organization that owns the pool, e.g. "acme"',
+    );
+    if (given !== undefined || typeof org !== "string") {
+        return given;
     }
     if (org === "." || org === "..") {
         return `cannot be "${org}"`;
