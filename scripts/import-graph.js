@@ -28,6 +28,7 @@ const SCANNED = ["src", "bench"];
 const LAYERS = [
     { name: "the API client and the emulator", paths: ["src/api/", "src/emulator/"] },
     { name: "the resources' shapes", paths: ["src/types.ts", "src/resourceSchema.ts"] },
+    { name: "the resource classes both hosts share", paths: ["src/resources/"] },
     { name: "the provider process", paths: ["src/providerProcess/"] },
     // The default pool's provider checks its inputs with the AgentPool's rules.
     { name: "the core", paths: ["src/agentPool/", "src/defaultAgentPool/"], sideways: true },

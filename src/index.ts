@@ -4,9 +4,12 @@
  * @packageDocumentation
  */
 export { AgentPool, AGENT_POOL_TYPE } from "./dynamic/agentPool";
-export type { AgentPoolArgs } from "./dynamic/agentPool";
+export type { AgentPoolArgs } from "./resources/agentPool";
+export { AgentPoolResource } from "./resources/agentPool";
+export type { ResourceBase } from "./resources/typeToken";
 export { DefaultAgentPool, DEFAULT_AGENT_POOL_TYPE } from "./dynamic/defaultAgentPool";
-export type { DefaultAgentPoolArgs } from "./dynamic/defaultAgentPool";
+export type { DefaultAgentPoolArgs } from "./resources/defaultAgentPool";
+export { DefaultAgentPoolResource } from "./resources/defaultAgentPool";
 export type {
     AgentPoolInputs,
     AgentPoolOutputs,

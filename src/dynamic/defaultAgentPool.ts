@@ -1,48 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { pausePromiseStacks } from "./registration";
 import { DEFAULT_POOL_PROVIDER } from "./providerStub";
-import type { DefaultPoolOnDelete } from "../types";
+import { isResourceOfType } from "../resources/typeToken";
+import {
+    DefaultAgentPoolResource,
+    defaultAgentPoolRegistration,
+    type DefaultAgentPoolArgs,
+} from "../resources/defaultAgentPool";
+
+export type { DefaultAgentPoolArgs };
 
 /** The resource's type token, fixed forever: `pulumi-nodejs:dynamic/agentpools:DefaultAgentPool`. */
 export const DEFAULT_AGENT_POOL_TYPE = "pulumi-nodejs:dynamic/agentpools:DefaultAgentPool";
-
-/** The inputs of a {@link DefaultAgentPool}. */
-export interface DefaultAgentPoolArgs {
-    /** The Pulumi Cloud organization whose default pool this sets. Changing it replaces the resource. */
-    organizationName: pulumi.Input<string>;
-    /**
-     * The pool every stack of the org without a pool of its own deploys on: usually an
-     * {@link AgentPool}'s `agentPoolId`. Changing it moves the default in one request, so the org is
-     * never on Pulumi-hosted runners in between.
-     */
-    agentPoolId: pulumi.Input<string>;
-    /**
-     * What removing the resource (from the program, by `pulumi destroy`, or by a replacement in
-     * another org) does to the org: `"keep"` leaves the default where it is; `"useHosted"` reverts
-     * the org to Pulumi-hosted runners, while the default is still the pool this resource set.
-     * @default "keep"
-     */
-    onDelete?: pulumi.Input<DefaultPoolOnDelete>;
-    /**
-     * Make the declared pool the default even when the org's default was chosen elsewhere (in the
-     * console, or by another stack's DefaultAgentPool). Without it such a default is refused at
-     * preview, naming it and its runners. @default false
-     */
-    takeOver?: pulumi.Input<boolean>;
-    /**
-     * Move the default onto the declared pool even when no runner is online there. Without it the
-     * default stays on the pool it is on until a runner is online on the declared pool, and the first
-     * `pulumi up` after that moves it. @default false
-     */
-    allowNoRunner?: pulumi.Input<boolean>;
-    /**
-     * While the default waits for a runner on the declared pool, wait up to this many seconds (at
-     * most 1800) in the update for one to come online, then move it: for runners rolled in the same
-     * program (make the DefaultAgentPool depend on them). Past it, the default waits as without it.
-     * @default 0
-     */
-    waitForRunnerSeconds?: pulumi.Input<number>;
-}
 
 /**
  * The org's default deployment runner pool: where every stack without a pool of its own in its
@@ -63,30 +32,7 @@ export interface DefaultAgentPoolArgs {
  * new DefaultAgentPool("default", { organizationName: "acme", agentPoolId: pool.agentPoolId });
  * ```
  */
-export class DefaultAgentPool extends pulumi.CustomResource {
-    /** The org. */
-    declare public readonly organizationName: pulumi.Output<string>;
-    /** The declared pool: the org's default, or the pool it moves to once a runner is online there. */
-    declare public readonly agentPoolId: pulumi.Output<string>;
-    /**
-     * The org's default now, as this resource left it or `pulumi refresh` read it (`""`: Pulumi-hosted).
-     * It differs from `agentPoolId` while the default waits for a runner on the declared pool.
-     */
-    declare public readonly currentAgentPoolId: pulumi.Output<string>;
-    /**
-     * The org's default as this resource last left it (set, kept or adopted; `""`: Pulumi-hosted). A
-     * live default that differs was chosen elsewhere since.
-     */
-    declare public readonly setAgentPoolId: pulumi.Output<string>;
-    /** What removing the resource does: `"keep"` or `"useHosted"`. */
-    declare public readonly onDelete: pulumi.Output<DefaultPoolOnDelete>;
-    /** As given, `false` when not. */
-    declare public readonly takeOver: pulumi.Output<boolean>;
-    /** As given, `false` when not. */
-    declare public readonly allowNoRunner: pulumi.Output<boolean>;
-    /** As given, `0` when not. */
-    declare public readonly waitForRunnerSeconds: pulumi.Output<number>;
-
+export class DefaultAgentPool extends DefaultAgentPoolResource {
     /**
      * @param name the Pulumi resource name.
      * @param args the org and the pool.
@@ -95,25 +41,14 @@ export class DefaultAgentPool extends pulumi.CustomResource {
     public constructor(name: string, args: DefaultAgentPoolArgs, opts: pulumi.CustomResourceOptions = {}) {
         // As for AgentPool: the engine's own import cannot reach a dynamic provider's read.
         const { import: importId, ...rest } = opts;
+        const props = {
+            ...defaultAgentPoolRegistration(args),
+            importId: opts.id === undefined ? importId : undefined,
+            __provider: DEFAULT_POOL_PROVIDER,
+        };
         const resume = pausePromiseStacks();
         try {
-            super(
-                DEFAULT_AGENT_POOL_TYPE,
-                name,
-                {
-                    organizationName: args?.organizationName,
-                    agentPoolId: args?.agentPoolId,
-                    onDelete: args?.onDelete,
-                    takeOver: args?.takeOver,
-                    allowNoRunner: args?.allowNoRunner,
-                    waitForRunnerSeconds: args?.waitForRunnerSeconds,
-                    currentAgentPoolId: undefined,
-                    setAgentPoolId: undefined,
-                    importId: opts.id === undefined ? importId : undefined,
-                    __provider: DEFAULT_POOL_PROVIDER,
-                },
-                rest,
-            );
+            super(DEFAULT_AGENT_POOL_TYPE, name, props, rest);
         } finally {
             resume();
         }
@@ -121,9 +56,6 @@ export class DefaultAgentPool extends pulumi.CustomResource {
 
     /** True for a {@link DefaultAgentPool}, also across copies of this package. */
     public static override isInstance(obj: unknown): obj is DefaultAgentPool {
-        return (
-            pulumi.CustomResource.isInstance(obj) &&
-            (obj as { __pulumiType?: string }).__pulumiType === DEFAULT_AGENT_POOL_TYPE
-        );
+        return isResourceOfType(obj, DEFAULT_AGENT_POOL_TYPE);
     }
 }

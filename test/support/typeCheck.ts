@@ -11,13 +11,13 @@ export interface TypeChecked {
 }
 
 /**
- * Type-checks `files` as a user's program is checked: strict, CommonJS, for the package's own target
+ * The options a user's program is checked with: strict, CommonJS, for the package's own target
  * (ES2022, since the program compiles the package's sources with it), with `pulumi-agent-pools`
  * resolved to this checkout's `src/index.ts` and Node's types from this repository. `options` adds
  * to these (e.g. `allowJs` for JavaScript programs).
  */
-export function typeCheckProgram(files: string[], options: ts.CompilerOptions = {}): TypeChecked {
-    const program = ts.createProgram(files, {
+export function userProgramOptions(options: ts.CompilerOptions = {}): ts.CompilerOptions {
+    return {
         strict: true,
         noEmit: true,
         module: ts.ModuleKind.CommonJS,
@@ -29,7 +29,12 @@ export function typeCheckProgram(files: string[], options: ts.CompilerOptions = 
         baseUrl: REPO_ROOT,
         paths: { "pulumi-agent-pools": ["src/index.ts"] },
         ...options,
-    });
+    };
+}
+
+/** Type-checks `files` as a user's program is checked ({@link userProgramOptions}). */
+export function typeCheckProgram(files: string[], options: ts.CompilerOptions = {}): TypeChecked {
+    const program = ts.createProgram(files, userProgramOptions(options));
     const diagnostics = ts
         .getPreEmitDiagnostics(program)
         .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));

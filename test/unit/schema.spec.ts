@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
+import { userProgramOptions } from "../support/typeCheck";
 import { checkInputs } from "../../src/agentPool/inputs";
 import * as agentPool from "../../src/agentPool/provider";
 import * as defaultPool from "../../src/defaultAgentPool/provider";
@@ -45,6 +46,12 @@ const CLASS_LACKS: Record<string, { declared: string[]; registered: string[] }> 
     AgentPool: { declared: [], registered: [] },
     DefaultAgentPool: { declared: [], registered: [] },
 };
+
+/** The files of each host's resource classes. */
+const HOST_FILES = {
+    dynamic: { AgentPool: "src/dynamic/agentPool.ts", DefaultAgentPool: "src/dynamic/defaultAgentPool.ts" },
+    plugin: "src/plugin/resources.ts",
+} as const;
 
 /** What the resource classes register besides the schema's inputs and outputs. */
 const REGISTERED_BESIDES = ["importId", "__provider"];
@@ -91,8 +98,11 @@ const SOURCES = [
     "src/types.ts",
     "src/api/wire.ts",
     "src/lookups.ts",
+    "src/resources/agentPool.ts",
+    "src/resources/defaultAgentPool.ts",
     "src/dynamic/agentPool.ts",
     "src/dynamic/defaultAgentPool.ts",
+    "src/plugin/resources.ts",
 ];
 
 let program: ts.Program;
@@ -169,42 +179,92 @@ function interfaceShape(file: string, name: string, omit: readonly string[] = []
     return shape;
 }
 
-/** A resource class's output properties: its `declare public readonly x: pulumi.Output<T>`. */
+/**
+ * Whether `member` is an output a resource class declares: a `declare public readonly x: pulumi.Output<T>`
+ * of the class, or a property of the outputs interface it extends (src/resources/), but not one of
+ * `pulumi.CustomResource`'s own (`urn`, `id`).
+ */
+function isDeclaredOutput(member: ts.Node | undefined): member is ts.PropertyDeclaration | ts.PropertySignature {
+    if (member === undefined || member.getSourceFile().isDeclarationFile) {
+        return false;
+    }
+    if (ts.isPropertySignature(member)) {
+        return true;
+    }
+    if (!ts.isPropertyDeclaration(member)) {
+        return false;
+    }
+    const modifiers = ts.getModifiers(member) ?? [];
+    return (
+        modifiers.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword) &&
+        !modifiers.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)
+    );
+}
+
+/** A resource class's output properties, those it inherits included: its `declare`d `pulumi.Output`s. */
 function classShape(file: string, name: string): Shape {
     const decl = declarationOf(file, name, ts.isClassDeclaration);
     const shape: Shape = new Map();
-    for (const member of decl.members) {
-        const modifiers = ts.canHaveModifiers(member) ? (ts.getModifiers(member) ?? []) : [];
-        if (
-            ts.isPropertyDeclaration(member) &&
-            modifiers.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword) &&
-            !modifiers.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)
-        ) {
-            shape.set(member.name.getText(), propertyOf(member));
+    for (const symbol of checker.getPropertiesOfType(checker.getTypeAtLocation(decl))) {
+        if (isDeclaredOutput(symbol.valueDeclaration)) {
+            shape.set(symbol.name, propertyOf(symbol.valueDeclaration));
         }
     }
     return shape;
 }
 
-/** The names a resource class's constructor registers: the object literal holding `__provider`. */
+/** The names `xRegistration(args)` registers: those of the object literal the function returns. */
+function namesOfRegistered(call: ts.CallExpression): string[] {
+    const named = checker.getSymbolAtLocation(call.expression);
+    const symbol = named && named.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(named) : named;
+    const fn = symbol?.valueDeclaration;
+    assert.ok(fn && ts.isFunctionDeclaration(fn) && fn.body, `${call.getText()} is a function`);
+    const returned = fn.body.statements.find(ts.isReturnStatement)?.expression;
+    assert.ok(returned && ts.isObjectLiteralExpression(returned), `${call.getText()} returns an object`);
+    return literalNames(returned);
+}
+
+/** The names an object literal holds: its own, and those of the `...xRegistration(args)` it spreads. */
+function literalNames(literal: ts.ObjectLiteralExpression): string[] {
+    return literal.properties.flatMap((p) => {
+        if (ts.isSpreadAssignment(p)) {
+            assert.ok(ts.isCallExpression(p.expression), `a spread of a call: ${p.getText()}`);
+            return namesOfRegistered(p.expression);
+        }
+        // Computed names (the preview flag) are the class's own business, not the schema's.
+        return p.name !== undefined && !ts.isComputedPropertyName(p.name) ? [p.name.getText()] : [];
+    });
+}
+
+/**
+ * The names a resource class's constructor registers: the dynamic resource's object literal holding
+ * `__provider`, or else what the plugin's passes on from `xRegistration(args)` (src/resources/).
+ */
 function registeredNames(file: string, name: string): string[] {
     const decl = declarationOf(file, name, ts.isClassDeclaration);
-    let found: ts.ObjectLiteralExpression | undefined;
+    let literal: ts.ObjectLiteralExpression | undefined;
+    let call: ts.CallExpression | undefined;
     const visit = (node: ts.Node): void => {
         if (
             ts.isObjectLiteralExpression(node) &&
             node.properties.some((p) => p.name !== undefined && p.name.getText() === "__provider")
         ) {
-            found = node;
+            literal = node;
+        } else if (
+            ts.isCallExpression(node) &&
+            ts.isIdentifier(node.expression) &&
+            node.expression.text.endsWith("Registration")
+        ) {
+            call = node;
         }
         ts.forEachChild(node, visit);
     };
     visit(decl);
-    assert.ok(found, `${name}'s constructor registers an object with __provider`);
-    // Computed names (the preview flag) are the class's own business, not the schema's.
-    return found.properties
-        .filter((p) => p.name !== undefined && !ts.isComputedPropertyName(p.name))
-        .map((p) => p.name!.getText());
+    if (literal !== undefined) {
+        return literalNames(literal);
+    }
+    assert.ok(call, `${name}'s constructor registers an object with __provider, or xRegistration(args)`);
+    return namesOfRegistered(call);
 }
 
 // ---- comparing ----
@@ -252,11 +312,11 @@ function without(shape: Shape, names: readonly string[]): Shape {
 /** Every difference between the schema's two resources and the TypeScript that implements them. */
 function resourceDifferences(schema: PackageSchema): string[] {
     const out: string[] = [];
-    for (const [resource, file, inputs, args, outputs] of [
-        ["AgentPool", "src/dynamic/agentPool.ts", "AgentPoolInputs", "AgentPoolArgs", "AgentPoolOutputs"],
+    for (const [resource, shared, inputs, args, outputs] of [
+        ["AgentPool", "src/resources/agentPool.ts", "AgentPoolInputs", "AgentPoolArgs", "AgentPoolOutputs"],
         [
             "DefaultAgentPool",
-            "src/dynamic/defaultAgentPool.ts",
+            "src/resources/defaultAgentPool.ts",
             "DefaultAgentPoolInputs",
             "DefaultAgentPoolArgs",
             "DefaultAgentPoolOutputs",
@@ -264,20 +324,27 @@ function resourceDifferences(schema: PackageSchema): string[] {
     ] as const) {
         const ins = inputsOf(schema, resource);
         const outs = outputsOf(schema, resource);
-        const lacks = CLASS_LACKS[resource];
         out.push(
             ...differences(inputs, ins, interfaceShape("src/types.ts", inputs, ["importId"]), { defaults: true }),
-            ...differences(args, ins, interfaceShape(file, args), { defaults: true }),
+            ...differences(args, ins, interfaceShape(shared, args), { defaults: true }),
             ...differences(outputs, outs, interfaceShape("src/types.ts", outputs)),
-            ...differences(`class ${resource}`, without(outs, lacks.declared), classShape(file, resource)),
         );
-        const registered = registeredNames(file, resource).filter((n) => !REGISTERED_BESIDES.includes(n));
-        const expected = [...new Set([...ins.keys(), ...outs.keys()])].filter((n) => !lacks.registered.includes(n));
-        for (const name of expected.filter((n) => !registered.includes(n))) {
-            out.push(`class ${resource} does not register "${name}", which the schema has`);
-        }
-        for (const name of registered.filter((n) => !expected.includes(n))) {
-            out.push(`class ${resource} registers "${name}", which the schema does not have`);
+        // Both hosts' classes: the dynamic resource and the plugin's, for Node.js programs.
+        for (const [host, file] of [
+            ["", HOST_FILES.dynamic[resource]],
+            ["plugin.", HOST_FILES.plugin],
+        ] as const) {
+            const lacks = CLASS_LACKS[resource];
+            const cls = `class ${host}${resource}`;
+            out.push(...differences(cls, without(outs, lacks.declared), classShape(file, resource)));
+            const registered = registeredNames(file, resource).filter((n) => !REGISTERED_BESIDES.includes(n));
+            const expected = [...new Set([...ins.keys(), ...outs.keys()])].filter((n) => !lacks.registered.includes(n));
+            for (const name of expected.filter((n) => !registered.includes(n))) {
+                out.push(`${cls} does not register "${name}", which the schema has`);
+            }
+            for (const name of registered.filter((n) => !expected.includes(n))) {
+                out.push(`${cls} registers "${name}", which the schema does not have`);
+            }
         }
     }
     return out;
@@ -295,15 +362,7 @@ describe("provider/schema.json: the one description of the resources", () => {
         this.timeout(60_000);
         program = ts.createProgram(
             SOURCES.map((f) => path.join(ROOT, f)),
-            {
-                strict: true,
-                noEmit: true,
-                module: ts.ModuleKind.CommonJS,
-                target: ts.ScriptTarget.ES2022,
-                esModuleInterop: true,
-                skipLibCheck: true,
-                types: [],
-            },
+            userProgramOptions({ types: [] }),
         );
         checker = program.getTypeChecker();
     });
@@ -367,14 +426,14 @@ describe("provider/schema.json: the one description of the resources", () => {
     });
 
     it("names as undeclared on DefaultAgentPool only outputs the class lacks, as docs/default-pool.md says", () => {
-        const declared = classShape("src/dynamic/defaultAgentPool.ts", "DefaultAgentPool");
+        const declared = classShape(HOST_FILES.dynamic.DefaultAgentPool, "DefaultAgentPool");
         const { declared: lacks, registered } = CLASS_LACKS.DefaultAgentPool;
         assert.deepEqual(
             lacks.filter((n) => declared.has(n)),
             [],
             "the class declares these now: take them off CLASS_LACKS",
         );
-        const names = registeredNames("src/dynamic/defaultAgentPool.ts", "DefaultAgentPool");
+        const names = registeredNames(HOST_FILES.dynamic.DefaultAgentPool, "DefaultAgentPool");
         assert.deepEqual(
             registered.filter((n) => names.includes(n)),
             [],
