@@ -5,11 +5,11 @@ import * as path from "node:path";
 import { Harness, useHarness } from "../support/helpers";
 import { Collected, startCollecting } from "../../scripts/child";
 
-// The emulator driven by Pulumi's official Go SDK of the Cloud API (test/contract/, its own Go
+// The emulator driven by Pulumi's official Go SDK of the Cloud API (test/integration/contract/, its own Go
 // module, SDK version pinned in go.mod and go.sum): every answer is decoded with the SDK's own types,
 // more strictly than the SDK does. This pins the emulator to the official definition, independently
 // of this package's client.
-const CONTRACT_DIR = path.join(__dirname, "..", "contract");
+const CONTRACT_DIR = path.join(__dirname, "contract");
 
 /** Every check the Go program makes, in its order: each must be reported, and pass. */
 const CHECKS = [

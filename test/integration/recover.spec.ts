@@ -11,12 +11,12 @@ import { REPO_ROOT } from "../support/installedPackage";
 
 // `agent-pools recover` as a user runs it: the built command in a child process, in a Pulumi project
 // folder, with the real `pulumi` CLI and a file state backend. The stack's checkpoint is the export of
-// a real `pulumi up` killed while creating 12 pools (test/fixtures/interrupted-up.checkpoint.json,
+// a real `pulumi up` killed while creating 12 pools (test/integration/fixtures/interrupted-up.checkpoint.json,
 // secrets removed), written where the file backend keeps it: `pulumi stack import` drops pending
 // operations, so it cannot be used to set one up.
 
 const CLI = path.join(REPO_ROOT, "dist", "cli", "main.js");
-const FIXTURE = path.join(REPO_ROOT, "test", "fixtures", "interrupted-up.checkpoint.json");
+const FIXTURE = path.join(__dirname, "fixtures", "interrupted-up.checkpoint.json");
 const PROJECT = "recover-test";
 const AGENT_POOL = "pulumi-nodejs:dynamic/agentpools:AgentPool";
 

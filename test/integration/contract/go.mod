@@ -1,4 +1,4 @@
-module pulumi-agent-pools/test/contract
+module pulumi-agent-pools/test/integration/contract
 
 go 1.26.6
 
