@@ -43,6 +43,16 @@ export function emptyDir(): string {
     return dir;
 }
 
+/** A tree of `files` (path → text) in a fresh {@link emptyDir}. */
+export function fileTree(files: Record<string, string>): string {
+    const root = emptyDir();
+    for (const [file, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        fs.writeFileSync(path.join(root, file), text);
+    }
+    return root;
+}
+
 /** Removes every dir made by {@link emptyDir}. */
 export function cleanupTempDirs(): void {
     for (const d of tempDirs.splice(0)) {

@@ -1,18 +1,6 @@
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { cycles, importGraph, main, wrongArrows } from "../../scripts/import-graph";
-import { cleanupTempDirs, emptyDir } from "../support/helpers";
-
-/** A tree of `files` (path → text) in a fresh temp dir. */
-function tree(files: Record<string, string>): string {
-    const root = emptyDir();
-    for (const [file, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-        fs.writeFileSync(path.join(root, file), text);
-    }
-    return root;
-}
+import { cleanupTempDirs, fileTree as tree } from "../support/helpers";
 
 /** Each wrong arrow as `from -> to (why)`. */
 function arrows(root: string): string[] {
