@@ -135,32 +135,52 @@ function cycles(graph) {
             next.get(from).push(to);
         }
     }
-    // Tarjan's algorithm, iterative: every component, in the order it closes.
+    const found = [];
+    for (const component of components(graph.files, next).filter(
+        (c) => c.length > 1 || next.get(c[0]).includes(c[0]),
+    )) {
+        const inside = new Set(component);
+        const uncovered = new Set(component.sort());
+        for (const start of component) {
+            if (uncovered.has(start)) {
+                const cycle = cycleThrough(start, inside, next);
+                cycle.forEach((f) => uncovered.delete(f));
+                found.push(cycle);
+            }
+        }
+    }
+    return found;
+}
+
+/**
+ * The strongly connected components of the graph `next` (file → the files it imports), in the order
+ * they close: Tarjan's algorithm, iterative.
+ */
+function components(files, next) {
     const index = new Map();
     const low = new Map();
     const stack = [];
     const onStack = new Set();
-    const components = [];
-    let counter = 0;
-    for (const start of graph.files) {
+    const found = [];
+    const visit = (node) => {
+        index.set(node, index.size);
+        low.set(node, index.get(node));
+        stack.push(node);
+        onStack.add(node);
+    };
+    for (const start of files) {
         if (index.has(start)) {
             continue;
         }
         const work = [{ node: start, i: 0 }];
-        index.set(start, counter);
-        low.set(start, counter++);
-        stack.push(start);
-        onStack.add(start);
+        visit(start);
         while (work.length > 0) {
             const frame = work[work.length - 1];
             const targets = next.get(frame.node);
             if (frame.i < targets.length) {
                 const to = targets[frame.i++];
                 if (!index.has(to)) {
-                    index.set(to, counter);
-                    low.set(to, counter++);
-                    stack.push(to);
-                    onStack.add(to);
+                    visit(to);
                     work.push({ node: to, i: 0 });
                 } else if (onStack.has(to)) {
                     low.set(frame.node, Math.min(low.get(frame.node), index.get(to)));
@@ -180,19 +200,7 @@ function cycles(graph) {
                     onStack.delete(member);
                     component.push(member);
                 } while (member !== frame.node);
-                components.push(component);
-            }
-        }
-    }
-    const found = [];
-    for (const component of components.filter((c) => c.length > 1 || next.get(c[0]).includes(c[0]))) {
-        const inside = new Set(component);
-        const uncovered = new Set(component.sort());
-        for (const start of component) {
-            if (uncovered.has(start)) {
-                const cycle = cycleThrough(start, inside, next);
-                cycle.forEach((f) => uncovered.delete(f));
-                found.push(cycle);
+                found.push(component);
             }
         }
     }

@@ -68,28 +68,6 @@ async function main(): Promise<void> {
     const fromProgram = createRequire(path.join(spec.workDir, "package.json"));
     // The program's own copy of the Automation API, typed by this repository's (the same version).
     const auto = fromProgram("@pulumi/pulumi/automation") as typeof automation;
-
-    // Like Pulumi's Node.js host: the program module is loaded inside the run, its exports become
-    // the stack outputs, and an exported function is called for them instead.
-    let programFn: automation.PulumiFn = async () => ({});
-    if (spec.program) {
-        const programPath = path.resolve(spec.workDir, spec.program);
-        if (programPath.endsWith(".ts")) {
-            // The same compiler Pulumi's own Node.js host uses for TypeScript programs.
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            (require("ts-node") as typeof import("ts-node")).register({
-                transpileOnly: true,
-                compilerOptions: { module: "commonjs", target: "es2020", esModuleInterop: true },
-            });
-        }
-        programFn = async () => {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const loaded: unknown = require(programPath);
-            const fn = typeof loaded === "function" ? loaded : (loaded as { default?: unknown } | null)?.default;
-            return typeof fn === "function" ? await fn() : { ...(loaded as object) };
-        };
-    }
-
     const pulumiCommand = await auto.PulumiCommand.get({ root: path.dirname(spec.pulumiBin), skipVersionCheck: true });
     const envVars: Record<string, string> = {
         PULUMI_BACKEND_URL: `file://${spec.backendDir}`,
@@ -99,13 +77,53 @@ async function main(): Promise<void> {
         PULUMI_SKIP_CONFIRMATIONS: "true",
         PATH: `${spec.pulumiBin}${path.delimiter}${process.env.PATH}`,
     };
+    const stack = await openStack(auto, spec, { pulumiCommand, envVars });
+    const exportStack = async (): Promise<unknown> => {
+        // `pulumi stack export` as a user runs it: secrets stay encrypted. (The Automation API's
+        // exportStack adds --show-secrets.)
+        const r = await runCli(pulumiCommand)(["stack", "export", "--stack", spec.stackName], spec.workDir, envVars);
+        return JSON.parse(r.stdout);
+    };
+    printResult(spec, await runCommand(stack, spec, exportStack));
+}
+
+/**
+ * The program as the run calls it. Like Pulumi's Node.js host: the program module is loaded inside
+ * the run, its exports become the stack outputs, and an exported function is called for them instead.
+ */
+function programFunction(spec: RunProgramSpec): automation.PulumiFn {
+    if (!spec.program) {
+        return async () => ({});
+    }
+    const programPath = path.resolve(spec.workDir, spec.program);
+    if (programPath.endsWith(".ts")) {
+        // The same compiler Pulumi's own Node.js host uses for TypeScript programs.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        (require("ts-node") as typeof import("ts-node")).register({
+            transpileOnly: true,
+            compilerOptions: { module: "commonjs", target: "es2020", esModuleInterop: true },
+        });
+    }
+    return async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const loaded: unknown = require(programPath);
+        const fn = typeof loaded === "function" ? loaded : (loaded as { default?: unknown } | null)?.default;
+        return typeof fn === "function" ? await fn() : { ...(loaded as object) };
+    };
+}
+
+/** The spec's stack on its `file://` backend, created or selected, with the spec's config set. */
+async function openStack(
+    auto: typeof automation,
+    spec: RunProgramSpec,
+    workspace: Pick<automation.LocalWorkspaceOptions, "pulumiCommand" | "envVars">,
+): Promise<automation.Stack> {
     fs.mkdirSync(spec.backendDir, { recursive: true });
     const stack = await auto.LocalWorkspace.createOrSelectStack(
-        { projectName: spec.projectName, stackName: spec.stackName, program: programFn },
+        { projectName: spec.projectName, stackName: spec.stackName, program: programFunction(spec) },
         {
+            ...workspace,
             workDir: spec.workDir,
-            pulumiCommand,
-            envVars,
             projectSettings: {
                 name: spec.projectName,
                 runtime: "nodejs",
@@ -120,7 +138,15 @@ async function main(): Promise<void> {
             await stack.setConfig(key, { value: v.value, secret: !!v.secret });
         }
     }
+    return stack;
+}
 
+/** Runs the spec's command on `stack`; what happened. */
+async function runCommand(
+    stack: automation.Stack,
+    spec: RunProgramSpec,
+    exportStack: () => Promise<unknown>,
+): Promise<RunProgramResult> {
     const common = {
         onOutput: (s: string) => process.stdout.write(s),
         // With logToStdErr the engine's own log lines come here.
@@ -133,49 +159,31 @@ async function main(): Promise<void> {
     switch (spec.command) {
         case "up": {
             const r = await stack.up({ ...common, expectNoChanges: spec.expectNoChanges });
-            result.summary = r.summary.resourceChanges;
-            result.outputs = renderOutputs(r.outputs, spec.showSecrets);
-            break;
+            return {
+                ...result,
+                summary: r.summary.resourceChanges,
+                outputs: renderOutputs(r.outputs, spec.showSecrets),
+            };
         }
         case "preview": {
             const r = await stack.preview({ ...common, expectNoChanges: spec.expectNoChanges });
-            result.summary = r.changeSummary;
-            break;
+            return { ...result, summary: r.changeSummary };
         }
-        case "refresh": {
-            const r = await stack.refresh(common);
-            result.summary = r.summary.resourceChanges;
-            break;
-        }
-        case "destroy": {
-            const r = await stack.destroy(common);
-            result.summary = r.summary.resourceChanges;
-            break;
-        }
-        case "outputs": {
-            result.outputs = renderOutputs(await stack.outputs(), spec.showSecrets);
-            break;
-        }
-        case "export": {
-            // `pulumi stack export` as a user runs it: secrets stay encrypted. (The Automation
-            // API's exportStack adds --show-secrets.)
-            const r = await runCli(pulumiCommand)(
-                ["stack", "export", "--stack", spec.stackName],
-                spec.workDir,
-                envVars,
-            );
-            result.deployment = JSON.parse(r.stdout);
-            break;
-        }
-        case "remove": {
+        case "refresh":
+            return { ...result, summary: (await stack.refresh(common)).summary.resourceChanges };
+        case "destroy":
+            return { ...result, summary: (await stack.destroy(common)).summary.resourceChanges };
+        case "outputs":
+            return { ...result, outputs: renderOutputs(await stack.outputs(), spec.showSecrets) };
+        case "export":
+            return { ...result, deployment: await exportStack() };
+        case "remove":
             await stack.workspace.removeStack(spec.stackName, { force: true });
-            break;
-        }
+            return result;
         default:
             // The spec is JSON from outside: any other word ends here.
             throw new Error(`unknown command ${String(spec.command)}`);
     }
-    printResult(spec, result);
 }
 
 function printResult(spec: Pick<RunProgramSpec, "resultLine"> | undefined, result: RunProgramResult): void {
