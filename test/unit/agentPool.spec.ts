@@ -229,6 +229,30 @@ describe("AgentPool: the resource as registered", () => {
         assert.equal(AgentPool.isInstance(pool), false, "not the dynamic resource");
     });
 
+    it("a pool of either host is an AgentPoolResource, and a default of either a DefaultAgentPoolResource, with the outputs the engine gave", async () => {
+        // What a program's own function over pools takes (checked by `npm run typecheck`).
+        const idOf = (pool: api.AgentPoolResource) => valueOf(pool.agentPoolId);
+        const declaredOf = (def: api.DefaultAgentPoolResource) => valueOf(def.agentPoolId);
+        const pools = [
+            new AgentPool("either-dynamic", { organizationName: "acme", name: "a" }),
+            new api.plugin.AgentPool("either-plugin", { organizationName: "acme", name: "b" }),
+        ];
+        assert.deepEqual(await Promise.all(pools.map(idOf)), ["id-either-dynamic", "id-either-plugin"]);
+        const defaults = [
+            new api.DefaultAgentPool("either-default", { organizationName: "acme", agentPoolId: "p-1" }),
+            new api.plugin.DefaultAgentPool("either-plugin-default", { organizationName: "acme", agentPoolId: "p-2" }),
+        ];
+        assert.deepEqual(await Promise.all(defaults.map(declaredOf)), [
+            "id-either-default",
+            "id-either-plugin-default",
+        ]);
+        // The classes are the SDK's own subclasses, as the engine's source position needs (one
+        // class in between would record this package's line).
+        for (const cls of [AgentPool, api.plugin.AgentPool, api.DefaultAgentPool, api.plugin.DefaultAgentPool]) {
+            assert.equal(Object.getPrototypeOf(cls), pulumi.CustomResource);
+        }
+    });
+
     it("isInstance is true for an AgentPool and for one from another copy of the package, else false", () => {
         const pool = new AgentPool("instance", { organizationName: "acme", name: "p" });
         // A second copy of the package registers the same type token from its own class.
