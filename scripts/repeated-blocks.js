@@ -5,10 +5,13 @@
 //   node scripts/repeated-blocks.js --root DIR [--min-lines N]
 //                                         the same for another tree (every file below DIR)
 //
-// What counts: the source files git knows of (tracked, or new and not ignored) by their ending, less
-// what is generated (GENERATED). Lines are compared with their white space folded; blank lines,
-// comments, lines of punctuation alone and import lines are passed over, so a run is six lines that
-// do something. The same run in two places is one pair, reported once at its longest.
+// What counts: the source files git knows of (tracked, or new and not ignored) by their ending, and
+// scripts without one that start with `#!` (.ci/run), less what is generated (GENERATED). Data and
+// prose are not read (JSON, YAML programs, Markdown). Lines are compared with their white space
+// folded; blank lines, comments, lines of punctuation alone and import lines are passed over, so a
+// run is six lines that do something. A line is judged by its text alone: a line of a template
+// string that starts like a comment or an import is passed over too. The same run in two places is
+// one pair, reported once at its longest.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -22,6 +25,9 @@ const LANGUAGES = [
     { ends: [".py", ".sh"], comment: /^#/ },
 ];
 
+/** A script without an ending, by its `#!` line: read as a shell script. */
+const SCRIPT = LANGUAGES[1];
+
 /** What is generated from something else in the tree, and checked against it there. */
 const GENERATED = [
     // The plugin's SDKs: `npm run gen:sdks` writes them from provider/schema.json, and
@@ -30,11 +36,20 @@ const GENERATED = [
 ];
 
 /**
- * The pairs kept on purpose, each with why. A pair is kept when its two places are in these two files.
+ * The pairs kept on purpose, each with why: a pair is kept when its places are in these two files and
+ * what they share is these lines (as compared: white space folded), no more and no fewer.
  */
 const KEPT = [
     {
         files: ["src/api/wire.ts", "src/emulator/state.ts"],
+        run: [
+            "version: string;",
+            "platform: string;",
+            "hostname: string;",
+            "ip: string;",
+            "pid: string;",
+            "lastSeen: number;",
+        ],
         why: "the emulator's own reading of the pool shape: a second reading of the contract, so that a mistake in the client's is not also the emulator's",
     },
 ];
@@ -47,8 +62,23 @@ const PASSED_OVER = [
     /^(const|let|var) .* = require\(["'][^"']+["']\);?$/,
 ];
 
-function languageOf(file) {
-    return LANGUAGES.find((l) => l.ends.some((e) => file.endsWith(e)));
+function languageOf(root, file) {
+    const byEnding = LANGUAGES.find((l) => l.ends.some((e) => file.endsWith(e)));
+    if (byEnding || path.basename(file).includes(".")) {
+        return byEnding;
+    }
+    const full = path.join(root, file);
+    if (!fs.existsSync(full) || !fs.statSync(full).isFile()) {
+        return undefined;
+    }
+    const head = Buffer.alloc(2);
+    const fd = fs.openSync(full, "r");
+    try {
+        fs.readSync(fd, head, 0, 2, 0);
+    } finally {
+        fs.closeSync(fd);
+    }
+    return head.toString() === "#!" ? SCRIPT : undefined;
 }
 
 /** The files to read, relative to `root` with `/` separators. */
@@ -72,14 +102,14 @@ function filesOf(root, all) {
         files = git.stdout.split("\n").filter(Boolean);
     }
     return files
-        .filter((f) => languageOf(f) && !GENERATED.some((g) => f.startsWith(g)))
-        .filter((f) => fs.existsSync(path.join(root, f)))
+        .filter((f) => !GENERATED.some((g) => f.startsWith(g)) && fs.existsSync(path.join(root, f)))
+        .filter((f) => languageOf(root, f))
         .sort();
 }
 
 /** A file's lines that count: each folded, with its line number. */
 function codeLines(root, file) {
-    const { comment } = languageOf(file);
+    const { comment } = languageOf(root, file);
     const out = [];
     let inBlockComment = false;
     let inImports = false; // Go's `import ( ... )`
@@ -150,7 +180,8 @@ function repeatedBlocks(root, files, min) {
                     n++;
                 }
                 const where = (f, code, i) => `${f}:${code[i].line}-${code[i + n - 1].line}`;
-                const pair = { a: fa, b: fb, lines: n, text: `${where(fa, a, ia)} ~ ${where(fb, b, ib)}` };
+                const run = a.slice(ia, ia + n).map((l) => l.text);
+                const pair = { a: fa, b: fb, lines: n, run, text: `${where(fa, a, ia)} ~ ${where(fb, b, ib)}` };
                 pairs.set(pair.text, pair);
             }
         }
@@ -159,7 +190,13 @@ function repeatedBlocks(root, files, min) {
 }
 
 function keptFor(pair) {
-    return KEPT.find((k) => k.files.includes(pair.a) && k.files.includes(pair.b) && pair.a !== pair.b);
+    return KEPT.find(
+        (k) =>
+            pair.a !== pair.b &&
+            k.files.includes(pair.a) &&
+            k.files.includes(pair.b) &&
+            k.run.join("\n") === pair.run.join("\n"),
+    );
 }
 
 /** Prints the pairs of the tree (or `--root`'s) through `print`; returns the exit code. */

@@ -58,6 +58,39 @@ describe("repeated blocks (npm run check:repeats)", () => {
         assert.equal(check(root, 5).code, 1, "with --min-lines 5 the five lines are a pair");
     });
 
+    it("keeps only the kept run between the kept files: more lines copied between them are found", () => {
+        const kept = ["version: string;", "platform: string;", "hostname: string;", "ip: string;", "pid: string;"];
+        const shape = (name: string, last: string) => `export interface ${name} {\n${[...kept, last].join("\n")}\n}\n`;
+        const root = tree({
+            "src/api/wire.ts": shape("Agent", "lastSeen: number;"),
+            "src/emulator/state.ts": shape("EmulatedAgent", "lastSeen: number;"),
+        });
+        const alone = check(root);
+        assert.equal(alone.code, 0, alone.out);
+        assert.match(alone.out, /^ {2}kept: src\/api\/wire\.ts:2-7 ~ src\/emulator\/state\.ts:2-7 \(6 lines\)/m);
+        fs.appendFileSync(path.join(root, "src/api/wire.ts"), `${statements(6, 50)}\n`);
+        fs.appendFileSync(path.join(root, "src/emulator/state.ts"), `${statements(6, 50)}\n`);
+        const copied = check(root);
+        assert.equal(copied.code, 1, copied.out);
+        // The copy runs on from the kept lines (the brace between is passed over): the kept run grew,
+        // and is no longer what was kept.
+        assert.match(copied.out, /^ {2}src\/api\/wire\.ts:2-14 ~ src\/emulator\/state\.ts:2-14 \(12 lines\)$/m);
+        assert.doesNotMatch(copied.out, /kept:/);
+    });
+
+    it("reads a script without an ending by its #! line, and not a data file", () => {
+        const root = tree({
+            "ci/run": `#!/usr/bin/env bash\n${statements(6)}\n`,
+            "ci/again": `#!/usr/bin/env bash\n${statements(6)}\n`,
+            "data/a.yaml": statements(6),
+            "data/b.yaml": statements(6),
+        });
+        const { code, out } = check(root);
+        assert.equal(code, 1, out);
+        assert.match(out, /^ {2}ci\/again:2-7 ~ ci\/run:2-7 \(6 lines\)$/m);
+        assert.doesNotMatch(out, /yaml/);
+    });
+
     it("does not read the generated SDKs", () => {
         const root = tree({ "sdk/go/a.go": statements(8), "sdk/python/b.py": statements(8).replace(/;/g, "") });
         fs.writeFileSync(path.join(root, "sdk/go/b.go"), statements(8));
