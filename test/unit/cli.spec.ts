@@ -689,17 +689,23 @@ describe("the program agent-pools import writes", () => {
                 note.at(-1)!,
                 /^\/\/ the package's README \(node_modules\/pulumi-agent-pools\/README\.md\)\.$/,
             );
+            // Each fact, in this order.
             const said = note.map((line) => line.replace(/^\/\/\s*/, "")).join(" ");
+            let from = 0;
             for (const fact of [
-                /add `rotationTrigger: "<any value>"` to a pool and run `pulumi up`\. That ROTATES the pool/,
-                /a new token \(the `tokenValue` output\)/,
+                /To get one, add `rotationTrigger: "<any value>"` to a pool and run `pulumi up`\. That ROTATES the pool/,
+                /a new pool with the same name and a new token \(the `tokenValue` output\) replaces it\./,
                 /Its runners must be restarted with the new token\./,
                 /the old pool, renamed, keeps serving them if stacks' deployment settings use it or it is the org's default/,
+                /it is kept until a `pulumi up` finds it unused\./,
                 /A pool nothing uses is deleted at once: its runners stop\./,
                 /the default stays on the old pool until a runner is online on the new one/,
+                /the first `pulumi up` after that moves the default to it\./,
                 /Read "Token rotation" first: docs\/rotation\.md/,
             ]) {
-                assert.match(said, fact);
+                const at = said.slice(from).search(fact);
+                assert.ok(at >= 0, `the note says, after what came before: ${fact}\n${said}`);
+                from += at;
             }
         }
     });
@@ -725,10 +731,8 @@ describe("agent-pools plugin install", () => {
             context,
         );
         assert.equal(r.code, 0, r.stderr);
-        assert.deepEqual(
-            ran.map((args) => args.join(" ")),
-            [`/opt/pulumi plugin install resource agentpools ${PACKAGE_VERSION} --file ${tarball} --reinstall`],
-        );
+        const expected = `/opt/pulumi plugin install resource agentpools ${PACKAGE_VERSION} --file ${tarball} --reinstall`;
+        assert.deepEqual(ran, [expected.split(" ")], "each argument on its own");
         assert.match(r.stdout, /installed the resource plugin agentpools v/);
     });
 
