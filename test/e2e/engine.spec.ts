@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { Emulator, FaultRule } from "../../src/emulator";
 import { hashToken, newToken } from "../../src/emulator/state";
 import { emptyDir } from "../support/helpers";
+import { filesUnder } from "../support/filesUnder";
 import { engineSuite, ProgramSpec, revealedToken } from "./harness";
 
 // Each scenario drives the real Pulumi engine (CLI + dynamic-provider plugin + file state backend)
@@ -41,7 +42,7 @@ describe("end to end with the real Pulumi engine", function () {
         assert.ok(tokenOut.ciphertext);
         const stateText = await w.stack.exportText();
         assert.equal(stateText.includes(token), false, "pool token in the exported state");
-        for (const file of walk(w.stack.backendDir)) {
+        for (const file of filesUnder(w.stack.backendDir)) {
             assert.equal(fs.readFileSync(file, "utf8").includes(token), false, `pool token in ${file}`);
         }
     });
@@ -259,7 +260,7 @@ describe("end to end with the real Pulumi engine", function () {
             const text = await s.exportText();
             assert.equal(text.includes(w.token), false);
             assert.equal(text.includes(wrong), false);
-            for (const file of walk(s.backendDir)) {
+            for (const file of filesUnder(s.backendDir)) {
                 const content = fs.readFileSync(file, "utf8");
                 assert.equal(content.includes(w.token), false, `access token in ${file}`);
                 assert.equal(
@@ -269,7 +270,7 @@ describe("end to end with the real Pulumi engine", function () {
                 );
             }
         }
-        for (const file of walk(w.programDir).filter((f) => /Pulumi\..*\.yaml$/.test(f))) {
+        for (const file of filesUnder(w.programDir, ["node_modules"]).filter((f) => /Pulumi\..*\.yaml$/.test(f))) {
             assert.equal(fs.readFileSync(file, "utf8").includes(w.token), false, `access token in ${file}`);
         }
     });
@@ -489,18 +490,3 @@ describe("end to end with the real Pulumi engine", function () {
         }
     });
 });
-
-function walk(dir: string): string[] {
-    const out: string[] = [];
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-        const p = path.join(dir, entry.name);
-        if (entry.isDirectory()) {
-            if (entry.name !== "node_modules") {
-                out.push(...walk(p));
-            }
-        } else if (entry.isFile()) {
-            out.push(p);
-        }
-    }
-    return out;
-}

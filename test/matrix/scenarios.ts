@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { hashToken } from "../../src/emulator";
 import { emptyDir, Harness } from "../support/helpers";
+import { filesUnder } from "../support/filesUnder";
 import { CliResult, ProjectCli } from "../support/project";
 
 // The core scenarios of one engine cell, in the order a user meets them, on one stack: each step
@@ -153,19 +154,16 @@ class CellStack {
 
     /** Fails when any token seen appears in what the CLI printed or in any file of the state folder. */
     public assertNoLeaks(): void {
-        const texts = [this.transcript.join("\n"), ...walk(this.cli.backendDir).map((f) => fs.readFileSync(f, "utf8"))];
+        const texts = [
+            this.transcript.join("\n"),
+            ...filesUnder(this.cli.backendDir).map((f) => fs.readFileSync(f, "utf8")),
+        ];
         for (const secret of this.secrets) {
             for (const text of texts) {
                 assert.ok(!text.includes(secret), "a token appears in the CLI's output or in the state folder");
             }
         }
     }
-}
-
-function walk(dir: string): string[] {
-    return fs
-        .readdirSync(dir, { withFileTypes: true })
-        .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 /**
