@@ -81,7 +81,7 @@ function languageOf(root, file) {
     return head.toString() === "#!" ? SCRIPT : undefined;
 }
 
-/** The files to read, relative to `root` with `/` separators. */
+/** The files to read, relative to `root` with `/` separators, each with its language. */
 function filesOf(root, all) {
     let files;
     if (all) {
@@ -103,13 +103,14 @@ function filesOf(root, all) {
     }
     return files
         .filter((f) => !GENERATED.some((g) => f.startsWith(g)) && fs.existsSync(path.join(root, f)))
-        .filter((f) => languageOf(root, f))
-        .sort();
+        .sort()
+        .map((file) => ({ file, language: languageOf(root, file) }))
+        .filter((f) => f.language);
 }
 
 /** A file's lines that count: each folded, with its line number. */
-function codeLines(root, file) {
-    const { comment } = languageOf(root, file);
+function codeLines(root, { file, language }) {
+    const { comment } = language;
     const out = [];
     let inBlockComment = false;
     let inImports = false; // Go's `import ( ... )`
@@ -144,7 +145,7 @@ function codeLines(root, file) {
 
 /** Every pair of places sharing a run of `min` or more lines, each at its longest. */
 function repeatedBlocks(root, files, min) {
-    const lines = new Map(files.map((f) => [f, codeLines(root, f)]));
+    const lines = new Map(files.map((f) => [f.file, codeLines(root, f)]));
     // Where each window of `min` lines starts.
     const starts = new Map();
     for (const [file, code] of lines) {
@@ -213,13 +214,14 @@ function main(argv, print = console.log) {
     }
     const files = filesOf(root, arg("--root") !== undefined);
     const pairs = repeatedBlocks(root, files, min);
-    const kept = pairs.filter(keptFor);
-    const wrong = pairs.filter((p) => !keptFor(p));
+    const judged = pairs.map((p) => ({ ...p, kept: keptFor(p) }));
+    const kept = judged.filter((p) => p.kept);
+    const wrong = judged.filter((p) => !p.kept);
     print(
         `repeated blocks of ${min} or more lines in ${files.length} source files (${GENERATED.join(", ")} generated, not read):`,
     );
     for (const p of kept) {
-        print(`  kept: ${p.text} (${p.lines} lines): ${keptFor(p).why}`);
+        print(`  kept: ${p.text} (${p.lines} lines): ${p.kept.why}`);
     }
     for (const p of wrong) {
         print(`  ${p.text} (${p.lines} lines)`);
@@ -236,4 +238,4 @@ if (require.main === module) {
     process.exit(main(process.argv.slice(2)));
 }
 
-module.exports = { main, repeatedBlocks, codeLines };
+module.exports = { main };
