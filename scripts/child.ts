@@ -3,6 +3,8 @@
  * benchmarks start a command and read what it printed.
  */
 import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 
 /** How a collected child ended, and what it printed. */
 export interface Collected {
@@ -64,15 +66,38 @@ export function startCollecting(
         stdio: ["pipe", "pipe", "pipe"],
         detached: options.group === true,
     });
+    // A child that exits (or never starts) before reading its input breaks the pipe: what matters
+    // then is how the child ended, which `done` reports, not an uncaught EPIPE.
+    child.stdin!.on("error", () => undefined);
     child.stdin!.end(options.stdin ?? "");
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     const done = new Promise<Collected>((resolve, reject) => {
-        // A command that cannot be started (not found, not executable) rejects instead of crashing.
-        child.on("error", reject);
+        // A command that cannot be started (not found, not executable, no such folder) rejects
+        // instead of crashing, saying which of those it was.
+        child.on("error", (err) => reject(notStarted(command, options, err)));
         child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
     });
     return { child, output: () => stdout + stderr, done };
+}
+
+/**
+ * Why `command` could not be started: spawn says ENOENT both for a command not on PATH and for a
+ * working folder that does not exist, so this says which, and where PATH would find it.
+ */
+function notStarted(command: string, options: { cwd?: string; env: NodeJS.ProcessEnv }, err: Error): Error {
+    const cwd = options.cwd ?? process.cwd();
+    const found = command.includes("/")
+        ? command
+        : (options.env.PATH ?? "")
+              .split(path.delimiter)
+              .filter((dir) => dir !== "")
+              .map((dir) => path.resolve(cwd, dir, command))
+              .find((file) => fs.existsSync(file));
+    const where = fs.existsSync(cwd) ? `in ${cwd}` : `in ${cwd}, which does not exist`;
+    const lookup = found ? `PATH gives ${found}` : "PATH has no such command";
+    const code = (err as NodeJS.ErrnoException).code;
+    return Object.assign(new Error(`${command} could not be started ${where} (${lookup}): ${err.message}`), { code });
 }

@@ -10,17 +10,17 @@ describeLanguage({
     host: "pulumi-language-go",
     missing: () => findGo().missing,
     prepare: async (copy, say) => {
-        const env = findGo().env!;
+        const { go, env } = findGo();
         const edit = await startCollecting(
-            "go",
+            go!,
             ["mod", "edit", `-replace=github.com/pulumi-agent-pools/pulumi-agent-pools/sdk=${sdkRoot()}`],
             { cwd: copy, env: { ...process.env, ...env } },
         ).done;
         if (edit.code !== 0) {
             throw new Error(`go mod edit failed: ${edit.stderr}`);
         }
-        say(`go build ${(await goBuild(copy, env)).toFixed(1)} s`);
-        return env;
+        say(`go build ${(await goBuild(go!, copy, env!)).toFixed(1)} s`);
+        return env!;
     },
     declares: (type) => new RegExp(`agentpools\\.New${type}\\(`),
 });

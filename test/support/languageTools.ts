@@ -224,16 +224,20 @@ const GO_KEYS = [
     "GOTOOLCHAIN",
 ];
 
-/** Go's environment as `go env` reports it here, or why there is no Go. */
-export function findGo(): { env?: NodeJS.ProcessEnv; missing?: string } {
-    const go = onPath("go");
-    if (!go) {
+/**
+ * The `go` on PATH, by its absolute path (a relative folder on PATH would mean another `go`, or
+ * none, in the program's folder), and Go's environment as it reports it; or why there is no Go.
+ */
+export function findGo(): { go?: string; env?: NodeJS.ProcessEnv; missing?: string } {
+    const found = onPath("go");
+    if (!found) {
         return { missing: "no go on PATH" };
     }
+    const go = path.resolve(found);
     const all = JSON.parse(
         execFileSync(go, ["env", "-json", ...GO_KEYS], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }),
     ) as Record<string, string>;
-    return { env: Object.fromEntries(Object.entries(all).filter(([, v]) => v !== "")) };
+    return { go, env: Object.fromEntries(Object.entries(all).filter(([, v]) => v !== "")) };
 }
 
 /**
@@ -241,12 +245,12 @@ export function findGo(): { env?: NodeJS.ProcessEnv; missing?: string } {
  * builds with (`-trimpath -ldflags "-w -s"`: other flags compile everything again): it fills the build
  * cache, so that the first `pulumi up` takes the time of a warm build.
  */
-export async function goBuild(dir: string, env: NodeJS.ProcessEnv): Promise<number> {
+export async function goBuild(go: string, dir: string, env: NodeJS.ProcessEnv): Promise<number> {
     const started = Date.now();
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "agent-pools-go-")), "program");
     try {
         countRun("go build");
-        await run("go", ["build", "-trimpath", "-ldflags", "-w -s", "-o", out, "."], {
+        await run(go, ["build", "-trimpath", "-ldflags", "-w -s", "-o", out, "."], {
             cwd: dir,
             env: { ...process.env, ...env },
         });

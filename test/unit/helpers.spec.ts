@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { startCollecting } from "../../scripts/child";
 import { newToken } from "../../src/emulator/state";
 import { isCredentialsError, isPulumiApiError } from "../../src/api/errors";
 import {
@@ -84,5 +85,37 @@ describe("test helpers: configureProvider isolates the provider from the environ
         assert.ok(h.emu.requests().every((r) => r.authScheme === "token" && r.status !== 401));
         resetProvider();
         assert.ok(process.env.PULUMI_ACCESS_TOKEN === sentinel, "put back");
+    });
+});
+
+// The one way the drivers and tests start a command: a start that fails must say why, in words
+// that tell a missing command from a missing folder (spawn says ENOENT for both).
+describe("test helpers: startCollecting says why a command did not start", () => {
+    it("rejects naming a working folder that does not exist, and where PATH finds the command", async () => {
+        const gone = path.join(emptyDir(), "gone");
+        const err = (await rejectionOf(
+            startCollecting("node", ["-e", ""], { cwd: gone, env: process.env }).done,
+        )) as Error;
+        assert.match(
+            err.message,
+            new RegExp(`^node could not be started in ${gone}, which does not exist \\(PATH gives /`),
+        );
+    });
+
+    it("rejects saying PATH has no such command when none is found", async () => {
+        const err = (await rejectionOf(
+            startCollecting("agent-pools-no-such-command", [], { cwd: emptyDir(), env: process.env }).done,
+        )) as Error;
+        assert.match(
+            err.message,
+            /^agent-pools-no-such-command could not be started in .+ \(PATH has no such command\)/,
+        );
+        assert.equal((err as NodeJS.ErrnoException).code, "ENOENT");
+    });
+
+    it("reports how a child that never read its input ended, without an uncaught broken pipe", async () => {
+        const big = "x".repeat(4 << 20);
+        const r = await startCollecting("node", ["-e", "process.exit(3)"], { env: process.env, stdin: big }).done;
+        assert.equal(r.code, 3);
     });
 });
