@@ -89,15 +89,31 @@ export function startCollecting(
  */
 function notStarted(command: string, options: { cwd?: string; env: NodeJS.ProcessEnv }, err: Error): Error {
     const cwd = options.cwd ?? process.cwd();
-    const found = command.includes("/")
-        ? command
-        : (options.env.PATH ?? "")
-              .split(path.delimiter)
-              .filter((dir) => dir !== "")
-              .map((dir) => path.resolve(cwd, dir, command))
-              .find((file) => fs.existsSync(file));
+    const found = command.includes("/") ? command : onPath(command, options.env, cwd);
     const where = fs.existsSync(cwd) ? `in ${cwd}` : `in ${cwd}, which does not exist`;
     const lookup = found ? `PATH gives ${found}` : "PATH has no such command";
     const code = (err as NodeJS.ErrnoException).code;
     return Object.assign(new Error(`${command} could not be started ${where} (${lookup}): ${err.message}`), { code });
+}
+
+/**
+ * The first executable `name` on `env`'s PATH, as an absolute path; a relative folder on PATH is
+ * taken from `from`, the folder the command would start in.
+ */
+export function onPath(name: string, env: NodeJS.ProcessEnv = process.env, from = process.cwd()): string | undefined {
+    return (env.PATH ?? "")
+        .split(path.delimiter)
+        .filter((dir) => dir !== "")
+        .map((dir) => path.resolve(from, dir, name))
+        .find(isExecutable);
+}
+
+/** Whether `file` is a regular file this process may execute. */
+export function isExecutable(file: string): boolean {
+    try {
+        fs.accessSync(file, fs.constants.X_OK);
+        return fs.statSync(file).isFile();
+    } catch {
+        return false;
+    }
 }

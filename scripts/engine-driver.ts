@@ -5,7 +5,7 @@
  * language host, the program as an Automation API inline program (scripts/run-program.ts).
  */
 import { execFileSync } from "node:child_process";
-import { countRun, startCollecting } from "./child";
+import { countRun, isExecutable, startCollecting } from "./child";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -85,16 +85,6 @@ export function findLanguageHost(pulumiBin: string, env: NodeJS.ProcessEnv = pro
         env.AGENT_POOLS_LANGUAGE_HOST,
     ];
     return candidates.find((file): file is string => !!file && isExecutable(file));
-}
-
-/** Whether `file` is a regular file this process may execute. */
-export function isExecutable(file: string): boolean {
-    try {
-        fs.accessSync(file, fs.constants.X_OK);
-        return fs.statSync(file).isFile();
-    } catch {
-        return false;
-    }
 }
 
 /** What a run of scripts/run-program.ts printed, and its exit code (1 when it was killed). */

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { getPulumiBin } from "../../scripts/engine-driver";
-import { Collected, countRun } from "../../scripts/child";
+import { Collected, countRun, onPath } from "../../scripts/child";
 import { cleanupTempDirs, emptyDir } from "../support/helpers";
 
 // The SDKs in sdk/ are generated from provider/schema.json by `npm run gen:sdks`
@@ -156,15 +156,6 @@ describe("the generated SDKs (sdk/) are current with provider/schema.json", func
         );
     });
 });
-
-/** The first `name` on PATH. */
-function onPath(name: string): string | undefined {
-    return (process.env.PATH ?? "")
-        .split(path.delimiter)
-        .filter((dir) => dir !== "")
-        .map((dir) => path.join(dir, name))
-        .find((file) => fs.existsSync(file));
-}
 
 describe("the generated SDKs build", function () {
     // Cold, the Go build compiles github.com/pulumi/pulumi/sdk/v3; the Go build cache keeps it.

@@ -8,8 +8,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { countRun, startCollecting } from "../../scripts/child";
-import { isExecutable } from "../../scripts/engine-driver";
+import { countRun, isExecutable, onPath, startCollecting } from "../../scripts/child";
 import { REPO_ROOT } from "./installedPackage";
 
 /** Where this machine keeps language hosts beside the checkout (CI's `../shared/tools`). */
@@ -21,15 +20,6 @@ export const SHARED_TOOLS = path.join(REPO_ROOT, "..", "shared", "tools");
  */
 export function sdkRoot(): string {
     return path.join(REPO_ROOT, "sdk");
-}
-
-/** The first executable `name` on PATH. */
-export function onPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-    return (env.PATH ?? "")
-        .split(path.delimiter)
-        .filter((dir) => dir !== "")
-        .map((dir) => path.join(dir, name))
-        .find(isExecutable);
 }
 
 /**
@@ -229,11 +219,10 @@ const GO_KEYS = [
  * none, in the program's folder), and Go's environment as it reports it; or why there is no Go.
  */
 export function findGo(): { go?: string; env?: NodeJS.ProcessEnv; missing?: string } {
-    const found = onPath("go");
-    if (!found) {
+    const go = onPath("go");
+    if (!go) {
         return { missing: "no go on PATH" };
     }
-    const go = path.resolve(found);
     const all = JSON.parse(
         execFileSync(go, ["env", "-json", ...GO_KEYS], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }),
     ) as Record<string, string>;
